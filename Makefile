@@ -1,0 +1,112 @@
+# gemini-doctor: build, test, install. `make demo` and `make test` install the
+# missing Debian packages first (.ci/install-deps), so both work on a fresh
+# Debian 12 machine as root.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man/man1
+DATADIR ?= $(PREFIX)/share/gemini-doctor
+DESTDIR ?=
+VERSION = 0.1.0
+
+CC ?= cc
+BUILD ?= build
+PKGS = libcurl libcjson ncursesw
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Werror
+ALL_CFLAGS = -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DGD_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+LIBS = $(PKG_LIBS) -lm -lpthread
+
+RULES := $(sort $(wildcard rules/*.json))
+SRCS := $(sort $(wildcard src/*.c))
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+OBJS := $(SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/rules_builtin.o
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/rules_builtin.o
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/%)
+BIN = $(BUILD)/gemini-doctor
+
+.PHONY: all deps demo test check-unit check-cases check-lint check-valgrind asan \
+	bench fuzz install uninstall clean format
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS) $(LDFLAGS)
+
+$(BUILD)/%.o: src/%.c | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/rules_builtin.c: $(RULES) src/embed.sh | $(BUILD)
+	sh src/embed.sh $(RULES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/rules_builtin.o: $(BUILD)/rules_builtin.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) $(LDFLAGS)
+
+$(BUILD):
+	mkdir -p $@
+
+-include $(OBJS:.o=.d)
+
+# Set-up: install what is missing (Debian packages, as root).
+deps:
+	@sh .ci/install-deps
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/demo.sh $(BIN)
+
+# The whole suite: unit tests, the case files, rules lint, valgrind, then the
+# same again under AddressSanitizer and UBSan.
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory check-unit check-lint check-cases check-valgrind
+	@$(MAKE) --no-print-directory asan
+
+check-unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do ./$$t; done
+
+check-lint: $(BIN)
+	./$(BIN) rules lint
+
+check-cases: $(BIN)
+	python3 tests/run.py --bin $(BIN)
+
+check-valgrind: $(BIN)
+	sh tests/valgrind.sh $(BIN)
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=gcc \
+		EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" all check-unit
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		python3 tests/run.py --bin build-asan/gemini-doctor --label asan
+
+bench: all
+	@sh tests/bench.sh $(BIN)
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh tests/fuzz.sh $(FUZZ_SECONDS)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/rules
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/gemini-doctor
+	install -m 644 docs/gemini-doctor.1 $(DESTDIR)$(MANDIR)/gemini-doctor.1
+	install -m 644 $(RULES) $(DESTDIR)$(DATADIR)/rules/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/gemini-doctor $(DESTDIR)$(MANDIR)/gemini-doctor.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,269 @@
+/*
+ * main: parses the common options, dispatches to a subcommand from the one
+ * command table (which also generates `help`), and is the only place that
+ * exits.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "commands.h"
+#include "options.h"
+#include "rules.h"
+#include "util.h"
+
+#ifndef GD_VERSION
+#define GD_VERSION "0.1.0"
+#endif
+
+static int cmd_help(int argc, char **argv, struct options *opt);
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv, struct options *opt);
+    const char *args;
+    const char *help;
+};
+
+static const struct command commands[] = {
+    { "check", cmd_check, "[options]",
+      "probe the live setup (key, model, billing, region, status feed) and report" },
+    { "explain", cmd_explain, "[FILE|-] [options]",
+      "read a pasted Gemini error and say what went wrong and what to do" },
+    { "rules", cmd_rules, "list|show ID|lint [DIR]", "inspect and validate the rules table" },
+    { "tui", cmd_tui, "[options]", "the interactive doctor (the default on a terminal)" },
+    { "help", cmd_help, "[COMMAND]", "show this help, or a command's" },
+};
+
+static const char options_help[] =
+    "Options:\n"
+    "  --model NAME        model to probe (default $GEMINI_MODEL, else the rules' default)\n"
+    "  --base-url URL      API base URL (default $GOOGLE_GEMINI_BASE_URL, else\n"
+    "                      " DEFAULT_BASE_URL ")\n"
+    "  --status-url URL    incident feed (default " DEFAULT_STATUS_URL ")\n"
+    "  --key-file FILE     read the API key from the first line of FILE\n"
+    "  --timeout SECONDS   per-request timeout (default 10)\n"
+    "  --format FORMAT     text|json|junit|github (check), text|json (explain)\n"
+    "  --no-generate       skip the one billable probe (generateContent)\n"
+    "  --offline           local checks only\n"
+    "  --rules DIR         use the rules table in DIR instead of the built-in one\n"
+    "  --no-color          no colour (also when NO_COLOR is set)\n"
+    "  -v, --verbose       timings and the HTTP exchange (key masked)\n"
+    "  -q, --quiet         only the summary line\n"
+    "  -h, --help          this help\n"
+    "  --version           print the version\n";
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: gemini-doctor [COMMAND] [options]\n\nCommands:\n");
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+        fprintf(out, "  %-8s %-24s %s\n", commands[i].name, commands[i].args, commands[i].help);
+    fprintf(out, "\nWith no command: the interactive doctor on a terminal, else check.\n\n%s",
+            options_help);
+    fprintf(out, "\nExit codes: 0 ok, 1 a problem that needs a change, 64 usage,\n"
+                 "65 explain found no Gemini error, 70 internal error, 75 transient: retry later.\n");
+}
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int cmd_help(int argc, char **argv, struct options *opt)
+{
+    (void)opt;
+    if (argc > 1) {
+        const struct command *c = find_command(argv[1]);
+        if (!c) {
+            error("no command '%s'; see 'gemini-doctor help'", argv[1]);
+            return EXIT_USAGE;
+        }
+        printf("usage: gemini-doctor %s %s\n\n%s.\n\n%s", c->name, c->args, c->help,
+               options_help);
+        return EXIT_OK;
+    }
+    usage(stdout);
+    return EXIT_OK;
+}
+
+struct rule_table *load_rules(const struct options *opt)
+{
+    return rule_table_load(opt->rules_dir);
+}
+
+int use_color(const struct options *opt, int fd)
+{
+    return !opt->no_color && isatty(fd);
+}
+
+/* Options that take a value; "--opt VALUE" and "--opt=VALUE" both work. */
+static int set_value_option(struct options *opt, const char *name, const char *val)
+{
+    if (strcmp(name, "--model") == 0) {
+        opt->model = val;
+        opt->model_from = "--model";
+    } else if (strcmp(name, "--base-url") == 0) {
+        opt->base_url = val;
+        opt->base_url_from = "--base-url";
+    } else if (strcmp(name, "--status-url") == 0) {
+        opt->status_url = val;
+    } else if (strcmp(name, "--key-file") == 0) {
+        opt->key_file = val;
+    } else if (strcmp(name, "--rules") == 0) {
+        opt->rules_dir = val;
+    } else if (strcmp(name, "--timeout") == 0) {
+        char *end;
+        double t = strtod(val, &end);
+        if (end == val || *end || !(t > 0) || t > 3600)
+            return error("--timeout takes seconds between 0 and 3600, not '%s'", val);
+        opt->timeout_s = t;
+    } else if (strcmp(name, "--format") == 0) {
+        static const char *const names[] = { "text", "json", "junit", "github" };
+        size_t i;
+        for (i = 0; i < ARRAY_SIZE(names); i++)
+            if (strcmp(val, names[i]) == 0)
+                break;
+        if (i == ARRAY_SIZE(names))
+            return error("unknown format '%s' (text, json, junit, github)", val);
+        opt->format = (enum out_format)i;
+        opt->format_set = 1;
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
+static int is_value_option(const char *name)
+{
+    static const char *const names[] = { "--model",    "--base-url", "--status-url", "--key-file",
+                                         "--rules",    "--timeout",  "--format" };
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+        if (strcmp(name, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void options_defaults(struct options *opt)
+{
+    const char *s;
+    memset(opt, 0, sizeof(*opt));
+    opt->timeout_s = DEFAULT_TIMEOUT_S;
+    opt->base_url = DEFAULT_BASE_URL;
+    opt->base_url_from = "default";
+    s = getenv("GOOGLE_GEMINI_BASE_URL");
+    if (s && *s) {
+        opt->base_url = s;
+        opt->base_url_from = "GOOGLE_GEMINI_BASE_URL";
+    }
+    opt->status_url = DEFAULT_STATUS_URL;
+    s = getenv("GEMINI_MODEL");
+    if (s && *s) {
+        opt->model = s;
+        opt->model_from = "GEMINI_MODEL";
+    }
+    s = getenv("NO_COLOR");
+    if (s && *s)
+        opt->no_color = 1;
+}
+
+/* Split argv into options (into opt) and positional arguments (into pos). */
+static int parse_args(int argc, char **argv, struct options *opt, char **pos, int *npos)
+{
+    int only_pos = 0;
+    *npos = 0;
+    for (int i = 1; i < argc; i++) {
+        char *a = argv[i];
+        if (only_pos || a[0] != '-' || strcmp(a, "-") == 0) {
+            pos[(*npos)++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_pos = 1;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            opt->verbose = 1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            opt->quiet = 1;
+        } else if (strcmp(a, "--no-generate") == 0) {
+            opt->no_generate = 1;
+        } else if (strcmp(a, "--offline") == 0) {
+            opt->offline = 1;
+        } else if (strcmp(a, "--no-color") == 0 || strcmp(a, "--no-colour") == 0) {
+            opt->no_color = 1;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            pos[(*npos)++] = "--help";
+        } else if (strcmp(a, "--version") == 0) {
+            pos[(*npos)++] = "--version";
+        } else {
+            char name[32];
+            const char *eq = strchr(a, '=');
+            const char *val;
+            size_t n = eq ? (size_t)(eq - a) : strlen(a);
+            if (n >= sizeof(name) || !is_value_option((memcpy(name, a, n), name[n] = '\0', name)))
+                return error("unknown option '%s'; see 'gemini-doctor --help'", a);
+            if (eq) {
+                val = eq + 1;
+            } else {
+                if (i + 1 >= argc)
+                    return error("option '%s' needs a value", name);
+                val = argv[++i];
+            }
+            if (set_value_option(opt, name, val))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct options opt;
+    char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+    int npos = 0, ret;
+    const struct command *c;
+
+    options_defaults(&opt);
+    if (parse_args(argc, argv, &opt, pos, &npos)) {
+        ret = EXIT_USAGE;
+        goto out;
+    }
+    for (int i = 0; i < npos; i++) {
+        if (strcmp(pos[i], "--version") == 0) {
+            printf("gemini-doctor %s\n", GD_VERSION);
+            ret = EXIT_OK;
+            goto out;
+        }
+        if (strcmp(pos[i], "--help") == 0) {
+            char *hargv[2] = { "help", i > 0 ? pos[0] : NULL };
+            ret = cmd_help(i > 0 ? 2 : 1, hargv, &opt);
+            goto out;
+        }
+    }
+    if (npos == 0) {
+        int tty = isatty(0) && isatty(1);
+        c = find_command(tty ? "tui" : "check");
+        pos[0] = (char *)c->name;
+        npos = 1;
+    } else {
+        c = find_command(pos[0]);
+        if (!c) {
+            error("no command '%s'; see 'gemini-doctor help'", pos[0]);
+            ret = EXIT_USAGE;
+            goto out;
+        }
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    ret = c->fn(npos, pos, &opt);
+    curl_global_cleanup();
+out:
+    free(pos);
+    fflush(stdout);
+    if (ferror(stdout) && ret == EXIT_OK)
+        ret = EXIT_INTERNAL;
+    return ret;
+}

@@ -1,0 +1,234 @@
+/*
+ * util: allocation, string buffers, the error printer, bounded reads and the
+ * clock. See util.h.
+ */
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void die_oom(void)
+{
+    fputs("gemini-doctor: out of memory\n", stderr);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        die_oom();
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        die_oom();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        die_oom();
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void sbuf_init(struct sbuf *sb)
+{
+    sb->buf = NULL;
+    sb->len = 0;
+    sb->cap = 0;
+}
+
+void sbuf_grow(struct sbuf *sb, size_t extra)
+{
+    size_t need = sb->len + extra + 1;
+    if (need <= sb->cap)
+        return;
+    size_t cap = sb->cap ? sb->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    sb->buf = xrealloc(sb->buf, cap);
+    sb->cap = cap;
+}
+
+void sbuf_add(struct sbuf *sb, const char *s, size_t n)
+{
+    sbuf_grow(sb, n);
+    memcpy(sb->buf + sb->len, s, n);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+}
+
+void sbuf_adds(struct sbuf *sb, const char *s)
+{
+    sbuf_add(sb, s, strlen(s));
+}
+
+void sbuf_addc(struct sbuf *sb, char c)
+{
+    sbuf_add(sb, &c, 1);
+}
+
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    sbuf_grow(sb, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb->len += (size_t)n;
+}
+
+char *sbuf_detach(struct sbuf *sb)
+{
+    char *p = sb->buf ? sb->buf : xstrdup("");
+    sbuf_init(sb);
+    return p;
+}
+
+void sbuf_release(struct sbuf *sb)
+{
+    free(sb->buf);
+    sbuf_init(sb);
+}
+
+int error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("gemini-doctor: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("gemini-doctor: warning: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int read_all(const char *path, size_t max, char **out, size_t *len)
+{
+    int use_stdin = !path || strcmp(path, "-") == 0;
+    FILE *f = use_stdin ? stdin : fopen(path, "rb");
+    struct sbuf sb;
+    int ret = -1;
+
+    sbuf_init(&sb);
+    if (!f)
+        return error("cannot open '%s': %s", path, strerror(errno));
+    for (;;) {
+        sbuf_grow(&sb, 65536);
+        size_t n = fread(sb.buf + sb.len, 1, 65536, f);
+        sb.len += n;
+        sb.buf[sb.len] = '\0';
+        if (sb.len > max) {
+            error("input is larger than %zu MiB; cut it to the error and try again",
+                  max >> 20);
+            goto out;
+        }
+        if (n < 65536) {
+            if (ferror(f)) {
+                error("cannot read '%s': %s", use_stdin ? "stdin" : path, strerror(errno));
+                goto out;
+            }
+            break;
+        }
+    }
+    *len = sb.len;
+    *out = sbuf_detach(&sb);
+    ret = 0;
+out:
+    if (ret)
+        sbuf_release(&sb);
+    if (!use_stdin)
+        fclose(f);
+    return ret;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static long days_from_civil(long y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long)doe - 719468;
+}
+
+time_t gd_now(void)
+{
+    const char *s = getenv("GEMINI_DOCTOR_NOW");
+    if (s && *s) {
+        int y, mo, d, h, mi, se;
+        char *end;
+        long long v = strtoll(s, &end, 10);
+        if (*end == '\0')
+            return (time_t)v;
+        if (sscanf(s, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &se) == 6)
+            return (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400L +
+                            h * 3600L + mi * 60L + se);
+    }
+    return time(NULL);
+}
+
+void gd_iso_utc(time_t t, char *out, size_t size)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+const char *gd_memcasemem(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+    if (nlen == 0)
+        return hay;
+    if (hlen < nlen)
+        return NULL;
+    int first = tolower((unsigned char)needle[0]);
+    for (size_t i = 0; i + nlen <= hlen; i++) {
+        if (tolower((unsigned char)hay[i]) != first)
+            continue;
+        size_t j = 1;
+        while (j < nlen &&
+               tolower((unsigned char)hay[i + j]) == tolower((unsigned char)needle[j]))
+            j++;
+        if (j == nlen)
+            return hay + i;
+    }
+    return NULL;
+}

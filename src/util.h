@@ -1,0 +1,66 @@
+/*
+ * util: the small helpers every module shares: allocation that never returns
+ * NULL, a growable string buffer, the one error printer, bounded file reading
+ * and the clock (which tests can pin with GEMINI_DOCTOR_NOW).
+ *
+ * Functions that can fail return 0 or a negative status; only main() exits.
+ */
+#ifndef GD_UTIL_H
+#define GD_UTIL_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes, one list (PRODUCT.md). */
+#define EXIT_OK 0
+#define EXIT_PROBLEM 1
+#define EXIT_USAGE 64
+#define EXIT_NOINPUT 65
+#define EXIT_INTERNAL 70
+#define EXIT_TEMPFAIL 75
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* A growable NUL-terminated buffer. The caller owns buf and frees it with
+ * sbuf_release() (or takes it with sbuf_detach()). */
+struct sbuf {
+    char *buf;
+    size_t len;
+    size_t cap;
+};
+void sbuf_init(struct sbuf *sb);
+void sbuf_grow(struct sbuf *sb, size_t extra);
+void sbuf_add(struct sbuf *sb, const char *s, size_t n);
+void sbuf_adds(struct sbuf *sb, const char *s);
+void sbuf_addc(struct sbuf *sb, char c);
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char *sbuf_detach(struct sbuf *sb);
+void sbuf_release(struct sbuf *sb);
+
+/* Print "gemini-doctor: <message>" to stderr and return -1, so callers can
+ * write `return error("cannot open '%s'", path);`. */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Read a whole file ("-" or NULL means stdin) into a NUL-terminated buffer.
+ * Stops with an error past max bytes. On success *out is owned by the caller. */
+int read_all(const char *path, size_t max, char **out, size_t *len);
+
+/* The current time; GEMINI_DOCTOR_NOW (epoch seconds or
+ * YYYY-MM-DDTHH:MM:SSZ) pins it for tests. */
+time_t gd_now(void);
+
+/* Format t as ISO-8601 UTC ("2026-11-28T08:00:00Z") into out (>= 21 bytes). */
+void gd_iso_utc(time_t t, char *out, size_t size);
+
+/* Case-insensitive substring search over a length-bounded haystack. */
+const char *gd_memcasemem(const char *hay, size_t hlen, const char *needle, size_t nlen);
+
+#endif
