@@ -34,20 +34,26 @@ BIN = $(BUILD)/gemini-doctor
 
 all: $(BIN)
 
+V ?= 0
+Q = $(if $(filter 1,$(V)),,@)
+
 $(BIN): $(OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS) $(LDFLAGS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS) $(LDFLAGS)
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/rules_builtin.c: $(RULES) src/embed.sh | $(BUILD)
 	sh src/embed.sh $(RULES) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/rules_builtin.o: $(BUILD)/rules_builtin.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) $(LDFLAGS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) $(LDFLAGS)
 
 $(BUILD):
 	mkdir -p $@

@@ -28,7 +28,7 @@ int cmd_explain(int argc, char **argv, struct options *opt)
     struct diagnosis d;
     char *buf = NULL;
     size_t len = 0;
-    int ret = EXIT_INTERNAL, have_diag = 0;
+    int ret = EXIT_INTERNAL, have_diag = 0, rc;
 
     evidence_init(&ev);
     if (argc > 2) {
@@ -43,8 +43,9 @@ int cmd_explain(int argc, char **argv, struct options *opt)
     }
     if (path[0] == '-' && path[1] == '\0' && isatty(0) && !opt->quiet)
         fprintf(stderr, "Paste the error, then press Ctrl-D on an empty line.\n");
-    if (read_all(path, EXPLAIN_MAX_INPUT, &buf, &len)) {
-        ret = EXIT_NOINPUT;
+    rc = read_all(path, EXPLAIN_MAX_INPUT, &buf, &len);
+    if (rc) {
+        ret = rc == -2 ? EXIT_USAGE : EXIT_NOINPUT;
         goto out;
     }
     t = load_rules(opt);

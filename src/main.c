@@ -92,16 +92,6 @@ static int cmd_help(int argc, char **argv, struct options *opt)
     return EXIT_OK;
 }
 
-struct rule_table *load_rules(const struct options *opt)
-{
-    return rule_table_load(opt->rules_dir);
-}
-
-int use_color(const struct options *opt, int fd)
-{
-    return !opt->no_color && isatty(fd);
-}
-
 /* Options that take a value; "--opt VALUE" and "--opt=VALUE" both work. */
 static int set_value_option(struct options *opt, const char *name, const char *val)
 {

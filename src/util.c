@@ -148,8 +148,10 @@ int read_all(const char *path, size_t max, char **out, size_t *len)
     int ret = -1;
 
     sbuf_init(&sb);
-    if (!f)
-        return error("cannot open '%s': %s", path, strerror(errno));
+    if (!f) {
+        error("cannot open '%s': %s", path, strerror(errno));
+        return -2;
+    }
     for (;;) {
         sbuf_grow(&sb, 65536);
         size_t n = fread(sb.buf + sb.len, 1, 65536, f);

@@ -50,7 +50,8 @@ int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Read a whole file ("-" or NULL means stdin) into a NUL-terminated buffer.
- * Stops with an error past max bytes. On success *out is owned by the caller. */
+ * Stops with an error past max bytes. On success *out is owned by the caller.
+ * Returns 0, -2 when the file cannot be opened, -1 on any other failure. */
 int read_all(const char *path, size_t max, char **out, size_t *len);
 
 /* The current time; GEMINI_DOCTOR_NOW (epoch seconds or

@@ -1,0 +1,93 @@
+#!/bin/sh
+# bench.sh: what `make bench` prints. Figures, never pass/fail: these machines
+# are shared and noisy, so each figure is a ratio measured in one run.
+#  1. explain's whole-process time on a typical error body, beside `cat` of the
+#     same file (N runs each, interleaved);
+#  2. the reader's throughput (MB/s) on a 50 MB log with one error in it;
+#  3. check's wall time against the fake API with every response delayed
+#     400 ms, as a ratio to 400 ms (tests/bench_check.sh).
+set -eu
+bin=${1:-build/gemini-doctor}
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+N=${BENCH_RUNS:-200}
+
+now_ns() { date +%s%N; }
+
+cat > "$tmp/body.json" <<'JSON'
+{
+  "error": {
+    "code": 429,
+    "message": "You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/rate-limit. \n* Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: 20, model: gemini-3.8-flash\nPlease retry in 5.123s.",
+    "status": "RESOURCE_EXHAUSTED",
+    "details": [
+      {
+        "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+        "violations": [
+          {
+            "quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+            "quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+            "quotaDimensions": { "location": "global", "model": "gemini-3.8-flash" },
+            "quotaValue": "20"
+          }
+        ]
+      },
+      {
+        "@type": "type.googleapis.com/google.rpc.Help",
+        "links": [ { "description": "Learn more about Gemini API quotas", "url": "https://ai.google.dev/gemini-api/docs/rate-limits" } ]
+      },
+      { "@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "5s" }
+    ]
+  }
+}
+JSON
+
+t_explain=0
+t_cat=0
+i=0
+while [ $i -lt "$N" ]; do
+    a=$(now_ns)
+    "$bin" explain "$tmp/body.json" > /dev/null
+    b=$(now_ns)
+    cat "$tmp/body.json" > /dev/null
+    c=$(now_ns)
+    t_explain=$((t_explain + b - a))
+    t_cat=$((t_cat + c - b))
+    i=$((i + 1))
+done
+awk -v e="$t_explain" -v c="$t_cat" -v n="$N" 'BEGIN {
+    printf "explain, whole process, typical 429 body: %.2f ms per run; cat: %.2f ms; ratio %.1fx (%d runs each)\n",
+        e / n / 1e6, c / n / 1e6, e / c, n }'
+
+# A 50 MB log: ordinary log lines, one real error in the middle.
+python3 - "$tmp/big.log" "$tmp/body.json" <<'PY'
+import sys
+line = "2026-11-28T10:00:00.000Z INFO worker-3 handled request id=%08d in 12ms status=200 path=/v1/items\n"
+body = open(sys.argv[2]).read()
+with open(sys.argv[1], "w") as f:
+    size, i = 0, 0
+    while size < 25 * 1024 * 1024:
+        s = line % i; f.write(s); size += len(s); i += 1
+    f.write("2026-11-28T10:00:01.000Z ERROR worker-3 upstream failed: " + body.replace("\n", " ") + "\n")
+    while size < 50 * 1024 * 1024:
+        s = line % i; f.write(s); size += len(s); i += 1
+PY
+size=$(wc -c < "$tmp/big.log")
+best=0
+for r in 1 2 3; do
+    a=$(now_ns)
+    "$bin" explain "$tmp/big.log" > "$tmp/big.out" || true
+    b=$(now_ns)
+    d=$((b - a))
+    if [ $best -eq 0 ] || [ $d -lt $best ]; then best=$d; fi
+done
+a=$(now_ns); cat "$tmp/big.log" > /dev/null; b=$(now_ns)
+awk -v s="$size" -v t="$best" -v c="$((b - a))" 'BEGIN {
+    printf "reader, 50 MB log with one error: %.0f ms (best of 3), %.0f MB/s; cat: %.0f ms\n",
+        t / 1e6, s / 1e6 / (t / 1e9), c / 1e6 }'
+grep -q 'quota-rpd\|Daily' "$tmp/big.out" && echo "  (the error in the log was found: $(head -1 "$tmp/big.out"))"
+
+if [ -f "$here/bench_check.sh" ]; then
+    sh "$here/bench_check.sh" "$bin"
+fi

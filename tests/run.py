@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+"""run.py: the one generic test harness. Runs every case file under
+tests/cases/ (format: tests/README.md) against the gemini-doctor binary,
+starting the fake Gemini API once when a case needs it, and ends with the
+line `N passed, N failed`. Exit status 0 only when nothing failed."""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASES = os.path.join(HERE, "cases")
+DEFAULT_NOW = "2026-11-28T12:00:00Z"
+CLEARED_ENV = (
+    "GOOGLE_API_KEY", "GEMINI_API_KEY", "GEMINI_MODEL", "GOOGLE_GEMINI_BASE_URL",
+    "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION",
+    "GOOGLE_APPLICATION_CREDENTIALS", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY",
+    "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy", "NO_COLOR",
+    "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE",
+    "GEMINI_DOCTOR_TUI_SCRIPT", "GEMINI_DOCTOR_TUI_DUMP", "GEMINI_DOCTOR_TUI_SIZE",
+)
+
+
+class CaseError(Exception):
+    pass
+
+
+def parse_case(path):
+    """Header lines, then `--- name` sections. Returns (headers, sections)."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    headers = {"env": []}
+    sections = {}
+    current = None
+    for line in raw.split(b"\n"):
+        if line.startswith(b"--- ") and line[4:].strip():
+            current = line[4:].strip().decode()
+            sections[current] = []
+            continue
+        if current is not None:
+            sections[current].append(line)
+            continue
+        text = line.decode("utf-8", "replace").rstrip("\r")
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        if ":" not in text:
+            raise CaseError("bad header line: %r" % text)
+        key, val = text.split(":", 1)
+        key, val = key.strip(), val.strip()
+        if key == "env":
+            headers["env"].append(val)
+        else:
+            headers[key] = val
+    out = {}
+    for name, lines in sections.items():
+        # The file's own final newline ends the last section; keep one.
+        while lines and lines[-1] == b"" and name != "stdin":
+            lines.pop()
+        if name == "stdin" and lines and lines[-1] == b"":
+            lines.pop()
+            out[name] = b"\n".join(lines) + b"\n"
+        else:
+            out[name] = b"\n".join(lines)
+    return headers, out
+
+
+def lookup(obj, path):
+    """Dotted path; a list of objects with `id` fields is indexed by id (ids
+    may contain dots, so the longest matching id wins)."""
+    parts = path.split(".")
+    i = 0
+    while i < len(parts):
+        if isinstance(obj, dict):
+            if parts[i] not in obj:
+                raise KeyError(path)
+            obj = obj[parts[i]]
+            i += 1
+        elif isinstance(obj, list):
+            if parts[i].isdigit():
+                idx = int(parts[i])
+                if idx >= len(obj):
+                    raise KeyError(path)
+                obj = obj[idx]
+                i += 1
+                continue
+            found = False
+            for j in range(len(parts), i, -1):
+                ident = ".".join(parts[i:j])
+                for item in obj:
+                    if isinstance(item, dict) and item.get("id") == ident:
+                        obj, i, found = item, j, True
+                        break
+                if found:
+                    break
+            if not found:
+                raise KeyError(path)
+        else:
+            raise KeyError(path)
+    return obj
+
+
+def as_text(v):
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if v is None:
+        return "null"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, sort_keys=True)
+    return str(v)
+
+
+def check_json(doc, lines, problems):
+    for raw in lines.decode("utf-8", "replace").split("\n"):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r"^(\S+)\s*(=|~|\?|!|#)\s*(.*)$", line)
+        if not m:
+            problems.append("bad json expectation: %r" % line)
+            continue
+        path, op, want = m.group(1), m.group(2), m.group(3).strip()
+        try:
+            got = lookup(doc, path)
+            present = True
+        except KeyError:
+            got, present = None, False
+        if op == "!":
+            if present:
+                problems.append("%s: expected absent, got %s" % (path, as_text(got)))
+            continue
+        if not present:
+            problems.append("%s: missing (wanted %s %s)" % (path, op, want))
+            continue
+        if op == "?":
+            continue
+        if op == "=":
+            choices = [c.strip() for c in want.split("|")]
+            if as_text(got) not in choices:
+                problems.append("%s: got %s, wanted %s" % (path, as_text(got), want))
+        elif op == "~":
+            if want.lower() not in as_text(got).lower():
+                problems.append("%s: %r does not contain %r" % (path, as_text(got), want))
+        elif op == "#":
+            if not isinstance(got, list) or len(got) != int(want):
+                problems.append("%s: length %s, wanted %s" % (
+                    path, len(got) if isinstance(got, list) else "n/a", want))
+
+
+class FakeServer:
+    def __init__(self):
+        self.proc = None
+        self.url = None
+        self.log = None
+
+    def start(self):
+        fd, self.log = tempfile.mkstemp(prefix="fake-gemini-", suffix=".log")
+        os.close(fd)
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "fake_gemini.py"), "--port", "0",
+             "--log", self.log],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline().strip()
+        m = re.search(r"(http://127\.0\.0\.1:\d+)", line)
+        if not m:
+            self.stop()
+            raise RuntimeError("fake Gemini API did not start: %r" % line)
+        self.url = m.group(1)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def expand(s, case_dir, fake):
+    s = s.replace("{case}", case_dir)
+    if fake and fake.url:
+        s = s.replace("{fake}", fake.url)
+        s = s.replace("{status}", fake.url + "/incidents.json")
+    return s
+
+
+def run_case(binary, path, fake, wrap=()):
+    headers, sections = parse_case(path)
+    case_dir = os.path.dirname(path)
+    args = shlex.split(expand(headers.get("args", ""), case_dir, fake))
+    env = dict(os.environ)
+    for name in CLEARED_ENV:
+        env.pop(name, None)
+    env["GEMINI_DOCTOR_NOW"] = DEFAULT_NOW
+    env["LC_ALL"] = env.get("GD_TEST_LOCALE", "C.UTF-8")
+    if fake and fake.log:
+        env["FAKE_GEMINI_LOG"] = fake.log
+    for item in headers["env"]:
+        name, _, val = item.partition("=")
+        env[name.strip()] = expand(val, case_dir, fake)
+    if "stdin-file" in headers:
+        with open(os.path.join(case_dir, headers["stdin-file"]), "rb") as f:
+            stdin = f.read()
+    elif "stdin-gen" in headers:
+        stdin = eval(headers["stdin-gen"], {"__builtins__": {"bytes": bytes, "range": range,
+                                                              "chr": chr, "str": str}})
+        if isinstance(stdin, str):
+            stdin = stdin.encode("utf-8", "surrogateescape")
+    else:
+        stdin = sections.get("stdin", b"")
+    timeout = float(headers.get("timeout", "20"))
+    if wrap:
+        timeout *= 4
+    want_exit = int(headers.get("exit", "0"))
+    problems = []
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="gd-case-") as cwd:
+        env["HOME"] = cwd
+        try:
+            p = subprocess.run(list(wrap) + [binary] + args, input=stdin, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=env, cwd=cwd, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return ["killed after %.0f s" % timeout], 0
+    elapsed = time.monotonic() - start
+    out, err = p.stdout, p.stderr
+    if p.returncode < 0:
+        problems.append("killed by signal %d" % -p.returncode)
+    elif p.returncode != want_exit:
+        problems.append("exit %d, wanted %d" % (p.returncode, want_exit))
+    if b"ERROR: AddressSanitizer" in err or b"runtime error:" in err or \
+            b"ERROR: LeakSanitizer" in err:
+        problems.append("sanitizer report:\n" + err.decode("utf-8", "replace")[-3000:])
+    if "json" in sections:
+        try:
+            doc = json.loads(out.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            problems.append("stdout is not JSON (%s): %r" % (e, out[:300]))
+        else:
+            check_json(doc, sections["json"], problems)
+    for name, stream, should in (("stdout", out, True), ("stdout-not", out, False),
+                                 ("stderr", err, True), ("stderr-not", err, False)):
+        for line in sections.get(name, b"").split(b"\n"):
+            needle = line.strip()
+            if not needle or needle.startswith(b"#"):
+                continue
+            needle = expand(needle.decode("utf-8"), case_dir, fake).encode("utf-8")
+            if (needle in stream) != should:
+                problems.append("%s %s %r" % (name, "lacks" if should else "has", needle))
+    secret = headers.get("secret")
+    if secret:
+        for label, stream in (("stdout", out), ("stderr", err)):
+            if secret.encode() in stream:
+                problems.append("the secret appears in " + label)
+    if problems:
+        problems.append("stdout: %r" % out[:1500])
+        problems.append("stderr: %r" % err[:800])
+    return problems, elapsed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--label", default="cases")
+    ap.add_argument("-j", "--jobs", type=int, default=4)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--wrap", default="", help="a command to run the binary under (valgrind)")
+    ap.add_argument("--exclude", action="append", default=[], help="skip cases whose path contains this")
+    ap.add_argument("filters", nargs="*", help="only cases whose path contains one of these")
+    opts = ap.parse_args()
+    binary = os.path.abspath(opts.bin)
+    paths = []
+    for root, _, files in os.walk(CASES):
+        for name in files:
+            if name.endswith(".case"):
+                paths.append(os.path.join(root, name))
+    paths.sort()
+    if opts.filters:
+        paths = [p for p in paths if any(f in p for f in opts.filters)]
+    paths = [p for p in paths if not any(x in p for x in opts.exclude)]
+    wrap = shlex.split(opts.wrap)
+    needs_fake = False
+    for p in paths:
+        with open(p, "rb") as f:
+            if re.search(rb"^fake:\s*yes", f.read(), re.M):
+                needs_fake = True
+                break
+    fake = FakeServer() if needs_fake else None
+    passed = failed = 0
+    try:
+        if fake:
+            fake.start()
+
+        def one(p):
+            try:
+                return p, run_case(binary, p, fake, wrap)
+            except Exception as e:  # a broken case file is a failure, not a crash
+                return p, (["harness: %s" % e], 0)
+
+        with ThreadPoolExecutor(max_workers=opts.jobs) as pool:
+            for p, (problems, elapsed) in pool.map(one, paths):
+                rel = os.path.relpath(p, CASES)
+                if problems:
+                    failed += 1
+                    print("FAIL %s" % rel)
+                    for pr in problems:
+                        print("     " + pr.replace("\n", "\n     "))
+                else:
+                    passed += 1
+                    if opts.verbose:
+                        print("ok   %s (%.2f s)" % (rel, elapsed))
+    finally:
+        if fake:
+            fake.stop()
+            try:
+                os.unlink(fake.log)
+            except OSError:
+                pass
+    print("%s: %d passed, %d failed" % (opts.label, passed, failed))
+    return 1 if failed or passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

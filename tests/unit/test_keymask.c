@@ -1,0 +1,89 @@
+/*
+ * test_keymask: key kinds, masking and redaction, and the util helpers they
+ * lean on. Prints `N passed, N failed`; exits non-zero on any failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keymask.h"
+#include "util.h"
+
+static int passed, failed;
+
+static void expect_str(const char *what, const char *got, const char *want)
+{
+    if (strcmp(got, want) == 0) {
+        passed++;
+        return;
+    }
+    failed++;
+    printf("FAIL %s: got '%s', wanted '%s'\n", what, got, want);
+}
+
+static void expect(const char *what, int ok)
+{
+    if (ok) {
+        passed++;
+        return;
+    }
+    failed++;
+    printf("FAIL %s\n", what);
+}
+
+int main(void)
+{
+    const char *std = "AIzaSyA1234567890abcdefghijklmnopqrWXyZ";
+    char *m;
+
+    expect("standard key length", strlen(std) == 39);
+    expect("kind standard", key_kind_of(std) == KEY_STANDARD);
+    expect("kind auth", key_kind_of("AQ.Ab8RN6abcdefghijklmnop") == KEY_AUTH);
+    expect("kind oauth", key_kind_of("ya29.a0AfH6SMBabcdefghijklmnop") == KEY_OAUTH);
+    expect("kind none", key_kind_of("") == KEY_NONE);
+
+    m = key_mask(std);
+    expect_str("mask standard", m, "AIza\xe2\x80\xa6WXyZ");
+    free(m);
+    m = key_mask("short");
+    expect_str("mask short keeps nothing", m, "\xe2\x80\xa6");
+    free(m);
+
+    m = key_redact("GET https://x/v1beta/models?key=AIzaSyA1234567890abcdefghijklmnopqrWXyZ&a=1");
+    expect_str("redact url", m, "GET https://x/v1beta/models?key=AIza\xe2\x80\xa6WXyZ&a=1");
+    free(m);
+    m = key_redact("no key here, AIza too short");
+    expect_str("redact leaves short", m, "no key here, AIza too short");
+    free(m);
+    m = key_redact("two AQ.Ab8RN6abcdefghijklmnopqrstuv and ya29.a0AfH6SMBabcdefghijklmnopqr");
+    expect("redact two", strstr(m, "abcdefghijklmnopqr") == NULL && strstr(m, "AQ.\xe2\x80\xa6") &&
+                             strstr(m, "ya29.\xe2\x80\xa6"));
+    free(m);
+
+    {
+        size_t start, len;
+        const char *s = "x-goog-api-key: AIzaSyA1234567890abcdefghijklmnopqrWXyZ\r\n";
+        expect("find", key_find(s, strlen(s), &start, &len) == KEY_STANDARD && start == 16 &&
+                           len == 39);
+    }
+
+    expect("memcasemem", gd_memcasemem("Hello World", 11, "WORLD", 5) != NULL);
+    expect("memcasemem miss", gd_memcasemem("Hello", 5, "hello!", 6) == NULL);
+    {
+        struct sbuf sb;
+        sbuf_init(&sb);
+        sbuf_addf(&sb, "%d-%s", 42, "x");
+        sbuf_addc(&sb, '!');
+        expect_str("sbuf", sb.buf, "42-x!");
+        sbuf_release(&sb);
+    }
+    setenv("GEMINI_DOCTOR_NOW", "2026-11-28T12:00:00Z", 1);
+    {
+        char iso[32];
+        gd_iso_utc(gd_now(), iso, sizeof(iso));
+        expect_str("pinned now", iso, "2026-11-28T12:00:00Z");
+    }
+
+    printf("keymask: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
