@@ -29,7 +29,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/%)
 BIN = $(BUILD)/gemini-doctor
 
-.PHONY: all deps demo test check-unit check-cases check-lint check-valgrind asan \
+.PHONY: all deps demo test unit-bins check-unit check-cases check-lint check-valgrind asan \
 	bench fuzz install uninstall clean format
 
 all: $(BIN)
@@ -71,9 +71,13 @@ demo: deps
 # The whole suite: unit tests, the case files, rules lint, valgrind, then the
 # same again under AddressSanitizer and UBSan.
 test: deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory check-unit check-lint check-cases check-valgrind
-	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory all unit-bins
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=gcc \
+		EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" all unit-bins
+	@sh tests/all.sh $(BIN) build-asan/gemini-doctor
+
+unit-bins: $(UNIT_BINS)
 
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do ./$$t; done

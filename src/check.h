@@ -74,6 +74,13 @@ int check_run_model_count(const struct check_run *run);
 const char *check_run_model_name(const struct check_run *run, int i);
 /* Change the model for later re-runs. */
 void check_run_set_model(struct check_run *run, const char *model);
+/* Use key (copied; NULL goes back to the environment) for later re-runs; the
+ * old session key is wiped. Re-run config.key to apply it everywhere. */
+void check_run_set_key(struct check_run *run, const char *key);
+
+/* Refuse options check cannot run with (a plain http:// URL to a host that
+ * is not loopback, a malformed URL): print one line, return -1 (usage). */
+int check_validate(const struct options *opt);
 
 /* 0, 1 or 75 as PRODUCT.md says. */
 int check_run_exit_code(const struct check_run *run);

@@ -1,4 +1,46 @@
-/* cmd_check: placeholder until it lands. */
+/*
+ * cmd_check: `gemini-doctor check`. Validates the options, runs every probe
+ * once (check.h), prints the report (report.h) and returns the exit code of
+ * PRODUCT.md: 0, 1, 75, or 64 for usage errors.
+ */
+#include <locale.h>
+#include <stdio.h>
+
+#include "check.h"
 #include "commands.h"
+#include "options.h"
+#include "report.h"
+#include "rules.h"
 #include "util.h"
-int cmd_check(int argc, char **argv, struct options *opt) { (void)argc; (void)argv; (void)opt; error("check is not built yet"); return EXIT_INTERNAL; }
+
+int cmd_check(int argc, char **argv, struct options *opt)
+{
+    struct rule_table *t = NULL;
+    struct check_run *run = NULL;
+    int ret = EXIT_INTERNAL;
+
+    (void)argv;
+    if (argc > 1) {
+        error("check takes no arguments; see 'gemini-doctor help check'");
+        return EXIT_USAGE;
+    }
+    if (check_validate(opt))
+        return EXIT_USAGE;
+    /* Marks follow the locale's character set (UTF-8 or ASCII). */
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+    t = load_rules(opt);
+    if (!t)
+        goto out;
+    run = check_run_new(opt, t, NULL);
+    if (!run)
+        goto out;
+    if (check_run_all(run) < 0)
+        goto out;
+    report_print(stdout, run, opt);
+    ret = check_run_exit_code(run);
+out:
+    check_run_free(run);
+    rule_table_free(t);
+    return ret;
+}

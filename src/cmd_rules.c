@@ -1,4 +1,235 @@
-/* cmd_rules: placeholder until it lands. */
+/*
+ * cmd_rules: `gemini-doctor rules list|show ID|lint [DIR]`. Lists the rules,
+ * shows one rule, model, cause or section readably (or as JSON), and runs the
+ * table's lint. It only reads the table; rules.c owns it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
 #include "commands.h"
+#include "options.h"
+#include "rules.h"
 #include "util.h"
-int cmd_rules(int argc, char **argv, struct options *opt) { (void)argc; (void)argv; (void)opt; error("rules is not built yet"); return EXIT_INTERNAL; }
+
+static void print_json(const cJSON *o)
+{
+    char *s = cJSON_Print(o);
+    if (s)
+        puts(s);
+    free(s);
+}
+
+static const cJSON *raw_rule(const struct rule_table *t, const char *id)
+{
+    const cJSON *r;
+    cJSON_ArrayForEach(r, rules_section(t, "rules"))
+    {
+        const cJSON *rid = cJSON_GetObjectItemCaseSensitive(r, "id");
+        if (cJSON_IsString(rid) && strcmp(rid->valuestring, id) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+static const cJSON *find_by(const struct rule_table *t, const char *section, const char *key,
+                            const char *value)
+{
+    const cJSON *r;
+    cJSON_ArrayForEach(r, rules_section(t, section))
+    {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
+        if (cJSON_IsString(v) && strcmp(v->valuestring, value) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+static int rules_list(const struct rule_table *t, const struct options *opt)
+{
+    int n = rules_count(t);
+    if (opt->format == FMT_JSON) {
+        cJSON *a = cJSON_CreateArray();
+        for (int i = 0; i < n; i++) {
+            const struct rule *r = rules_get(t, i);
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "id", r->id);
+            cJSON_AddStringToObject(o, "cause", r->cause);
+            cJSON_AddNumberToObject(o, "priority", r->priority);
+            cJSON_AddStringToObject(o, "title", r->title);
+            cJSON_AddBoolToObject(o, "retryable", r->retryable);
+            cJSON_AddItemToArray(a, o);
+        }
+        print_json(a);
+        cJSON_Delete(a);
+        return EXIT_OK;
+    }
+    for (int i = 0; i < n; i++) {
+        const struct rule *r = rules_get(t, i);
+        printf("%-40s %-22s %3d  %s\n", r->id, r->cause, r->priority, r->title);
+    }
+    if (!opt->quiet)
+        printf("%d rules, %d models; data as of %s\n", n, rules_model_count(t),
+               rules_data_date(t));
+    return EXIT_OK;
+}
+
+static void show_rule(const struct rule_table *t, const struct rule *r)
+{
+    char *match = cJSON_PrintUnformatted(r->match);
+    printf("rule:      %s\n", r->id);
+    printf("cause:     %s%s\n", r->cause, rules_is_cause(t, r->cause) ? "" : " (not public!)");
+    printf("title:     %s\n", r->title);
+    printf("priority:  %d\n", r->priority);
+    printf("match:     %s\n", match ? match : "{}");
+    printf("retryable: %s\n", r->retryable ? "yes" : "no");
+    if (r->wait) {
+        printf("wait:      %s", r->wait->id);
+        if (r->wait->advice)
+            printf(" (%s)", r->wait->advice);
+        putchar('\n');
+    }
+    if (r->steps && r->steps[0]) {
+        printf("steps:\n");
+        for (int i = 0; r->steps[i]; i++)
+            printf("  %d. %s\n", i + 1, r->steps[i]);
+    }
+    if (r->docs && r->docs[0]) {
+        printf("docs:\n");
+        for (int i = 0; r->docs[i]; i++)
+            printf("  %s\n", r->docs[i]);
+    }
+    free(match);
+}
+
+static void show_model(const struct model_info *m)
+{
+    printf("model:       %s\n", m->name);
+    printf("status:      %s%s\n", m->status, m->uncertain ? " (uncertain)" : "");
+    if (m->shutdown)
+        printf("shutdown:    %s\n", m->shutdown);
+    if (m->replacement)
+        printf("replacement: %s\n", m->replacement);
+    if (m->note)
+        printf("note:        %s\n", m->note);
+    if (m->source)
+        printf("source:      %s\n", m->source);
+    if (m->verified)
+        printf("verified:    %s\n", m->verified);
+}
+
+static void show_cause(const struct rule_table *t, const cJSON *c)
+{
+    const cJSON *title = cJSON_GetObjectItemCaseSensitive(c, "title");
+    const cJSON *desc = cJSON_GetObjectItemCaseSensitive(c, "description");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
+    printf("cause:       %s\n", id->valuestring);
+    if (cJSON_IsString(title))
+        printf("title:       %s\n", title->valuestring);
+    if (cJSON_IsString(desc))
+        printf("description: %s\n", desc->valuestring);
+    printf("rules:\n");
+    for (int i = 0; i < rules_count(t); i++) {
+        const struct rule *r = rules_get(t, i);
+        if (strcmp(r->cause, id->valuestring) == 0)
+            printf("  %-40s %3d  %s\n", r->id, r->priority, r->title);
+    }
+}
+
+static int rules_show(const struct rule_table *t, const char *id, const struct options *opt)
+{
+    const struct rule *r = rules_find(t, id);
+    const struct model_info *m = r ? NULL : rules_model(t, id);
+    const cJSON *cause = r || m ? NULL : find_by(t, "causes", "id", id);
+    const cJSON *section = r || m || cause ? NULL : rules_section(t, id);
+
+    if (opt->format == FMT_JSON) {
+        const cJSON *o = r ? raw_rule(t, id)
+                           : m ? find_by(t, "models", "name", m->name) : cause ? cause : section;
+        if (!o)
+            goto missing;
+        print_json(o);
+        return EXIT_OK;
+    }
+    if (r)
+        show_rule(t, r);
+    else if (m)
+        show_model(m);
+    else if (cause)
+        show_cause(t, cause);
+    else if (section)
+        print_json(section);
+    else
+        goto missing;
+    return EXIT_OK;
+missing:
+    error("no rule, model, cause or section named '%s'; see 'gemini-doctor rules list'", id);
+    return EXIT_PROBLEM;
+}
+
+/* The test cases lint looks in: $GEMINI_DOCTOR_CASES, else ./tests/cases. */
+static const char *cases_dir(const struct options *opt)
+{
+    const char *env = getenv("GEMINI_DOCTOR_CASES");
+    struct stat st;
+    if (env && *env)
+        return env;
+    if (stat("tests/cases", &st) == 0 && S_ISDIR(st.st_mode))
+        return "tests/cases";
+    if (!opt->quiet)
+        warning("no tests/cases here and GEMINI_DOCTOR_CASES is unset: not checking that "
+                "every rule has a test case");
+    return NULL;
+}
+
+static int rules_lint_cmd(const char *dir, const struct options *opt)
+{
+    struct rule_table *t = rule_table_load(dir ? dir : opt->rules_dir);
+    int n;
+    if (!t)
+        return EXIT_PROBLEM;
+    n = rules_lint(t, cases_dir(opt));
+    if (n == 0 && !opt->quiet)
+        printf("rules lint: ok (%d rules, %d models, data as of %s)\n", rules_count(t),
+               rules_model_count(t), rules_data_date(t));
+    else if (n)
+        printf("rules lint: %d problem%s\n", n, n == 1 ? "" : "s");
+    rule_table_free(t);
+    return n ? EXIT_PROBLEM : EXIT_OK;
+}
+
+int cmd_rules(int argc, char **argv, struct options *opt)
+{
+    const char *sub = argc > 1 ? argv[1] : "list";
+    struct rule_table *t = NULL;
+    int ret = EXIT_USAGE;
+
+    if (opt->format != FMT_TEXT && opt->format != FMT_JSON) {
+        error("rules prints text or json");
+        return EXIT_USAGE;
+    }
+    if (strcmp(sub, "lint") == 0) {
+        if (argc > 3) {
+            error("usage: gemini-doctor rules lint [DIR]");
+            return EXIT_USAGE;
+        }
+        return rules_lint_cmd(argc > 2 ? argv[2] : NULL, opt);
+    }
+    if (strcmp(sub, "list") == 0 && argc <= 2) {
+        t = load_rules(opt);
+        if (t)
+            ret = rules_list(t, opt);
+    } else if (strcmp(sub, "show") == 0 && argc == 3) {
+        t = load_rules(opt);
+        if (t)
+            ret = rules_show(t, argv[2], opt);
+    } else {
+        error("usage: gemini-doctor rules list|show ID|lint [DIR]");
+        return EXIT_USAGE;
+    }
+    rule_table_free(t);
+    return ret;
+}

@@ -25,6 +25,7 @@ struct diagnosis {
     const struct rule *rule;        /* NULL when nothing matched */
     const char *cause;              /* public id; "unknown" when nothing matched */
     const char *title;
+    char *title_buf;                /* owned: the rule's title with placeholders filled */
     int retryable;
     double retry_after_s;           /* how long to wait, when known */
     int has_retry_after;

@@ -91,8 +91,8 @@ enum key_kind key_find(const char *buf, size_t len, size_t *start, size_t *klen)
 {
     for (size_t i = 0; i < len; i++) {
         enum key_kind kind;
-        if (i > 0 && is_key_char((unsigned char)buf[i - 1]) && buf[i - 1] != '.')
-            continue;
+        /* No word-boundary test: a key glued to a word ("…EXHAUSTEDAIza…")
+         * is still a key, and masking a look-alike costs nothing. */
         size_t n = key_at(buf + i, len - i, &kind);
         if (n) {
             *start = i;

@@ -1,6 +1,467 @@
-/* reader: placeholder until the reader lands. */
+/*
+ * reader: turns a paste or a probe's HTTP response into evidence. It owns the
+ * order of the work: cut a large input to windows around its strongest
+ * anchors, clean it (textfix), undo its escape layers, scan key/value pairs
+ * (read_kv) and text forms (read_text), then move the best candidates into
+ * the evidence, masking any key on the way. See reader.h.
+ */
 #include "reader.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
 #include "evidence.h"
-int reader_read(const char *buf, size_t len, struct evidence *ev) { (void)buf; (void)len; (void)ev; return 0; }
-int reader_read_response(int http, const char *ct, double ra, const char *body, size_t len, struct evidence *ev)
-{ (void)ct; (void)ra; (void)body; (void)len; ev->http = http; return 0; }
+#include "keymask.h"
+#include "read_priv.h"
+#include "textfix.h"
+#include "util.h"
+
+/* Inputs larger than this are read as windows around their anchors. */
+#define WINDOW_LIMIT ((size_t)1 << 20)
+#define WINDOW_BEFORE ((size_t)256 << 10)
+#define WINDOW_AFTER ((size_t)768 << 10)
+/* ev->text is bounded: the rules match patterns in it, nothing more. */
+#define TEXT_MAX ((size_t)64 << 10)
+#define MESSAGE_MAX 2000
+
+/* Strings that mark where an error sits in a long log, by strength. */
+static const struct {
+    const char *s;
+    int weight;
+} anchors[] = {
+    { "RESOURCE_EXHAUSTED", 12 },
+    { "INVALID_ARGUMENT", 12 },
+    { "PERMISSION_DENIED", 12 },
+    { "FAILED_PRECONDITION", 12 },
+    { "UNAUTHENTICATED", 12 },
+    { "UNAVAILABLE", 11 },
+    { "DEADLINE_EXCEEDED", 11 },
+    { "got status", 11 },
+    { "API Error", 11 },
+    { "\"error\"", 10 },
+    { "'error'", 10 },
+    { "HTTP/1.1 4", 8 },
+    { "HTTP/1.1 5", 8 },
+    { "HTTP/2 4", 8 },
+    { "HTTP/2 5", 8 },
+    { "API key", 7 },
+    { "xhausted", 7 },
+    { "verloaded", 7 },
+    { "quota", 6 },
+    { "googleapis.com", 5 },
+};
+
+/* One pass over buf: the last occurrence of the strongest anchor. Returns 0
+ * and sets *pos, or -1 when there is none. */
+static int best_anchor(const char *buf, size_t len, size_t *pos)
+{
+    int best_w = 0;
+    size_t best = 0;
+    unsigned char first[256] = { 0 };
+
+    for (size_t a = 0; a < ARRAY_SIZE(anchors); a++)
+        first[(unsigned char)anchors[a].s[0]] = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (!first[(unsigned char)buf[i]])
+            continue;
+        for (size_t a = 0; a < ARRAY_SIZE(anchors); a++) {
+            const char *s = anchors[a].s;
+            size_t l = strlen(s);
+            if (s[0] == buf[i] && len - i >= l && memcmp(buf + i, s, l) == 0 &&
+                anchors[a].weight >= best_w) {
+                best_w = anchors[a].weight;
+                best = i;
+            }
+        }
+    }
+    if (!best_w)
+        return -1;
+    *pos = best;
+    return 0;
+}
+
+/* The window of a large input worth reading: around its strongest anchor
+ * (or its end, where logs put the latest error), cut at line starts. */
+static void choose_window(const char *buf, size_t len, size_t *start, size_t *wlen)
+{
+    size_t a;
+    if (best_anchor(buf, len, &a))
+        a = len > WINDOW_AFTER ? len - WINDOW_AFTER : 0;
+    size_t s = a > WINDOW_BEFORE ? a - WINDOW_BEFORE : 0;
+    size_t e = len - a > WINDOW_AFTER ? a + WINDOW_AFTER : len;
+    if (s > 0) {
+        const char *nl = memchr(buf + s, '\n', a - s);
+        if (nl)
+            s = (size_t)(nl - buf) + 1;
+    }
+    *start = s;
+    *wlen = e - s;
+}
+
+/* Mask "key=VALUE" URL parameters that key_redact does not know. */
+static char *mask_key_params(const char *s)
+{
+    struct sbuf sb;
+    const char *p = s;
+
+    sbuf_init(&sb);
+    for (;;) {
+        const char *k = gd_memcasemem(p, strlen(p), "key=", 4);
+        if (!k) {
+            sbuf_adds(&sb, p);
+            break;
+        }
+        const char *v = k + 4, *e = v;
+        while (*e && ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
+                      (*e >= '0' && *e <= '9') || *e == '_' || *e == '-' || *e == '.'))
+            e++;
+        sbuf_add(&sb, p, (size_t)(v - p));
+        if (e - v >= 8) {
+            char *raw = xstrndup(v, (size_t)(e - v));
+            char *m = key_mask(raw);
+            sbuf_adds(&sb, m);
+            memset(raw, 0, strlen(raw));
+            free(raw);
+            free(m);
+        } else {
+            sbuf_add(&sb, v, (size_t)(e - v));
+        }
+        p = e;
+    }
+    return sbuf_detach(&sb);
+}
+
+/* Every string that leaves the reader passes here: no key survives. */
+static char *redact(const char *s)
+{
+    char *a = key_redact(s);
+    char *b = mask_key_params(a);
+    free(a);
+    return b;
+}
+
+static char *take(struct cand *c)
+{
+    if (!c->has || !c->s)
+        return NULL;
+    return redact(c->s);
+}
+
+/* The key found in the input, masked. */
+static char *find_key(const char *u, size_t n)
+{
+    size_t start, klen;
+    if (key_find(u, n, &start, &klen) != KEY_NONE) {
+        char *raw = xstrndup(u + start, klen);
+        char *m = key_mask(raw);
+        memset(raw, 0, klen);
+        free(raw);
+        return m;
+    }
+    const char *end = u + n;
+    for (const char *p = gd_memcasemem(u, n, "key=", 4); p;
+         p = gd_memcasemem(p + 1, (size_t)(end - p - 1), "key=", 4)) {
+        const char *v = p + 4, *e = v;
+        int digit = 0, lower = 0;
+        while (e < end && e - v < 200 &&
+               ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
+                (*e >= '0' && *e <= '9') || *e == '_' || *e == '-' || *e == '.')) {
+            digit |= *e >= '0' && *e <= '9';
+            lower |= *e >= 'a' && *e <= 'z';
+            e++;
+        }
+        /* Placeholders (YOUR_API_KEY, ${KEY}) are not keys. */
+        if (e - v >= 20 && digit && lower) {
+            char *raw = xstrndup(v, (size_t)(e - v));
+            char *m = key_mask(raw);
+            memset(raw, 0, strlen(raw));
+            free(raw);
+            return m;
+        }
+        if (e >= end)
+            break;
+    }
+    return NULL;
+}
+
+static int has(const char *u, size_t n, const char *s)
+{
+    return gd_memcasemem(u, n, s, strlen(s)) != NULL;
+}
+
+/* A line that starts with an HTTP status line ("HTTP/2 429", "< HTTP/1.1"). */
+static int status_line(const char *u, size_t n)
+{
+    const char *p = u, *end = u + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *s = p;
+        if (s < le && *s == '<')
+            s++;
+        while (s < le && *s == ' ')
+            s++;
+        if (le - s > 9 && strncmp(s, "HTTP/", 5) == 0)
+            return 1;
+        p = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
+static int has_cs(const char *u, size_t n, const char *s)
+{
+    return read_memfind(u, n, s, strlen(s)) != NULL;
+}
+
+static enum input_form detect_form(const char *u, size_t n, int flags)
+{
+    if (status_line(u, n) || has(u, n, "curl: (") || has(u, n, "\n> POST ") ||
+        has(u, n, "* Connected to"))
+        return FORM_CURL;
+    if ((flags & (TF_BOX | TF_LOGPREFIX)) || has_cs(u, n, "[API Error:"))
+        return FORM_CLI_LOG;
+    if (has_cs(u, n, "Traceback (most recent call last)") || has_cs(u, n, "File \"") ||
+        has_cs(u, n, "google.api_core") || has_cs(u, n, "google.genai") ||
+        has_cs(u, n, "google.generativeai") || has_cs(u, n, "{'error'") ||
+        has_cs(u, n, "[reason: \"") || has_cs(u, n, "grpc_status") ||
+        has_cs(u, n, "_InactiveRpcError") || has_cs(u, n, "Error code: ") ||
+        has_cs(u, n, "langchain_google"))
+        return FORM_PYTHON_SDK;
+    if (has_cs(u, n, "[GoogleGenerativeAI Error]") || has_cs(u, n, "GoogleGenerativeAIFetchError") ||
+        has_cs(u, n, "got status:") || has_cs(u, n, "ApiError:") ||
+        has_cs(u, n, "AI_APICallError") || has_cs(u, n, "node_modules") ||
+        has_cs(u, n, ".mjs:") || has_cs(u, n, "@google/genai"))
+        return FORM_JS_SDK;
+    const char *p = u;
+    while (p < u + n && (*p == ' ' || *p == '\n'))
+        p++;
+    if (p < u + n && (*p == '{' || *p == '[' || strncmp(p, "\"error\"", 7) == 0))
+        return FORM_REST_JSON;
+    return FORM_TEXT;
+}
+
+/* ev->text: the unescaped text, collapsed and bounded around the message. */
+static char *make_text(const char *u, size_t un, const char *message)
+{
+    char *c = xstrndup(u, un);
+    size_t n = textfix_collapse(c);
+    if (n <= TEXT_MAX)
+        return c;
+    size_t centre = 0;
+    if (message) {
+        size_t ml = strlen(message) < 40 ? strlen(message) : 40;
+        const char *hit = read_memfind(c, n, message, ml);
+        if (hit)
+            centre = (size_t)(hit - c);
+    }
+    size_t s = centre > TEXT_MAX / 4 ? centre - TEXT_MAX / 4 : 0;
+    if (n - s < TEXT_MAX)
+        s = n - TEXT_MAX;
+    while (s > 0 && ((unsigned char)c[s] & 0xc0) == 0x80)
+        s--;
+    char *out = textfix_strndup_utf8(c + s, n - s, TEXT_MAX);
+    free(c);
+    return out;
+}
+
+static int upper_reason(const char *s)
+{
+    int letter = 0;
+    for (; *s; s++) {
+        if (*s >= 'A' && *s <= 'Z')
+            letter = 1;
+        else if (!(*s >= '0' && *s <= '9') && *s != '_')
+            return 0;
+    }
+    return letter;
+}
+
+static void finish(struct reading *r, const char *u, size_t un, int flags, struct evidence *ev)
+{
+    ev->form = detect_form(u, un, flags);
+
+    ev->status = take(&r->status);
+    ev->api_code = take(&r->api_code);
+    if (r->http.has) {
+        ev->http = (int)r->http.num;
+    } else if (ev->status && status_http(ev->status)) {
+        ev->http = status_http(ev->status);
+        ev->http_inferred = 1;
+    } else if (ev->api_code && api_code_http(ev->api_code)) {
+        ev->http = api_code_http(ev->api_code);
+        ev->http_inferred = 1;
+    } else if (r->is_html && r->html_http) {
+        ev->http = r->html_http;
+        ev->http_inferred = 1;
+    } else if (r->phrase && r->phrase_http) {
+        ev->http = r->phrase_http;
+        ev->http_inferred = 1;
+    }
+    ev->http_text = take(&r->http_text);
+
+    char *msg = r->message.has ? xstrdup(r->message.s) : read_phrase_message(r, u, un);
+    if (msg) {
+        textfix_collapse(msg);
+        char *cut = textfix_strndup_utf8(msg, strlen(msg), MESSAGE_MAX);
+        ev->message = *cut ? redact(cut) : NULL;
+        free(cut);
+        free(msg);
+    }
+    ev->reason = take(&r->reason);
+    ev->domain = take(&r->domain);
+    ev->service = take(&r->service);
+    if (!ev->service && ev->domain) {
+        /* ErrorInfo's domain names the API when metadata does not
+         * (cloudcode-pa.googleapis.com); bare "googleapis.com" does not. */
+        size_t dl = strlen(ev->domain);
+        if (dl > 15 && strcmp(ev->domain + dl - 15, ".googleapis.com") == 0)
+            ev->service = xstrdup(ev->domain);
+    }
+    ev->model = take(&r->model);
+
+    for (int i = 0; i < r->nquota; i++) {
+        struct quota_violation *q = &r->quota[i];
+        struct quota_violation *o = &ev->quota[ev->nquota];
+        if (!q->quota_id && !q->quota_metric && !q->model && q->value < 0)
+            continue;
+        o->quota_id = q->quota_id ? redact(q->quota_id) : NULL;
+        o->quota_metric = q->quota_metric ? redact(q->quota_metric) : NULL;
+        o->model = q->model ? redact(q->model) : NULL;
+        o->location = q->location ? redact(q->location) : NULL;
+        o->value = q->value;
+        ev->nquota++;
+    }
+    if (!ev->model) {
+        for (int i = 0; i < ev->nquota && !ev->model; i++) {
+            if (ev->quota[i].model)
+                ev->model = xstrdup(ev->quota[i].model);
+        }
+    }
+    ev->limit = r->limit;
+    if (r->retry.has && r->retry.num >= 0 && r->retry.num < 1e8) {
+        ev->retry_after_s = r->retry.num;
+        ev->has_retry_after = 1;
+    }
+    for (int i = 0; i < r->nlinks; i++)
+        ev->links[ev->nlinks++] = redact(r->links[i]);
+    for (int i = 0; i < r->nfields; i++)
+        ev->fields[ev->nfields++] = redact(r->fields[i]);
+    ev->key_masked = find_key(u, un);
+    if (r->is_html)
+        ev->content_type = xstrdup("text/html");
+
+    char *text = make_text(u, un, ev->message);
+    ev->text = redact(text);
+    free(text);
+
+    ev->found = ev->http > 0 || ev->status || r->envelope ||
+                (ev->api_code && api_code_http(ev->api_code)) || r->phrase || ev->nquota > 0 ||
+                r->block_reason.has || (ev->reason && upper_reason(ev->reason) && ev->domain);
+    if (!ev->found && ev->message) {
+        /* Nothing error-like: a message would be a guess. */
+        free(ev->message);
+        ev->message = NULL;
+    }
+}
+
+/* Read buf[0..len) into ev; *block (may be NULL) tells whether a 200 body
+ * carried a block reason. */
+static int read_core(const char *buf, size_t len, struct evidence *ev, int *block)
+{
+    struct reading r;
+    size_t start = 0, wlen = len, tn, un;
+    int flags;
+
+    if (len > WINDOW_LIMIT)
+        choose_window(buf, len, &start, &wlen);
+    char *t = textfix_clean(buf + start, wlen, &tn, &flags);
+    char *u = textfix_unescape_all(t, tn, &un);
+    reading_init(&r);
+    read_kv(&r, t, tn);
+    read_text(&r, u, un);
+    finish(&r, u, un, flags, ev);
+    if (block)
+        *block = r.block_reason.has;
+    reading_release(&r);
+    free(t);
+    free(u);
+    return 0;
+}
+
+int reader_read(const char *buf, size_t len, struct evidence *ev)
+{
+    if (!buf)
+        len = 0;
+    return read_core(buf ? buf : "", len, ev, NULL);
+}
+
+/* "text/html page, 5123 bytes: <first bytes>" with nothing unsafe shown. */
+static char *describe_body(const char *ct, const char *body, size_t len)
+{
+    struct sbuf sb;
+    size_t tn;
+    char *clean = textfix_clean(body, len < 400 ? len : 400, &tn, NULL);
+    textfix_collapse(clean);
+    char *shown = textfix_strndup_utf8(clean, strlen(clean), 80);
+    char *safe = redact(shown);
+
+    sbuf_init(&sb);
+    sbuf_addf(&sb, "received %s, %zu bytes", ct && *ct ? ct : "no content type", len);
+    if (*safe)
+        sbuf_addf(&sb, ": %s%s", safe, strlen(clean) > strlen(shown) ? "..." : "");
+    free(clean);
+    free(shown);
+    free(safe);
+    return sbuf_detach(&sb);
+}
+
+static int blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != ' ' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t')
+            return 0;
+    }
+    return 1;
+}
+
+int reader_read_response(int http, const char *content_type, double retry_after,
+                         const char *body, size_t len, struct evidence *ev)
+{
+    int is2xx = http >= 200 && http < 300;
+    int json_ok = 0, block = 0, empty = !body || blank(body, len);
+
+    if (!empty) {
+        cJSON *j = cJSON_ParseWithLength(body, len);
+        json_ok = j && (cJSON_IsObject(j) || cJSON_IsArray(j));
+        cJSON_Delete(j);
+        read_core(body, len, ev, &block);
+    }
+    if (is2xx && json_ok && !block) {
+        /* A successful answer: whatever its text says is not an error. */
+        evidence_release(ev);
+    }
+    ev->http = http;
+    ev->http_inferred = 0;
+    if (content_type && *content_type) {
+        char *ct = textfix_strndup_utf8(content_type, strlen(content_type), 100);
+        free(ev->content_type);
+        ev->content_type = redact(ct);
+        free(ct);
+    }
+    if (retry_after >= 0 && !ev->has_retry_after) {
+        ev->retry_after_s = retry_after;
+        ev->has_retry_after = 1;
+    }
+    /* Not the API's JSON: an HTML page from a proxy, a truncated or foreign
+     * body. A truncated body that still names Google's status is read as
+     * the error it is. */
+    if (!empty && !json_ok && !ev->status) {
+        ev->net_error = xstrdup("bad-response");
+        ev->net_detail = describe_body(content_type, body, len);
+    }
+    ev->found = (is2xx && json_ok) ? block : (http >= 400 || ev->found || ev->net_error != NULL);
+    return 0;
+}

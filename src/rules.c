@@ -1,18 +1,565 @@
-/* rules: placeholder until the rules engine lands. */
-#include <stddef.h>
+/*
+ * rules: loads the rules table (the JSON files under rules/, compiled into the
+ * binary, or the *.json files of a --rules directory), checks its shape and
+ * answers questions about it: causes, rules, wait policies, models and the
+ * raw sections. Matching lives in rules_match.c and lint in rules_lint.c.
+ *
+ * All files are merged into one JSON object: array sections ("causes",
+ * "wait_policies", "rules", "models") are concatenated in file-name order;
+ * any other section may appear in one file only. Every string the structs
+ * point to lives in that merged object, owned by the table.
+ */
 #include "rules.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "rules_builtin.h"
 #include "util.h"
-struct rule_table *rule_table_load(const char *dir) { (void)dir; error("rules engine not built yet"); return NULL; }
-void rule_table_free(struct rule_table *t) { (void)t; }
-const struct rule *rules_match(const struct rule_table *t, const struct evidence *ev) { (void)t; (void)ev; return NULL; }
-int rules_count(const struct rule_table *t) { (void)t; return 0; }
-const struct rule *rules_get(const struct rule_table *t, int i) { (void)t; (void)i; return NULL; }
-const struct rule *rules_find(const struct rule_table *t, const char *id) { (void)t; (void)id; return NULL; }
-const struct model_info *rules_model(const struct rule_table *t, const char *n) { (void)t; (void)n; return NULL; }
-int rules_model_count(const struct rule_table *t) { (void)t; return 0; }
-const struct model_info *rules_model_get(const struct rule_table *t, int i) { (void)t; (void)i; return NULL; }
-const char *rules_default_model(const struct rule_table *t) { (void)t; return "gemini-flash-latest"; }
-const char *rules_data_date(const struct rule_table *t) { (void)t; return ""; }
-const struct cJSON *rules_section(const struct rule_table *t, const char *n) { (void)t; (void)n; return NULL; }
-int rules_is_cause(const struct rule_table *t, const char *id) { (void)t; (void)id; return 0; }
-int rules_lint(const struct rule_table *t, const char *d) { (void)t; (void)d; return 1; }
+
+/* A rules file larger than this is refused rather than parsed. */
+#define RULES_FILE_MAX ((size_t)8 << 20)
+
+/* Message phrases are compared without whitespace in a fixed buffer; longer
+ * phrases are refused at load time (rules_match.c relies on it). */
+#define RULES_PHRASE_MAX 200
+
+struct rule_table {
+    cJSON *root;
+    struct wait_policy *waits;
+    int nwaits;
+    struct rule *rules;
+    int nrules;
+    struct model_info *models;
+    int nmodels;
+    const char *default_model;
+    const char *data_date;
+};
+
+static const char *const array_sections[] = { "causes", "wait_policies", "rules", "models" };
+
+/* The match conditions a rule may use, and the JSON type each takes. */
+enum cond_type { COND_INTS, COND_STRINGS, COND_BOOL, COND_NUMBER };
+static const struct {
+    const char *name;
+    enum cond_type type;
+} conditions[] = {
+    { "http", COND_INTS },           { "status", COND_STRINGS },
+    { "api_code", COND_STRINGS },    { "reason", COND_STRINGS },
+    { "domain", COND_STRINGS },      { "service", COND_STRINGS },
+    { "service_not", COND_STRINGS }, { "quota_id", COND_STRINGS },
+    { "message", COND_STRINGS },     { "also_message", COND_STRINGS },
+    { "limit_zero", COND_BOOL },     { "model_status", COND_STRINGS },
+    { "fact", COND_STRINGS },        { "net_error", COND_STRINGS },
+    { "has_retry_after", COND_BOOL }, { "retry_after_max", COND_NUMBER },
+    { "envelope", COND_BOOL },       { "fields", COND_BOOL },
+};
+
+static const char *get_str(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double get_num(const cJSON *o, const char *name, double dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static int is_string_array(const cJSON *a)
+{
+    const cJSON *it;
+    if (!cJSON_IsArray(a))
+        return 0;
+    cJSON_ArrayForEach(it, a)
+    {
+        if (!cJSON_IsString(it) || !it->valuestring[0])
+            return 0;
+    }
+    return 1;
+}
+
+/* Merge one parsed file into root. Takes ownership of doc. */
+static int merge_file(cJSON *root, cJSON *doc, const char *name)
+{
+    int ret = -1;
+    cJSON *item;
+
+    if (!cJSON_IsObject(doc)) {
+        error("rules file '%s': the top level is not a JSON object", name);
+        goto out;
+    }
+    while (doc->child) {
+        item = cJSON_DetachItemViaPointer(doc, doc->child);
+        const char *key = item->string;
+        int is_array_section = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(array_sections); i++)
+            if (strcmp(key, array_sections[i]) == 0)
+                is_array_section = 1;
+        if (is_array_section) {
+            cJSON *dst = cJSON_GetObjectItemCaseSensitive(root, key);
+            if (!cJSON_IsArray(item)) {
+                error("rules file '%s': section '%s' is not an array", name, key);
+                cJSON_Delete(item);
+                goto out;
+            }
+            if (!dst) {
+                cJSON_AddItemToObject(root, key, item);
+                continue;
+            }
+            while (item->child)
+                cJSON_AddItemToArray(dst, cJSON_DetachItemViaPointer(item, item->child));
+            cJSON_Delete(item);
+        } else if (strcmp(key, "data_as_of") == 0) {
+            const char *have = get_str(root, key);
+            if (!cJSON_IsString(item) ||
+                (have && strcmp(have, item->valuestring) != 0)) {
+                error("rules file '%s': 'data_as_of' is not a string or differs from "
+                      "the other files",
+                      name);
+                cJSON_Delete(item);
+                goto out;
+            }
+            if (have)
+                cJSON_Delete(item);
+            else
+                cJSON_AddItemToObject(root, key, item);
+        } else {
+            if (cJSON_GetObjectItemCaseSensitive(root, key)) {
+                error("rules file '%s': section '%s' is defined in more than one file", name,
+                      key);
+                cJSON_Delete(item);
+                goto out;
+            }
+            cJSON_AddItemToObject(root, key, item);
+        }
+    }
+    ret = 0;
+out:
+    cJSON_Delete(doc);
+    return ret;
+}
+
+static int parse_into(cJSON *root, const char *data, size_t len, const char *name)
+{
+    cJSON *doc = cJSON_ParseWithLength(data, len);
+    if (!doc) {
+        const char *at = cJSON_GetErrorPtr();
+        long off = at && at >= data && at <= data + len ? (long)(at - data) : -1;
+        return error("rules file '%s': invalid JSON near byte %ld", name, off);
+    }
+    return merge_file(root, doc, name);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_dir(cJSON *root, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int ret = -1;
+
+    if (!d)
+        return error("cannot open rules directory '%s'", dir);
+    while ((de = readdir(d)) != NULL) {
+        size_t l = strlen(de->d_name);
+        if (l <= 5 || de->d_name[0] == '.' || strcmp(de->d_name + l - 5, ".json") != 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            names = xrealloc(names, cap * sizeof(*names));
+        }
+        names[n++] = xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (n == 0) {
+        error("rules directory '%s' holds no *.json files", dir);
+        goto out;
+    }
+    qsort(names, n, sizeof(*names), cmp_names);
+    for (size_t i = 0; i < n; i++) {
+        struct sbuf path;
+        char *buf = NULL;
+        size_t len = 0;
+        int r;
+        sbuf_init(&path);
+        sbuf_addf(&path, "%s/%s", dir, names[i]);
+        r = read_all(path.buf, RULES_FILE_MAX, &buf, &len);
+        if (r == 0)
+            r = parse_into(root, buf, len, path.buf);
+        free(buf);
+        sbuf_release(&path);
+        if (r)
+            goto out;
+    }
+    ret = 0;
+out:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return ret;
+}
+
+static const char **string_list(const cJSON *a)
+{
+    int n = cJSON_GetArraySize(a), i = 0;
+    const char **list = xcalloc((size_t)n + 1, sizeof(*list));
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a)
+    {
+        list[i++] = it->valuestring;
+    }
+    list[i] = NULL;
+    return list;
+}
+
+static int check_match(const cJSON *match, const char *id)
+{
+    const cJSON *c;
+    if (!cJSON_IsObject(match) || !match->child)
+        return error("rule '%s': 'match' must be a non-empty object", id);
+    cJSON_ArrayForEach(c, match)
+    {
+        size_t i;
+        for (i = 0; i < ARRAY_SIZE(conditions); i++)
+            if (strcmp(c->string, conditions[i].name) == 0)
+                break;
+        if (i == ARRAY_SIZE(conditions))
+            return error("rule '%s': unknown match condition '%s'", id, c->string);
+        switch (conditions[i].type) {
+        case COND_INTS: {
+            const cJSON *it;
+            if (!cJSON_IsArray(c) || !c->child)
+                return error("rule '%s': '%s' must be a non-empty list of numbers", id,
+                             c->string);
+            cJSON_ArrayForEach(it, c)
+            {
+                if (!cJSON_IsNumber(it))
+                    return error("rule '%s': '%s' must be a list of numbers", id, c->string);
+            }
+            break;
+        }
+        case COND_STRINGS: {
+            const cJSON *it;
+            if (!is_string_array(c) || !c->child)
+                return error("rule '%s': '%s' must be a non-empty list of strings", id,
+                             c->string);
+            cJSON_ArrayForEach(it, c)
+            {
+                if (strlen(it->valuestring) > RULES_PHRASE_MAX)
+                    return error("rule '%s': a '%s' entry is longer than %d characters", id,
+                                 c->string, RULES_PHRASE_MAX);
+            }
+            break;
+        }
+        case COND_BOOL:
+            if (!cJSON_IsBool(c))
+                return error("rule '%s': '%s' must be true or false", id, c->string);
+            break;
+        case COND_NUMBER:
+            if (!cJSON_IsNumber(c))
+                return error("rule '%s': '%s' must be a number", id, c->string);
+            break;
+        }
+    }
+    return 0;
+}
+
+static int build_waits(struct rule_table *t)
+{
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(t->root, "wait_policies");
+    const cJSON *w;
+    int n = cJSON_GetArraySize(sec), i = 0;
+
+    t->waits = xcalloc((size_t)n + 1, sizeof(*t->waits));
+    cJSON_ArrayForEach(w, sec)
+    {
+        struct wait_policy *p = &t->waits[i];
+        const cJSON *jit = cJSON_GetObjectItemCaseSensitive(w, "jitter");
+        p->id = get_str(w, "id");
+        if (!p->id)
+            return error("rules: wait policy %d has no 'id'", i + 1);
+        p->first_s = get_num(w, "first_s", 0);
+        p->factor = get_num(w, "factor", 1);
+        p->max_s = get_num(w, "max_s", p->first_s);
+        p->attempts = (int)get_num(w, "attempts", 0);
+        p->jitter = cJSON_IsTrue(jit);
+        p->advice = get_str(w, "advice");
+        if (p->first_s < 0 || p->factor < 1 || p->max_s < 0 || p->attempts < 0 ||
+            p->attempts > 100 || p->first_s > 86400 || p->max_s > 86400 || p->factor > 10)
+            return error("rules: wait policy '%s' has out-of-range numbers", p->id);
+        i++;
+    }
+    t->nwaits = i;
+    return 0;
+}
+
+static const struct wait_policy *find_wait(const struct rule_table *t, const char *id)
+{
+    for (int i = 0; i < t->nwaits; i++)
+        if (strcmp(t->waits[i].id, id) == 0)
+            return &t->waits[i];
+    return NULL;
+}
+
+static int build_rules(struct rule_table *t)
+{
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(t->root, "rules");
+    const cJSON *r;
+    int n = cJSON_GetArraySize(sec), i = 0;
+
+    t->rules = xcalloc((size_t)n + 1, sizeof(*t->rules));
+    cJSON_ArrayForEach(r, sec)
+    {
+        struct rule *p = &t->rules[i];
+        const cJSON *steps = cJSON_GetObjectItemCaseSensitive(r, "steps");
+        const cJSON *docs = cJSON_GetObjectItemCaseSensitive(r, "docs");
+        const cJSON *prio = cJSON_GetObjectItemCaseSensitive(r, "priority");
+        const cJSON *retry = cJSON_GetObjectItemCaseSensitive(r, "retryable");
+        const char *wait;
+
+        p->id = get_str(r, "id");
+        if (!p->id || !p->id[0])
+            return error("rules: rule %d has no 'id'", i + 1);
+        p->cause = get_str(r, "cause");
+        p->title = get_str(r, "title");
+        if (!p->cause || !p->title)
+            return error("rule '%s': 'cause' and 'title' are required strings", p->id);
+        if (!cJSON_IsNumber(prio) || !cJSON_IsBool(retry))
+            return error("rule '%s': 'priority' (a number) and 'retryable' (true or false) "
+                         "are required",
+                         p->id);
+        if ((steps && !is_string_array(steps)) || (docs && !is_string_array(docs)))
+            return error("rule '%s': 'steps' and 'docs' must be lists of strings", p->id);
+        p->match = cJSON_GetObjectItemCaseSensitive(r, "match");
+        if (check_match(p->match, p->id))
+            return -1;
+        p->priority = prio->valueint;
+        p->retryable = cJSON_IsTrue(retry);
+        p->nconditions = cJSON_GetArraySize(p->match);
+        wait = get_str(r, "wait");
+        /* An undefined wait id leaves wait NULL; lint reports it and the
+         * diagnosis then gives no retry plan beyond the verdict. */
+        p->wait = find_wait(t, wait ? wait : "none");
+        p->steps = string_list(steps);
+        p->docs = string_list(docs);
+        i++;
+    }
+    t->nrules = i;
+    return 0;
+}
+
+static int build_models(struct rule_table *t)
+{
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(t->root, "models");
+    const cJSON *m;
+    int n = cJSON_GetArraySize(sec), i = 0;
+
+    t->models = xcalloc((size_t)n + 1, sizeof(*t->models));
+    cJSON_ArrayForEach(m, sec)
+    {
+        struct model_info *p = &t->models[i];
+        const cJSON *variants = cJSON_GetObjectItemCaseSensitive(m, "variants");
+        p->name = get_str(m, "name");
+        p->status = get_str(m, "status");
+        if (!p->name || !p->status)
+            return error("rules: model %d needs 'name' and 'status'", i + 1);
+        if (variants && !is_string_array(variants))
+            return error("model '%s': 'variants' must be a list of strings", p->name);
+        p->shutdown = get_str(m, "shutdown");
+        p->replacement = get_str(m, "replacement");
+        p->note = get_str(m, "note");
+        p->source = get_str(m, "source");
+        p->verified = get_str(m, "verified");
+        p->uncertain = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "uncertain"));
+        i++;
+    }
+    t->nmodels = i;
+    return 0;
+}
+
+static int check_causes(const struct rule_table *t)
+{
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(t->root, "causes");
+    const cJSON *c;
+    if (!sec || !sec->child)
+        return error("rules: no 'causes' section");
+    cJSON_ArrayForEach(c, sec)
+    {
+        if (!get_str(c, "id") || !get_str(c, "title"))
+            return error("rules: every cause needs an 'id' and a 'title'");
+    }
+    return 0;
+}
+
+struct rule_table *rule_table_load(const char *dir)
+{
+    struct rule_table *t = xcalloc(1, sizeof(*t));
+    t->root = cJSON_CreateObject();
+
+    if (dir) {
+        if (load_dir(t->root, dir))
+            goto fail;
+    } else {
+        for (const struct builtin_file *f = builtin_rules; f->name; f++)
+            if (parse_into(t->root, f->data, f->len, f->name))
+                goto fail;
+    }
+    if (check_causes(t) || build_waits(t) || build_rules(t) || build_models(t))
+        goto fail;
+    if (t->nrules == 0) {
+        error("rules: no rules defined");
+        goto fail;
+    }
+    t->default_model = get_str(t->root, "default_model");
+    t->data_date = get_str(t->root, "data_as_of");
+    return t;
+fail:
+    rule_table_free(t);
+    return NULL;
+}
+
+void rule_table_free(struct rule_table *t)
+{
+    if (!t)
+        return;
+    for (int i = 0; i < t->nrules; i++) {
+        free((void *)t->rules[i].steps);
+        free((void *)t->rules[i].docs);
+    }
+    free(t->rules);
+    free(t->waits);
+    free(t->models);
+    cJSON_Delete(t->root);
+    free(t);
+}
+
+int rules_count(const struct rule_table *t)
+{
+    return t ? t->nrules : 0;
+}
+
+const struct rule *rules_get(const struct rule_table *t, int i)
+{
+    if (!t || i < 0 || i >= t->nrules)
+        return NULL;
+    return &t->rules[i];
+}
+
+const struct rule *rules_find(const struct rule_table *t, const char *id)
+{
+    if (!t || !id)
+        return NULL;
+    for (int i = 0; i < t->nrules; i++)
+        if (strcmp(t->rules[i].id, id) == 0)
+            return &t->rules[i];
+    return NULL;
+}
+
+static int model_has_name(const struct rule_table *t, int i, const char *name, size_t len)
+{
+    const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(t->root, "models"), i);
+    const cJSON *v;
+    const char *n = t->models[i].name;
+    if (strlen(n) == len && strncasecmp(n, name, len) == 0)
+        return 1;
+    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(m, "variants"))
+    {
+        if (strlen(v->valuestring) == len && strncasecmp(v->valuestring, name, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static const struct model_info *lookup_model(const struct rule_table *t, const char *name,
+                                             size_t len)
+{
+    for (int i = 0; i < t->nmodels; i++)
+        if (model_has_name(t, i, name, len))
+            return &t->models[i];
+    return NULL;
+}
+
+/*
+ * Names are compared case-insensitively, without a "models/" prefix; a name
+ * not listed is retried without a "-latest" or numeric version suffix
+ * ("-001", "-002"), which Google serves as variants of the same model.
+ */
+const struct model_info *rules_model(const struct rule_table *t, const char *name)
+{
+    const struct model_info *m;
+    size_t len;
+    const char *dash;
+
+    if (!t || !name)
+        return NULL;
+    if (strncmp(name, "models/", 7) == 0)
+        name += 7;
+    len = strlen(name);
+    if (len == 0 || len > 200)
+        return NULL;
+    m = lookup_model(t, name, len);
+    if (m)
+        return m;
+    dash = strrchr(name, '-');
+    if (!dash)
+        return NULL;
+    if (strcasecmp(dash, "-latest") == 0 ||
+        (strlen(dash) == 4 && strspn(dash + 1, "0123456789") == 3))
+        return lookup_model(t, name, (size_t)(dash - name));
+    return NULL;
+}
+
+int rules_model_count(const struct rule_table *t)
+{
+    return t ? t->nmodels : 0;
+}
+
+const struct model_info *rules_model_get(const struct rule_table *t, int i)
+{
+    if (!t || i < 0 || i >= t->nmodels)
+        return NULL;
+    return &t->models[i];
+}
+
+const char *rules_default_model(const struct rule_table *t)
+{
+    return t && t->default_model ? t->default_model : "gemini-flash-latest";
+}
+
+const char *rules_data_date(const struct rule_table *t)
+{
+    return t && t->data_date ? t->data_date : "";
+}
+
+const struct cJSON *rules_section(const struct rule_table *t, const char *name)
+{
+    if (!t || !name)
+        return NULL;
+    return cJSON_GetObjectItemCaseSensitive(t->root, name);
+}
+
+int rules_is_cause(const struct rule_table *t, const char *id)
+{
+    const cJSON *c;
+    if (!t || !id)
+        return 0;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(t->root, "causes"))
+    {
+        const char *cid = get_str(c, "id");
+        if (cid && strcmp(cid, id) == 0)
+            return 1;
+    }
+    return 0;
+}

@@ -52,6 +52,9 @@ int main(void)
     m = key_redact("GET https://x/v1beta/models?key=AIzaSyA1234567890abcdefghijklmnopqrWXyZ&a=1");
     expect_str("redact url", m, "GET https://x/v1beta/models?key=AIza\xe2\x80\xa6WXyZ&a=1");
     free(m);
+    m = key_redact("RESOURCE_EXHAUSTEDAIzaSyA1234567890abcdefghijklmnopqrWXyZ");
+    expect_str("redact glued", m, "RESOURCE_EXHAUSTEDAIza\xe2\x80\xa6WXyZ");
+    free(m);
     m = key_redact("no key here, AIza too short");
     expect_str("redact leaves short", m, "no key here, AIza too short");
     free(m);

@@ -1,0 +1,31 @@
+/*
+ * keysrc: finds the API key the way the SDKs would (a session key, then
+ * --key-file, then GOOGLE_API_KEY, then GEMINI_API_KEY) and says what is
+ * wrong with how it was stored. It never prints or logs the key.
+ *
+ * A struct key_source owns its strings; keysrc_release() wipes the key before
+ * freeing it.
+ */
+#ifndef GD_KEYSRC_H
+#define GD_KEYSRC_H
+
+struct options;
+
+struct key_source {
+    char *key;          /* the key to use, stray characters removed; NULL when none */
+    const char *source; /* "session", "--key-file", "GOOGLE_API_KEY", "GEMINI_API_KEY" or NULL */
+    char *problem;      /* what was stripped or is wrong, in words; NULL when clean */
+    int unusable;       /* the key holds characters that cannot go into a header */
+    char *note;         /* which source won over another, with masked forms only */
+    char *file_error;   /* why --key-file gave no key; NULL otherwise */
+};
+
+/* Fill ks (overwritten) from session_key (when non-NULL), opt->key_file and
+ * the environment. Returns 0; an absent key is ks->key == NULL. */
+int keysrc_find(const struct options *opt, const char *session_key, struct key_source *ks);
+void keysrc_release(struct key_source *ks);
+
+/* Overwrite s with zeros (the optimiser may not drop it) and free it. */
+void keysrc_wipe_free(char *s);
+
+#endif

@@ -1,0 +1,804 @@
+/*
+ * read_text: the reader's matcher for text forms, run over the unescaped
+ * text: HTTP status lines, SDK prefixes ("got status: 429 Too Many
+ * Requests", "[429 Too Many Requests]", "400 API key not valid…" from
+ * google-api-core, "Error code: 400", "(HTTP 503)", gRPC "code = X desc = Y"),
+ * Retry-After headers, delays in words ("retry in 37.5s", "reset after
+ * 4h28m20s"), "limit: N", model names in paths and messages, API hosts,
+ * HTML pages, and the known Gemini phrases that mark a message-only paste.
+ *
+ * Phrases are matched with whitespace removed, so hard wraps (even inside a
+ * word) do not hide them. Every search is a forward scan: linear in the text.
+ */
+#include "read_priv.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "textfix.h"
+#include "util.h"
+
+static int is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_word(char c)
+{
+    return is_alpha(c) || is_digit(c) || c == '_';
+}
+
+static const char *ci_find(const char *s, const char *end, const char *needle)
+{
+    if (s >= end)
+        return NULL;
+    return gd_memcasemem(s, (size_t)(end - s), needle, strlen(needle));
+}
+
+/* A 3-digit error code (400-599) at p, not part of a longer number. */
+static int code_at(const char *p, const char *end)
+{
+    if (end - p < 3 || !is_digit(p[0]) || !is_digit(p[1]) || !is_digit(p[2]))
+        return 0;
+    if (p + 3 < end && (is_digit(p[3]) || p[3] == '.' || p[3] == ','))
+        return 0;
+    int v = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+    return v >= 400 && v <= 599 ? v : 0;
+}
+
+static const char *skip_spaces(const char *p, const char *end)
+{
+    while (p < end && *p == ' ')
+        p++;
+    return p;
+}
+
+static void trim(const char **s, const char **e)
+{
+    while (*s < *e && (**s == ' ' || **s == '\n'))
+        (*s)++;
+    while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\n'))
+        (*e)--;
+}
+
+/* The message part of a text form: up to the details that follow it
+ * (" [reason:", " [{", " {'error'"), the end of the line, or a bound. */
+static void offer_message(struct reading *r, const char *s, const char *e, int q)
+{
+    static const char *const stops[] = { " [reason:", " [{", " [ {", " {\"", " {'", ". {", ". [" };
+    trim(&s, &e);
+    if (s >= e || *s == '{' || *s == '[')
+        return;
+    for (size_t i = 0; i < ARRAY_SIZE(stops); i++) {
+        const char *hit = ci_find(s, e, stops[i]);
+        if (hit) {
+            e = stops[i][0] == '.' ? hit + 1 : hit;
+            trim(&s, &e);
+        }
+    }
+    /* " [violations {" or " [reason: " starts printed protobuf details. */
+    for (const char *b = ci_find(s, e, " ["); b; b = ci_find(b + 1, e, " [")) {
+        const char *w = b + 2;
+        while (w < e && (is_word(*w)))
+            w++;
+        if (w > b + 2 && w + 1 < e && (w[0] == ':' || (w[0] == ' ' && w[1] == '{'))) {
+            e = b;
+            break;
+        }
+    }
+    if (e > s && e[-1] == '[')
+        e--;
+    trim(&s, &e);
+    if (e - s >= 3)
+        cand_offer_str(&r->message, s, (size_t)(e - s), 0, q);
+}
+
+/* Reason phrase after a code ("Too Many Requests"), up to the bracket, full
+ * stop, quote or line end. */
+static void offer_http_text(struct reading *r, const char *p, const char *end, char stop)
+{
+    const char *s = skip_spaces(p, end), *e = s;
+    while (e < end && e - s < 40 && (is_alpha(*e) || *e == ' ' || *e == '-') && *e != stop)
+        e++;
+    trim(&s, &e);
+    if (e > s)
+        cand_offer_str(&r->http_text, s, (size_t)(e - s), 0, Q_TEXT);
+}
+
+static void offer_code(struct reading *r, int code, int q)
+{
+    cand_offer_num(&r->http, code, 0, q);
+}
+
+/* "[429 Too Many Requests] message [details]" and "[400 ] message". */
+static void bracket_form(struct reading *r, const char *l, const char *le)
+{
+    for (const char *p = memchr(l, '[', (size_t)(le - l)); p;
+         p = p + 1 < le ? memchr(p + 1, '[', (size_t)(le - p - 1)) : NULL) {
+        int code = code_at(p + 1, le);
+        if (!code || p + 4 >= le || (p[4] != ' ' && p[4] != ']'))
+            continue;
+        const char *close = p + 4;
+        while (close < le && close - p < 48 && *close != ']' && *close != '[' && *close != '{')
+            close++;
+        if (close >= le || *close != ']')
+            continue;
+        offer_code(r, code, Q_TEXT);
+        offer_http_text(r, p + 4, close, ']');
+        offer_message(r, close + 1, le, Q_TEXT);
+        return;
+    }
+}
+
+static void status_word(struct reading *r, const char *p, const char *end, int q)
+{
+    const char *e = p;
+    while (e < end && e - p < 24 && (is_word(*e)))
+        e++;
+    const char *st = canonical_status(p, (size_t)(e - p));
+    if (st)
+        cand_offer_str(&r->status, st, strlen(st), 0, q);
+}
+
+/* gRPC status codes as Go and C++ print them (code = ResourceExhausted). */
+static const struct {
+    const char *camel;
+    const char *name;
+} camel_statuses[] = {
+    { "Canceled", "CANCELLED" },
+    { "Unknown", "UNKNOWN" },
+    { "InvalidArgument", "INVALID_ARGUMENT" },
+    { "DeadlineExceeded", "DEADLINE_EXCEEDED" },
+    { "NotFound", "NOT_FOUND" },
+    { "AlreadyExists", "ALREADY_EXISTS" },
+    { "PermissionDenied", "PERMISSION_DENIED" },
+    { "ResourceExhausted", "RESOURCE_EXHAUSTED" },
+    { "FailedPrecondition", "FAILED_PRECONDITION" },
+    { "Aborted", "ABORTED" },
+    { "OutOfRange", "OUT_OF_RANGE" },
+    { "Unimplemented", "UNIMPLEMENTED" },
+    { "Internal", "INTERNAL" },
+    { "Unavailable", "UNAVAILABLE" },
+    { "DataLoss", "DATA_LOSS" },
+    { "Unauthenticated", "UNAUTHENTICATED" },
+};
+
+/* google-api-core exception classes name the status: "PermissionDenied:
+ * 403 …", "google.api_core.exceptions.ServiceUnavailable: 503 …". */
+static void exception_class(struct reading *r, const char *l, const char *le)
+{
+    static const struct {
+        const char *cls;
+        const char *name;
+    } extra[] = { { "ServiceUnavailable", "UNAVAILABLE" },
+                  { "InternalServerError", "INTERNAL" },
+                  { "Cancelled", "CANCELLED" },
+                  { "GatewayTimeout", "DEADLINE_EXCEEDED" } };
+    for (const char *c = memchr(l, ':', (size_t)(le - l)); c;
+         c = c + 1 < le ? memchr(c + 1, ':', (size_t)(le - c - 1)) : NULL) {
+        if (le - c < 5 || c[1] != ' ' || !code_at(c + 2, le))
+            continue;
+        const char *w = c;
+        while (w > l && is_alpha(w[-1]) && c - w < 30)
+            w--;
+        if (w > l && (is_digit(w[-1]) || w[-1] == '_'))
+            continue;
+        size_t wl = (size_t)(c - w);
+        for (size_t i = 0; i < ARRAY_SIZE(camel_statuses); i++) {
+            if (strlen(camel_statuses[i].camel) == wl && memcmp(w, camel_statuses[i].camel, wl) == 0)
+                cand_offer_str(&r->status, camel_statuses[i].name,
+                               strlen(camel_statuses[i].name), 0, Q_TEXT);
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(extra); i++) {
+            if (strlen(extra[i].cls) == wl && memcmp(w, extra[i].cls, wl) == 0)
+                cand_offer_str(&r->status, extra[i].name, strlen(extra[i].name), 0, Q_TEXT);
+        }
+    }
+}
+
+static void grpc_go_form(struct reading *r, const char *l, const char *le)
+{
+    const char *p = ci_find(l, le, "code = ");
+    if (!p)
+        return;
+    p += 7;
+    const char *e = p;
+    while (e < le && is_alpha(*e))
+        e++;
+    for (size_t i = 0; i < ARRAY_SIZE(camel_statuses); i++) {
+        if ((size_t)(e - p) == strlen(camel_statuses[i].camel) &&
+            memcmp(p, camel_statuses[i].camel, (size_t)(e - p)) == 0) {
+            const char *st = camel_statuses[i].name;
+            cand_offer_str(&r->status, st, strlen(st), 0, Q_TEXT);
+            const char *d = ci_find(e, le, "desc = ");
+            if (d)
+                offer_message(r, d + 7, le, Q_PROSE);
+            return;
+        }
+    }
+}
+
+/* google-api-core and friends: "429 Quota exceeded…", "400 POST https://…:
+ * message", "429 RESOURCE_EXHAUSTED. {…}", at the line start or after ": ". */
+static void code_message_form(struct reading *r, const char *l, const char *le)
+{
+    const char *p = skip_spaces(l, le);
+    for (int tries = 0; p && tries < 8; tries++) {
+        int code = code_at(p, le);
+        if (code && p + 4 < le && p[3] == ' ') {
+            const char *m = p + 4;
+            const char *st_end = m;
+            while (st_end < le && (is_word(*st_end)) && st_end - m < 24)
+                st_end++;
+            const char *st = canonical_status(m, (size_t)(st_end - m));
+            if (st) {
+                offer_code(r, code, Q_TEXT);
+                cand_offer_str(&r->status, st, strlen(st), 0, Q_TEXT);
+                m = st_end;
+                while (m < le && (*m == '.' || *m == ':' || *m == ' '))
+                    m++;
+                offer_message(r, m, le, Q_PROSE);
+                return;
+            }
+            static const char *const verbs[] = { "POST ", "GET ", "PUT ", "PATCH ", "DELETE " };
+            for (size_t i = 0; i < ARRAY_SIZE(verbs); i++) {
+                size_t vl = strlen(verbs[i]);
+                if ((size_t)(le - m) > vl && memcmp(m, verbs[i], vl) == 0) {
+                    const char *c = ci_find(m + vl, le, ": ");
+                    offer_code(r, code, Q_TEXT);
+                    if (c)
+                        offer_message(r, c + 2, le, Q_PROSE);
+                    return;
+                }
+            }
+            if (*m >= 'A' && *m <= 'Z') {
+                offer_code(r, code, Q_PROSE);
+                offer_message(r, m, le, Q_PROSE);
+                return;
+            }
+        }
+        p = ci_find(p, le, ": ");
+        if (p)
+            p += 2;
+    }
+}
+
+/* Fixed prefixes followed by a code. */
+static void prefixed_codes(struct reading *r, const char *l, const char *le)
+{
+    static const char *const prefixes[] = {
+        "error code: ", "error code ",   "status code: ", "status code ", "status code=",
+        "statuscode: ", "http error ",   "http error: ",  "(http ",       "http ",
+        "googleapi: error ", "error: http ", "error ",    "status: ",     "status=",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+        size_t pl = strlen(prefixes[i]);
+        for (const char *p = ci_find(l, le, prefixes[i]); p; p = ci_find(p + 1, le, prefixes[i])) {
+            if (p > l && is_word(p[-1]))
+                continue;
+            const char *c = p + pl;
+            int code = code_at(c, le);
+            if (code) {
+                offer_code(r, code, Q_TEXT);
+                if (strcmp(prefixes[i], "googleapi: error ") == 0 && c + 4 < le && c[3] == ':')
+                    offer_message(r, c + 4, le, Q_PROSE);
+                break;
+            }
+            if (pl >= 7 && strncmp(prefixes[i], "status", 6) == 0)
+                status_word(r, c, le, Q_TEXT);
+        }
+    }
+}
+
+static void line_forms(struct reading *r, const char *l, const char *le)
+{
+    const char *p;
+
+    bracket_form(r, l, le);
+    p = ci_find(l, le, "got status: ");
+    if (p) {
+        p += 12;
+        int code = code_at(p, le);
+        if (code) {
+            offer_code(r, code, Q_TEXT);
+            offer_http_text(r, p + 3, le, '.');
+        } else {
+            status_word(r, p, le, Q_TEXT);
+        }
+    }
+    for (p = ci_find(l, le, "HTTP/"); p; p = ci_find(p + 1, le, "HTTP/")) {
+        const char *c = p + 5;
+        while (c < le && (is_digit(*c) || *c == '.'))
+            c++;
+        if (c < le && *c == ' ') {
+            int code = code_at(c + 1, le);
+            if (code) {
+                offer_code(r, code, Q_TEXT);
+                offer_http_text(r, c + 4, le, '"');
+            }
+        }
+    }
+    p = ci_find(l, le, "StatusCode.");
+    if (p)
+        status_word(r, p + 11, le, Q_TEXT);
+    p = ci_find(l, le, "retry-after:");
+    if (p) {
+        const char *c = skip_spaces(p + 12, le);
+        const char *e = c;
+        while (e < le && is_digit(*e) && e - c < 8)
+            e++;
+        if (e > c && (e == le || !is_alpha(*e)))
+            cand_offer_num(&r->retry, strtod(c, NULL), 0, Q_BARE);
+    }
+    prefixed_codes(r, l, le);
+    code_message_form(r, l, le);
+    grpc_go_form(r, l, le);
+    exception_class(r, l, le);
+}
+
+/* Canonical statuses spelt with an underscore are specific enough to be
+ * taken anywhere as a whole word. */
+static void status_tokens(struct reading *r, const char *u, size_t n)
+{
+    static const char *const names[] = {
+        "RESOURCE_EXHAUSTED", "INVALID_ARGUMENT",    "PERMISSION_DENIED",
+        "FAILED_PRECONDITION", "DEADLINE_EXCEEDED",  "NOT_FOUND",
+        "ALREADY_EXISTS",     "OUT_OF_RANGE",        "DATA_LOSS",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        size_t l = strlen(names[i]);
+        const char *p = u, *end = u + n;
+        while (p < end) {
+            const char *hit = read_memfind(p, (size_t)(end - p), names[i], l);
+            if (!hit)
+                break;
+            if ((hit == u || !is_word(hit[-1])) && (hit + l == end || !is_word(hit[l]))) {
+                cand_offer_str(&r->status, names[i], l, 0, Q_PROSE);
+                break;
+            }
+            p = hit + 1;
+        }
+    }
+}
+
+static void delays(struct reading *r, const char *u, size_t n)
+{
+    static const char *const lead[] = { "retry in",   "retry after",  "reset after",
+                                        "resets after", "reset in",   "resets in",
+                                        "try again in", "retrying in" };
+    const char *end = u + n;
+    for (size_t i = 0; i < ARRAY_SIZE(lead); i++) {
+        for (const char *p = ci_find(u, end, lead[i]); p; p = ci_find(p + 1, end, lead[i])) {
+            double secs;
+            const char *v = p + strlen(lead[i]);
+            if (v >= end || (*v != ' ' && *v != '\n'))
+                continue;
+            while (v < end && v - p < 64 && (*v == ' ' || *v == '\n'))
+                v++;
+            if (parse_duration(v, (size_t)(end - v), &secs)) {
+                cand_offer_num(&r->retry, secs, 0, Q_TEXT);
+                break;
+            }
+        }
+    }
+}
+
+static void limits(struct reading *r, const char *u, size_t n)
+{
+    const char *end = u + n;
+    for (const char *p = ci_find(u, end, "limit: "); p; p = ci_find(p + 1, end, "limit: ")) {
+        const char *c = p + 7;
+        if (p > u && is_word(p[-1]))
+            continue;
+        const char *e = c;
+        while (e < end && is_digit(*e) && e - c < 15)
+            e++;
+        if (e == c || (e < end && (is_word(*e) || *e == '.')))
+            continue;
+        long long v = strtoll(c, NULL, 10);
+        if (r->limit < 0 || v < r->limit)
+            r->limit = v;
+    }
+}
+
+static void offer_model(struct reading *r, const char *s, const char *end, int q)
+{
+    size_t n = (size_t)(end - s) < 120 ? (size_t)(end - s) : 120;
+    char *m = model_name(s, n);
+    if (m) {
+        cand_offer_str(&r->model, m, strlen(m), 0, q);
+        free(m);
+    }
+}
+
+static void models(struct reading *r, const char *u, size_t n)
+{
+    const char *end = u + n;
+    for (const char *p = ci_find(u, end, "models/"); p; p = ci_find(p + 1, end, "models/")) {
+        const char *s = p + 7, *e = s;
+        while (e < end && e - s < 100 &&
+               (is_word(*e) || *e == '-' || *e == '.' || *e == '@'))
+            e++;
+        if (e == s)
+            continue;
+        if (ci_find(e, e + 20 < end ? e + 20 : end, " is not found") == e ||
+            ci_find(e, e + 20 < end ? e + 20 : end, " not found") == e ||
+            ci_find(e, e + 20 < end ? e + 20 : end, " is not supported") == e)
+            offer_model(r, s, e, Q_TEXT);
+        else if (p > u && p[-1] == '/')
+            offer_model(r, s, e, Q_PROSE);
+        else
+            offer_model(r, s, e, Q_GUESS);
+    }
+    for (const char *p = ci_find(u, end, "models_"); p; p = ci_find(p + 1, end, "models_")) {
+        const char *s = p + 7, *e = s;
+        while (e < end && e - s < 100 && (is_word(*e) || *e == '-' || *e == '.'))
+            e++;
+        if (e > s && ci_find(e, e + 8 < end ? e + 8 : end, " is not") == e)
+            offer_model(r, s, e, Q_PROSE);
+    }
+    for (const char *p = ci_find(u, end, "model: "); p; p = ci_find(p + 1, end, "model: ")) {
+        if (p > u && is_word(p[-1]))
+            continue;
+        const char *s = p + 7;
+        if (s < end && is_alpha(*s))
+            offer_model(r, s, end, Q_PROSE);
+    }
+}
+
+static int host_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' ||
+           c == '.';
+}
+
+/* API hosts named in the text (…googleapis.com), for the service when no
+ * metadata names it. Hosts that are not an API (type URLs, OAuth scopes,
+ * storage) are skipped. */
+static void hosts(struct reading *r, const char *u, size_t n)
+{
+    static const char *const not_api[] = { "type", "www", "oauth2", "accounts", "storage",
+                                           "fonts", "ajax", "content", "apis" };
+    const char *end = u + n;
+    const char *sfx = ".googleapis.com";
+    size_t sl = strlen(sfx);
+    int seen = 0;
+    for (const char *p = ci_find(u, end, sfx); p && seen < 64; p = ci_find(p + 1, end, sfx)) {
+        const char *s = p;
+        while (s > u && host_char(s[-1]) && p - s < 80)
+            s--;
+        while (s < p && (*s == '.' || *s == '-'))
+            s++;
+        if (s == p)
+            continue;
+        seen++;
+        size_t label = (size_t)(p - s);
+        int skip = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(not_api); i++) {
+            if (strlen(not_api[i]) == label && strncasecmp(s, not_api[i], label) == 0)
+                skip = 1;
+        }
+        if (skip)
+            continue;
+        struct sbuf sb;
+        sbuf_init(&sb);
+        /* Regional endpoints (us-central1-aiplatform) name the same API. */
+        const char *dash = NULL;
+        for (const char *c = s; c < p; c++) {
+            if (*c == '-')
+                dash = c;
+        }
+        if (dash && p - dash - 1 == 10 && strncasecmp(dash + 1, "aiplatform", 10) == 0)
+            s = dash + 1;
+        for (const char *c = s; c < p + sl; c++)
+            sbuf_addc(&sb, (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c));
+        int q = Q_GUESS;
+        if (s - u >= 2 && s[-1] == '/' && s[-2] == '/' && !(s - u >= 3 && s[-3] == ':'))
+            q = Q_TEXT;
+        else if (s - u >= 9 && strncasecmp(s - 9, "service '", 9) == 0)
+            q = Q_TEXT;
+        else if (s - u >= 4 && strncasecmp(s - 4, "API ", 4) == 0)
+            q = Q_TEXT;
+        else if (s - u >= 3 && s[-1] == '/' && s[-2] == '/')
+            q = Q_PROSE;
+        cand_offer_str(&r->service, sb.buf, sb.len, 0, q);
+        sbuf_release(&sb);
+    }
+}
+
+/* Known Gemini error phrases, lower case without spaces (hard wraps and
+ * collapsed spaces compare equal), with the HTTP code Google sends them
+ * with, used only when no code or status was seen. */
+static const struct {
+    const char *z;
+    int http;
+} phrases[] = {
+    { "exhaustedyourdailyquota", 429 },
+    { "exceededyourcurrentquota", 429 },
+    { "quotaexceededformetric", 429 },
+    { "quotaexceededforquotametric", 429 },
+    { "resourcehasbeenexhausted", 429 },
+    { "exhaustedyourcapacity", 429 },
+    { "doesn'thaveafreequotatier", 429 },
+    { "nocapacityavailableformodel", 429 },
+    { "apikeynotvalid", 400 },
+    { "apikeyexpired", 400 },
+    { "apikeynotfound", 400 },
+    { "reportedasleaked", 403 },
+    { "modelisoverloaded", 503 },
+    { "experiencinghighdemand", 503 },
+    { "isnotfoundforapiversion", 404 },
+    { "notsupportedforgeneratecontent", 404 },
+    { "userlocationisnotsupported", 400 },
+    { "freetierisnotavailable", 400 },
+    { "requesthadinvalidauthenticationcredentials", 401 },
+    { "insufficientauthenticationscopes", 403 },
+    { "hasnotbeenusedinproject", 403 },
+    { "generatecontentrequest.", 400 },
+    { "inputtokencount", 400 },
+    { "requestpayloadsizeexceeds", 400 },
+    { "functioncallturn", 400 },
+    { "thought_signature", 400 },
+    { "invalidjsonpayloadreceived", 400 },
+    { "requestcontainsaninvalidargument", 400 },
+    { "aninternalerrorhasoccurred", 500 },
+    { "theoperationwascancelled", 499 },
+    { "multipleauthenticationcredentialsreceived", 400 },
+};
+
+static void phrase_scan(struct reading *r, const char *u, size_t n)
+{
+    char *z = xmalloc(n + 1);
+    uint32_t *map = xmalloc((n + 1) * sizeof(*map));
+    size_t zn = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char c = u[i];
+        if (c == ' ' || c == '\n')
+            continue;
+        z[zn] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        map[zn] = (uint32_t)i;
+        zn++;
+    }
+    size_t best = (size_t)-1;
+    int best_http = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(phrases); i++) {
+        const char *hit = read_memfind(z, zn, phrases[i].z, strlen(phrases[i].z));
+        if (hit && (size_t)(hit - z) < best) {
+            best = (size_t)(hit - z);
+            best_http = phrases[i].http;
+        }
+    }
+    if (best != (size_t)-1) {
+        r->phrase = 1;
+        r->phrase_http = best_http;
+        r->phrase_pos = map[best];
+    }
+    free(z);
+    free(map);
+}
+
+/* The text of an HTML fragment: tags dropped, common entities decoded,
+ * whitespace collapsed. */
+static char *html_text(const char *s, const char *e)
+{
+    static const struct {
+        const char *ent;
+        char c;
+    } ents[] = { { "&amp;", '&' }, { "&lt;", '<' },   { "&gt;", '>' },  { "&quot;", '"' },
+                 { "&#39;", '\'' }, { "&apos;", '\'' }, { "&nbsp;", ' ' } };
+    struct sbuf sb;
+    sbuf_init(&sb);
+    while (s < e) {
+        if (*s == '<') {
+            const char *c = memchr(s, '>', (size_t)(e - s));
+            if (!c)
+                break;
+            sbuf_addc(&sb, ' ');
+            s = c + 1;
+            continue;
+        }
+        if (*s == '&') {
+            size_t i;
+            for (i = 0; i < ARRAY_SIZE(ents); i++) {
+                size_t l = strlen(ents[i].ent);
+                if ((size_t)(e - s) >= l && strncasecmp(s, ents[i].ent, l) == 0) {
+                    sbuf_addc(&sb, ents[i].c);
+                    s += l;
+                    break;
+                }
+            }
+            if (i < ARRAY_SIZE(ents))
+                continue;
+        }
+        sbuf_addc(&sb, *s++);
+    }
+    sbuf_grow(&sb, 0);
+    textfix_collapse(sb.buf);
+    return sbuf_detach(&sb);
+}
+
+/* The inner text of the first <tag…>…</tag> with at least min_words words. */
+static char *html_element(const char *u, const char *end, const char *open, const char *close,
+                          int min_words)
+{
+    for (const char *p = ci_find(u, end, open); p; p = ci_find(p + 1, end, open)) {
+        size_t ol = strlen(open);
+        if (p + ol < end && p[ol] != '>' && p[ol] != ' ')
+            continue;
+        const char *gt = memchr(p, '>', (size_t)(end - p));
+        if (!gt)
+            return NULL;
+        const char *c = ci_find(gt + 1, end, close);
+        if (!c)
+            return NULL;
+        char *t = html_text(gt + 1, c);
+        int words = *t ? 1 : 0;
+        for (const char *w = t; *w; w++)
+            words += *w == ' ';
+        if (words >= min_words && strlen(t) <= 600)
+            return t;
+        free(t);
+    }
+    return NULL;
+}
+
+static void html(struct reading *r, const char *u, size_t n)
+{
+    static const struct {
+        const char *phrase;
+        int http;
+    } html_phrases[] = {
+        { "gateway time-out", 504 },      { "gateway timeout", 504 },
+        { "bad gateway", 502 },           { "service unavailable", 503 },
+        { "temporarily unavailable", 503 }, { "internal server error", 500 },
+        { "too many requests", 429 },     { "request entity too large", 413 },
+    };
+    const char *end = u + n;
+    int tags = 0;
+    for (const char *p = memchr(u, '<', n); p && tags < 3;
+         p = p + 1 < end ? memchr(p + 1, '<', (size_t)(end - p - 1)) : NULL) {
+        if (p + 1 < end && (p[1] == '/' || p[1] == '!'))
+            tags++;
+    }
+    if (!(ci_find(u, end, "<html") || ci_find(u, end, "<body") ||
+          (tags >= 2 && (ci_find(u, end, "<div") || ci_find(u, end, "<span") ||
+                         ci_find(u, end, "<p>") || ci_find(u, end, "<h1") ||
+                         ci_find(u, end, "<title")))))
+        return;
+    r->is_html = 1;
+    char *title = html_element(u, end, "<title", "</title", 1);
+    if (title) {
+        int code = code_at(title, title + strlen(title));
+        if (code)
+            offer_code(r, code, Q_TEXT);
+        if (strlen(title) > 4)
+            cand_offer_str(&r->message, title, strlen(title), 0, Q_TEXT);
+        free(title);
+    }
+    char *m = html_element(u, end, "<p", "</p", 4);
+    if (!m)
+        m = html_element(u, end, "<h1", "</h1", 1);
+    if (m) {
+        cand_offer_str(&r->message, m, strlen(m), 0, Q_PROSE);
+        free(m);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(html_phrases); i++) {
+        if (ci_find(u, end, html_phrases[i].phrase)) {
+            r->html_http = html_phrases[i].http;
+            break;
+        }
+    }
+}
+
+void read_text(struct reading *r, const char *u, size_t n)
+{
+    const char *p = u, *end = u + n;
+
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        /* Very long lines are minified JSON; their forms are near the start. */
+        const char *lim = le - p > 65536 ? p + 65536 : le;
+        line_forms(r, p, lim);
+        p = nl ? nl + 1 : end;
+    }
+    status_tokens(r, u, n);
+    delays(r, u, n);
+    limits(r, u, n);
+    models(r, u, n);
+    hosts(r, u, n);
+    phrase_scan(r, u, n);
+    html(r, u, n);
+}
+
+static const char *strip_lead(const char *s, const char *e)
+{
+    static const char *const lead[] = { "[API Error:", "API Error:", "[GoogleGenerativeAI Error]:",
+                                        "Error:", "ERROR:", "error:", "* ", "- ", "✕" };
+    for (int again = 1; again;) {
+        again = 0;
+        while (s < e && (*s == ' ' || *s == '\n'))
+            s++;
+        for (size_t i = 0; i < ARRAY_SIZE(lead); i++) {
+            size_t l = strlen(lead[i]);
+            if ((size_t)(e - s) >= l && strncmp(s, lead[i], l) == 0) {
+                s += l;
+                again = 1;
+            }
+        }
+    }
+    return s;
+}
+
+/* "cause: undefined," or "url: \"…\"": an object's properties printed
+ * after the message, not part of it. */
+static int property_line(const char *s, const char *le)
+{
+    const char *p = s;
+    while (p < le && p - s < 40 && (is_word(*p) || *p == '-'))
+        p++;
+    return p > s && p + 1 < le && p[0] == ':' && p[1] == ' ' && *s >= 'a' && *s <= 'z';
+}
+
+/* "AI_APICallError: " or "google.genai.errors.ClientError: " before a
+ * message: the exception's class, not the message. */
+static const char *strip_exception(const char *s, const char *le)
+{
+    const char *p = s;
+    while (p < le && p - s < 80 && (is_word(*p) || *p == '.'))
+        p++;
+    if (p - s >= 5 && p + 1 < le && p[0] == ':' && p[1] == ' ' &&
+        (ci_find(s, p, "error") || ci_find(s, p, "exception")))
+        return p + 2;
+    return s;
+}
+
+char *read_phrase_message(const struct reading *r, const char *u, size_t n)
+{
+    if (!r->phrase || r->phrase_pos >= n)
+        return NULL;
+    const char *end = u + n;
+    const char *ls = u + r->phrase_pos;
+    while (ls > u && ls[-1] != '\n')
+        ls--;
+    struct sbuf sb;
+    sbuf_init(&sb);
+    const char *p = ls;
+    for (int lines = 0; p < end && lines < 6 && sb.len < 600; lines++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *s = skip_spaces(p, le);
+        if (lines > 0 && (s == le || strncmp(s, "at ", 3) == 0 ||
+                          strncmp(s, "File \"", 6) == 0 || strncmp(s, "Traceback", 9) == 0 ||
+                          *s == '{' || *s == '[' || property_line(s, le)))
+            break;
+        if (lines == 0)
+            s = strip_exception(strip_lead(s, le), le);
+        sbuf_add(&sb, s, (size_t)(le - s));
+        sbuf_addc(&sb, ' ');
+        p = nl ? nl + 1 : end;
+    }
+    sbuf_grow(&sb, 0);
+    size_t len = textfix_collapse(sb.buf);
+    /* "[API Error: message]" loses its closing bracket too. */
+    if (len && sb.buf[len - 1] == ']' && !memchr(sb.buf, '[', len - 1))
+        sb.buf[--len] = '\0';
+    if (len > 600) {
+        char *cut = textfix_strndup_utf8(sb.buf, len, 600);
+        sbuf_release(&sb);
+        return cut;
+    }
+    if (!len) {
+        sbuf_release(&sb);
+        return NULL;
+    }
+    return sbuf_detach(&sb);
+}

@@ -1,0 +1,19 @@
+/*
+ * report: prints a finished check run as text (for people), JSON (the shape
+ * in PRODUCT.md), JUnit XML or GitHub workflow commands. It reads the run
+ * and its diagnoses; it never decides a verdict. Every string that may come
+ * from a server is made safe for the format (control characters, invalid
+ * UTF-8, markup) on the way out.
+ */
+#ifndef GD_REPORT_H
+#define GD_REPORT_H
+
+#include <stdio.h>
+
+struct check_run;
+struct options;
+
+/* Print run in opt->format; -q (text only) prints just the summary line. */
+void report_print(FILE *out, const struct check_run *run, const struct options *opt);
+
+#endif

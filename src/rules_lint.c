@@ -1,0 +1,399 @@
+/*
+ * rules_lint: proves the rules table is sound (see docs/rules.md, "Lint"):
+ * unique ids, every cause public and reachable, a generic fallback for every
+ * HTTP code and status the rules name, every wait policy defined, steps that
+ * use only known placeholders, model rows with dates and sources, and a test
+ * case for every rule. It prints one line per problem and counts them.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "rules.h"
+#include "util.h"
+
+#define CASES_MAX_DEPTH 8
+#define CASE_FILE_MAX ((size_t)1 << 20)
+
+static const char *const placeholders[] = { "model", "replacement", "shutdown", "resets_at",
+                                            "retry_after", "quota_id", "limit", "reason",
+                                            "note" };
+static const char *const model_statuses[] = { "ga", "preview", "deprecated", "shut", "alias" };
+
+struct names {
+    char **v;
+    size_t n, cap;
+};
+
+static void names_add(struct names *s, const char *p, size_t len)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+    }
+    s->v[s->n++] = xstrndup(p, len);
+}
+
+static int names_has(const struct names *s, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static void names_release(struct names *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof(*s));
+}
+
+static void problem(int *count, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void problem(int *count, const char *fmt, ...)
+{
+    va_list ap;
+    printf("rules lint: ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    (*count)++;
+}
+
+static const char *str_of(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* "YYYY", "YYYY-MM" or "YYYY-MM-DD". */
+static int is_date(const char *s, int need_day)
+{
+    size_t n = s ? strlen(s) : 0;
+    static const char shape[] = "dddd-dd-dd";
+    if (n != 4 && n != 7 && n != 10)
+        return 0;
+    if (need_day && n != 10)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (shape[i] == 'd' && !isdigit((unsigned char)s[i]))
+            return 0;
+        if (shape[i] == '-' && s[i] != '-')
+            return 0;
+    }
+    return 1;
+}
+
+/* Collect every id written as "rule = ID" (or "rule = A|B") in .case files. */
+static void scan_case_text(const char *buf, struct names *out)
+{
+    const char *p = buf;
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        const char *end = eol ? eol : p + strlen(p);
+        const char *q = p;
+        /* "rule = ID" at the start of a line or as the last part of a dotted
+         * JSON path ("checks.config.key.rule = ID"). */
+        const char *start;
+        while (q < end && (*q == ' ' || *q == '\t'))
+            q++;
+        start = q;
+        while (q < end && *q != ' ' && *q != '\t' && *q != '=')
+            q++;
+        if (q - start >= 4 && strncmp(q - 4, "rule", 4) == 0 &&
+            (q - 4 == start || q[-5] == '.')) {
+            while (q < end && (*q == ' ' || *q == '\t'))
+                q++;
+            if (q < end && *q == '=') {
+                q++;
+                while (q < end) {
+                    while (q < end && (*q == ' ' || *q == '\t'))
+                        q++;
+                    const char *s = q;
+                    while (q < end && *q != '|' && *q != ' ' && *q != '\t' && *q != '\r')
+                        q++;
+                    if (q > s)
+                        names_add(out, s, (size_t)(q - s));
+                    while (q < end && *q != '|')
+                        q++;
+                    if (q < end)
+                        q++;
+                }
+            }
+        }
+        p = eol ? eol + 1 : end;
+    }
+}
+
+static void scan_cases(const char *dir, int depth, struct names *out)
+{
+    DIR *d;
+    struct dirent *de;
+
+    if (depth > CASES_MAX_DEPTH)
+        return;
+    d = opendir(dir);
+    if (!d)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        struct sbuf path;
+        struct stat st;
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '.')
+            continue;
+        sbuf_init(&path);
+        sbuf_addf(&path, "%s/%s", dir, de->d_name);
+        if (stat(path.buf, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                scan_cases(path.buf, depth + 1, out);
+            } else if (S_ISREG(st.st_mode) && l > 5 &&
+                       strcmp(de->d_name + l - 5, ".case") == 0 &&
+                       (size_t)st.st_size <= CASE_FILE_MAX) {
+                char *buf = NULL;
+                size_t len = 0;
+                if (read_all(path.buf, CASE_FILE_MAX, &buf, &len) == 0)
+                    scan_case_text(buf, out);
+                free(buf);
+            }
+        }
+        sbuf_release(&path);
+    }
+    closedir(d);
+}
+
+static void lint_template(const char *rule, const char *s, int *count)
+{
+    int depth = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '[')
+            depth++;
+        else if (*p == ']')
+            depth--;
+        if (depth < 0 || depth > 1) {
+            problem(count, "rule '%s': unbalanced or nested [ ] in \"%s\"", rule, s);
+            return;
+        }
+        if (*p == '{') {
+            const char *close = strchr(p, '}');
+            size_t i, n = close ? (size_t)(close - p - 1) : 0;
+            for (i = 0; close && i < ARRAY_SIZE(placeholders); i++)
+                if (strlen(placeholders[i]) == n && strncmp(p + 1, placeholders[i], n) == 0)
+                    break;
+            if (!close || i == ARRAY_SIZE(placeholders)) {
+                problem(count, "rule '%s': unknown placeholder in \"%s\"", rule, s);
+                return;
+            }
+            p = close;
+        }
+    }
+    if (depth != 0)
+        problem(count, "rule '%s': unbalanced [ ] in \"%s\"", rule, s);
+}
+
+static int is_generic(const struct rule *r, const char *cond, const cJSON *value)
+{
+    const cJSON *c = r->match ? r->match->child : NULL;
+    const cJSON *it;
+    if (!c || c->next || strcmp(c->string, cond) != 0)
+        return 0;
+    cJSON_ArrayForEach(it, c)
+    {
+        if (cJSON_IsNumber(value) && cJSON_IsNumber(it) && it->valueint == value->valueint)
+            return 1;
+        if (cJSON_IsString(value) && cJSON_IsString(it) &&
+            strcmp(it->valuestring, value->valuestring) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void lint_fallbacks(const struct rule_table *t, int *count)
+{
+    int n = rules_count(t);
+    struct names seen = { 0 };
+    for (int i = 0; i < n; i++) {
+        const struct rule *r = rules_get(t, i);
+        static const char *const conds[] = { "http", "status" };
+        for (size_t k = 0; k < ARRAY_SIZE(conds); k++) {
+            const cJSON *it;
+            cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r->match, conds[k]))
+            {
+                char key[64];
+                int found = 0;
+                if (cJSON_IsNumber(it))
+                    snprintf(key, sizeof(key), "%s %d", conds[k], it->valueint);
+                else
+                    snprintf(key, sizeof(key), "%s %.50s", conds[k], it->valuestring);
+                if (names_has(&seen, key))
+                    continue;
+                names_add(&seen, key, strlen(key));
+                for (int j = 0; j < n && !found; j++)
+                    found = is_generic(rules_get(t, j), conds[k], it);
+                if (!found)
+                    problem(count, "no generic fallback rule for %s (named by rule '%s')", key,
+                            r->id);
+            }
+        }
+    }
+    names_release(&seen);
+}
+
+static void lint_rules(const struct rule_table *t, int *count)
+{
+    const cJSON *waits = rules_section(t, "wait_policies");
+    const cJSON *raw = rules_section(t, "rules");
+    const cJSON *w, *r;
+    struct names ids = { 0 };
+
+    cJSON_ArrayForEach(w, waits)
+    {
+        const char *id = str_of(w, "id");
+        if (id && names_has(&ids, id))
+            problem(count, "wait policy '%s' is defined twice", id);
+        else if (id)
+            names_add(&ids, id, strlen(id));
+        if (id && !str_of(w, "advice"))
+            problem(count, "wait policy '%s' has no advice", id);
+    }
+    cJSON_ArrayForEach(r, raw)
+    {
+        const char *id = str_of(r, "id");
+        const char *wait = str_of(r, "wait");
+        const cJSON *it;
+        int found = 0;
+        if (!id)
+            continue;
+        cJSON_ArrayForEach(w, waits)
+        {
+            const char *wid = str_of(w, "id");
+            if (wid && strcmp(wid, wait ? wait : "none") == 0)
+                found = 1;
+        }
+        if (!found)
+            problem(count, "rule '%s': wait policy '%s' is not defined", id,
+                    wait ? wait : "none");
+        if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "steps")) == 0)
+            problem(count, "rule '%s' has no steps", id);
+        if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "docs")) == 0)
+            problem(count, "rule '%s' has no docs links", id);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "docs"))
+        {
+            if (cJSON_IsString(it) && strncmp(it->valuestring, "https://", 8) != 0)
+                problem(count, "rule '%s': docs link '%s' is not https", id, it->valuestring);
+        }
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "steps"))
+        {
+            if (cJSON_IsString(it))
+                lint_template(id, it->valuestring, count);
+        }
+        if (str_of(r, "title"))
+            lint_template(id, str_of(r, "title"), count);
+    }
+    names_release(&ids);
+}
+
+static void lint_causes(const struct rule_table *t, int *count)
+{
+    struct names ids = { 0 };
+    const cJSON *c;
+    int n = rules_count(t);
+
+    cJSON_ArrayForEach(c, rules_section(t, "causes"))
+    {
+        const char *id = str_of(c, "id");
+        int used = 0;
+        if (!id)
+            continue;
+        if (names_has(&ids, id))
+            problem(count, "cause '%s' is defined twice", id);
+        names_add(&ids, id, strlen(id));
+        if (!str_of(c, "description"))
+            problem(count, "cause '%s' has no description", id);
+        /* "unknown" is what the engine says when no rule matches. */
+        if (strcmp(id, "unknown") == 0)
+            continue;
+        for (int i = 0; i < n && !used; i++)
+            used = strcmp(rules_get(t, i)->cause, id) == 0;
+        if (!used)
+            problem(count, "cause '%s' is not reachable: no rule names it", id);
+    }
+    if (!names_has(&ids, "unknown"))
+        problem(count, "the cause 'unknown' must be defined%s", "");
+    names_release(&ids);
+}
+
+static void lint_models(const struct rule_table *t, int *count)
+{
+    struct names seen = { 0 };
+    const char *dflt = rules_default_model(t);
+
+    for (int i = 0; i < rules_model_count(t); i++) {
+        const struct model_info *m = rules_model_get(t, i);
+        size_t k;
+        if (names_has(&seen, m->name))
+            problem(count, "model '%s' is listed twice", m->name);
+        names_add(&seen, m->name, strlen(m->name));
+        for (k = 0; k < ARRAY_SIZE(model_statuses); k++)
+            if (strcmp(m->status, model_statuses[k]) == 0)
+                break;
+        if (k == ARRAY_SIZE(model_statuses))
+            problem(count, "model '%s': unknown status '%s'", m->name, m->status);
+        if (!m->source || !m->source[0])
+            problem(count, "model '%s' has no source", m->name);
+        if (!is_date(m->verified, 1))
+            problem(count, "model '%s' has no verified date (YYYY-MM-DD)", m->name);
+        if (strcmp(m->status, "shut") == 0 && !is_date(m->shutdown, 0))
+            problem(count, "model '%s' is shut but has no shutdown date", m->name);
+        if (m->shutdown && !is_date(m->shutdown, 0))
+            problem(count, "model '%s': shutdown '%s' is not a date", m->name, m->shutdown);
+    }
+    if (!rules_section(t, "default_model"))
+        problem(count, "no default_model is set%s", "");
+    else if (!rules_model(t, dflt))
+        problem(count, "default_model '%s' is not listed in the models", dflt);
+    names_release(&seen);
+}
+
+int rules_lint(const struct rule_table *t, const char *cases_dir)
+{
+    int count = 0, n = rules_count(t);
+    struct names ids = { 0 }, cases = { 0 };
+
+    if (!t)
+        return 1;
+    if (!is_date(rules_data_date(t), 1))
+        problem(&count, "data_as_of is missing or not a date%s", "");
+    for (int i = 0; i < n; i++) {
+        const struct rule *r = rules_get(t, i);
+        if (names_has(&ids, r->id))
+            problem(&count, "rule id '%s' is used twice", r->id);
+        names_add(&ids, r->id, strlen(r->id));
+        if (!rules_is_cause(t, r->cause))
+            problem(&count, "rule '%s': cause '%s' is not a public cause", r->id, r->cause);
+    }
+    lint_causes(t, &count);
+    lint_fallbacks(t, &count);
+    lint_rules(t, &count);
+    lint_models(t, &count);
+    if (cases_dir) {
+        scan_cases(cases_dir, 0, &cases);
+        for (int i = 0; i < n; i++) {
+            const struct rule *r = rules_get(t, i);
+            if (!names_has(&cases, r->id))
+                problem(&count, "rule '%s' has no test case (no 'rule = %s' under tests/cases)",
+                        r->id, r->id);
+        }
+    }
+    names_release(&ids);
+    names_release(&cases);
+    return count;
+}

@@ -1,0 +1,221 @@
+/*
+ * rules_match: decides which rule fits a piece of evidence. Every condition
+ * given in a rule's "match" object must hold; among the rules that match, the
+ * highest priority wins, then the one with more conditions, then the one
+ * that comes first in the table. docs/rules.md describes each condition.
+ *
+ * Message phrases are compared case-insensitively with all whitespace
+ * removed on both sides, so a hard wrap inside a pasted message (or inside a
+ * word) does not hide it.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "evidence.h"
+#include "rules.h"
+#include "util.h"
+
+/* Phrases are at most 200 bytes (checked at load), so this always fits. */
+#define PHRASE_BUF 256
+
+/* The evidence prepared once per match: lowercase, whitespace removed. */
+struct prepared {
+    const struct evidence *ev;
+    char *message;
+    char *text;
+    const struct model_info *model;
+};
+
+static char *squeeze(const char *s)
+{
+    size_t n = 0;
+    char *out;
+    if (!s)
+        return NULL;
+    out = xmalloc(strlen(s) + 1);
+    for (; *s; s++)
+        if (!isspace((unsigned char)*s))
+            out[n++] = (char)tolower((unsigned char)*s);
+    out[n] = '\0';
+    return out;
+}
+
+static void squeeze_into(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < size; s++)
+        if (!isspace((unsigned char)*s))
+            out[n++] = (char)tolower((unsigned char)*s);
+    out[n] = '\0';
+}
+
+static int has_text(const char *hay, const char *needle)
+{
+    return hay && needle && gd_memcasemem(hay, strlen(hay), needle, strlen(needle)) != NULL;
+}
+
+static int any_phrase(const struct prepared *p, const cJSON *list)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, list)
+    {
+        char phrase[PHRASE_BUF];
+        squeeze_into(it->valuestring, phrase, sizeof(phrase));
+        if (!phrase[0])
+            continue;
+        if (p->message && strstr(p->message, phrase))
+            return 1;
+        if (p->text && strstr(p->text, phrase))
+            return 1;
+    }
+    return 0;
+}
+
+static int in_list_nocase(const char *v, const cJSON *list)
+{
+    const cJSON *it;
+    if (!v)
+        return 0;
+    cJSON_ArrayForEach(it, list)
+    {
+        if (strcasecmp(v, it->valuestring) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int any_substring(const char *v, const cJSON *list)
+{
+    const cJSON *it;
+    if (!v)
+        return 0;
+    cJSON_ArrayForEach(it, list)
+    {
+        if (has_text(v, it->valuestring))
+            return 1;
+    }
+    return 0;
+}
+
+/* Quota ids are matched against each violation's id and metric; when the
+ * reader found no structured violation, against the raw text, where an id
+ * such as "GenerateRequestsPerDayPerProjectPerModel" can still be read (the
+ * text is not squeezed here, so "per day" in prose does not match "PerDay"). */
+static int quota_matches(const struct evidence *ev, const cJSON *list)
+{
+    for (int i = 0; i < ev->nquota && i < EV_MAX_QUOTA; i++)
+        if (any_substring(ev->quota[i].quota_id, list) ||
+            any_substring(ev->quota[i].quota_metric, list))
+            return 1;
+    if (ev->nquota == 0)
+        return any_substring(ev->text, list);
+    return 0;
+}
+
+static int limit_is_zero(const struct evidence *ev)
+{
+    if (ev->limit == 0)
+        return 1;
+    for (int i = 0; i < ev->nquota && i < EV_MAX_QUOTA; i++)
+        if (ev->quota[i].value == 0)
+            return 1;
+    return 0;
+}
+
+static int condition_holds(const struct prepared *p, const cJSON *c)
+{
+    const struct evidence *ev = p->ev;
+    const char *name = c->string;
+
+    if (strcmp(name, "http") == 0) {
+        const cJSON *it;
+        cJSON_ArrayForEach(it, c)
+        {
+            if (ev->http != 0 && it->valueint == ev->http)
+                return 1;
+        }
+        return 0;
+    }
+    if (strcmp(name, "status") == 0)
+        return in_list_nocase(ev->status, c) || in_list_nocase(ev->api_code, c);
+    if (strcmp(name, "api_code") == 0)
+        return in_list_nocase(ev->api_code, c);
+    if (strcmp(name, "reason") == 0)
+        return in_list_nocase(ev->reason, c);
+    if (strcmp(name, "domain") == 0)
+        return any_substring(ev->domain, c);
+    if (strcmp(name, "service") == 0)
+        return any_substring(ev->service, c);
+    if (strcmp(name, "service_not") == 0)
+        return ev->service && ev->service[0] && !any_substring(ev->service, c);
+    if (strcmp(name, "quota_id") == 0)
+        return quota_matches(ev, c);
+    if (strcmp(name, "message") == 0 || strcmp(name, "also_message") == 0)
+        return any_phrase(p, c);
+    if (strcmp(name, "limit_zero") == 0)
+        return limit_is_zero(ev) == cJSON_IsTrue(c);
+    if (strcmp(name, "model_status") == 0)
+        return p->model && in_list_nocase(p->model->status, c);
+    if (strcmp(name, "fact") == 0)
+        return in_list_nocase(ev->fact, c);
+    if (strcmp(name, "net_error") == 0)
+        return in_list_nocase(ev->net_error, c);
+    if (strcmp(name, "has_retry_after") == 0)
+        return (ev->has_retry_after != 0) == cJSON_IsTrue(c);
+    if (strcmp(name, "retry_after_max") == 0)
+        return ev->has_retry_after && ev->retry_after_s <= c->valuedouble;
+    if (strcmp(name, "envelope") == 0) {
+        int has = ev->status || ev->reason || ev->api_code || ev->domain;
+        return has == cJSON_IsTrue(c);
+    }
+    if (strcmp(name, "fields") == 0)
+        return (ev->nfields > 0) == cJSON_IsTrue(c);
+    /* The loader refuses unknown conditions; never match on one. */
+    return 0;
+}
+
+static int rule_matches(const struct prepared *p, const struct rule *r)
+{
+    const cJSON *c;
+    if (!r->match || !r->match->child)
+        return 0;
+    cJSON_ArrayForEach(c, r->match)
+    {
+        if (!condition_holds(p, c))
+            return 0;
+    }
+    return 1;
+}
+
+const struct rule *rules_match(const struct rule_table *t, const struct evidence *ev)
+{
+    struct prepared p;
+    const struct rule *best = NULL;
+    int n = rules_count(t);
+
+    if (!t || !ev)
+        return NULL;
+    if (!ev->found && !ev->fact && !ev->net_error)
+        return NULL;
+    p.ev = ev;
+    p.message = squeeze(ev->message);
+    p.text = squeeze(ev->text);
+    p.model = rules_model(t, ev->model);
+    if (!p.model && ev->nquota > 0)
+        p.model = rules_model(t, ev->quota[0].model);
+    for (int i = 0; i < n; i++) {
+        const struct rule *r = rules_get(t, i);
+        if (!rule_matches(&p, r))
+            continue;
+        if (!best || r->priority > best->priority ||
+            (r->priority == best->priority && r->nconditions > best->nconditions))
+            best = r;
+    }
+    free(p.message);
+    free(p.text);
+    return best;
+}

@@ -1,0 +1,55 @@
+#!/bin/sh
+# all.sh: the whole suite, as `make test` runs it. Each step prints its own
+# `N passed, N failed` line; this adds them up and ends with one total line.
+# Exit status 0 only when every step passed.
+#   sh tests/all.sh BIN ASAN_BIN
+set -u
+bin=${1:-build/gemini-doctor}
+asan_bin=${2:-build-asan/gemini-doctor}
+cd "$(dirname "$0")/.."
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT INT TERM
+status=0
+
+# tee hides the step's exit status in plain sh; run each step in a subshell
+# that records it.
+run() {
+    name=$1
+    shift
+    echo "== $name"
+    rc_file=$(mktemp)
+    { "$@"; echo $? > "$rc_file"; } 2>&1 | tee -a "$log"
+    rc=$(cat "$rc_file")
+    rm -f "$rc_file"
+    if [ "$rc" != 0 ]; then
+        status=1
+        echo "== $name FAILED (exit $rc)"
+        echo "step $name: 0 passed, 1 failed" >> "$log"
+    fi
+}
+
+for t in build/test_*; do
+    [ -x "$t" ] && run "unit $(basename "$t")" "$t"
+done
+run "rules lint" sh -c "'$bin' rules lint && echo 'lint: 1 passed, 0 failed'"
+run "cases" python3 tests/run.py --bin "$bin"
+run "check formats" python3 tests/check_formats.py --bin "$bin"
+run "secret" python3 tests/secret_test.py --bin "$bin"
+run "tui in tmux" sh tests/tui_tmux_test.sh "$bin"
+run "valgrind" sh tests/valgrind.sh "$bin"
+if [ -x "$asan_bin" ]; then
+    for t in build-asan/test_*; do
+        [ -x "$t" ] && run "asan unit $(basename "$t")" "$t"
+    done
+    run "asan cases" env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        python3 tests/run.py --bin "$asan_bin" --label asan
+fi
+
+awk '/[0-9]+ passed, [0-9]+ failed/ {
+        for (i = 1; i <= NF; i++) {
+            if ($(i+1) ~ /^passed,?$/) p += $i
+            if ($(i+1) ~ /^failed,?$/) f += $i
+        }
+    }
+    END { printf "\ntotal: %d passed, %d failed\n", p, f }' "$log"
+exit $status

@@ -1,0 +1,775 @@
+#!/usr/bin/env python3
+"""A fake Gemini API (v1beta REST) and Google Cloud status feed for offline tests.
+
+The behaviour is chosen by the API key: AIzaTest_<scenario>_ padded with x to
+39 characters, or AQ.Test_<scenario>_ padded with x. docs/fake-api.md lists
+the scenarios. Bodies and messages follow the real API as seen on the wire
+(see /work/shared/facts/gemini-facts.md section 4).
+
+Usage: python3 tests/fake_gemini.py --port 0 [--log FILE] [--delay-ms N]
+
+The first line on stdout is "listening http://127.0.0.1:PORT" once the server
+accepts connections. With --log, every request is appended as one JSON line:
+method, path, query, headers (lowercased names) and body_len. The values of
+x-goog-api-key and authorization are logged only as "sha256:<hex>", so the log
+never holds a key, while the query string is logged as sent: a key in a URL is
+exactly what the tests must be able to see. Standard library only.
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import re
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+API_VERSIONS = ("v1beta", "v1")
+HUNG_SECONDS = 120.0
+SLOW_SECONDS = 2.0
+BIG_BYTES = 10 * 1024 * 1024
+MAX_REQUEST_BODY = 20 * 1024 * 1024
+
+# Set by SIGTERM/SIGINT so that handlers sleeping in a scenario wake up.
+STOPPING = threading.Event()
+
+
+def model(name, version, display, desc, tin, tout, methods, thinking=None,
+          temperature=1.0, top_p=0.95, top_k=64, max_temperature=2.0):
+    m = {
+        "name": "models/" + name,
+        "version": version,
+        "displayName": display,
+        "description": desc,
+        "inputTokenLimit": tin,
+        "outputTokenLimit": tout,
+        "supportedGenerationMethods": methods,
+    }
+    if temperature is not None:
+        m["temperature"] = temperature
+        m["topP"] = top_p
+        m["topK"] = top_k
+        m["maxTemperature"] = max_temperature
+    if thinking is not None:
+        m["thinking"] = thinking
+    return m
+
+
+GEN = ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"]
+
+# The live list as of 2026-11-28 (facts section 1). Retired models are absent
+# and answer 404 like any unknown name.
+MODELS = [
+    model("gemini-4-argon", "4.0", "Gemini 4 Argon",
+          "Gemini 4 Argon, our most capable model", 1048576, 65536, GEN, True),
+    model("gemini-3.8-flash", "3.8", "Gemini 3.8 Flash",
+          "Gemini 3.8 Flash", 1048576, 65536, GEN, True),
+    model("gemini-3.8-flash-tts", "3.8", "Gemini 3.8 Flash TTS",
+          "Gemini 3.8 Flash text-to-speech", 32768, 16384,
+          ["countTokens", "generateContent"], None),
+    model("gemini-3.7-flash", "3.7", "Gemini 3.7 Flash",
+          "Gemini 3.7 Flash (deprecated: calls are routed to Gemini 3.8 Flash)",
+          1048576, 65536, GEN, True),
+    model("gemini-3.6-flash", "3.6", "Gemini 3.6 Flash",
+          "Gemini 3.6 Flash", 1048576, 65536, GEN, True),
+    model("gemini-3.5-flash", "3.5", "Gemini 3.5 Flash",
+          "Gemini 3.5 Flash (deprecated: calls are routed to Gemini 3.6 Flash)",
+          1048576, 65536, GEN, True),
+    model("gemini-3.5-flash-lite", "3.5", "Gemini 3.5 Flash-Lite",
+          "Gemini 3.5 Flash-Lite", 1048576, 65536, GEN, True),
+    model("gemini-3.1-pro-preview", "3.1-pro-preview-02-2026", "Gemini 3.1 Pro Preview",
+          "Gemini 3.1 Pro Preview", 1048576, 65536, GEN, True),
+    model("gemini-3.1-flash-lite", "3.1", "Gemini 3.1 Flash-Lite",
+          "Gemini 3.1 Flash-Lite", 1048576, 65536, GEN, True),
+    model("gemini-3-flash-preview", "3-flash-preview-12-2025", "Gemini 3 Flash Preview",
+          "Gemini 3 Flash Preview", 1048576, 65536, GEN, True),
+    model("gemini-2.5-pro", "2.5", "Gemini 2.5 Pro",
+          "Stable release (June 17th, 2025) of Gemini 2.5 Pro", 1048576, 65536, GEN, True),
+    model("gemini-2.5-flash", "001", "Gemini 2.5 Flash",
+          "Stable version of Gemini 2.5 Flash, our mid-size multimodal model that supports "
+          "up to 1 million tokens, released in June of 2025.", 1048576, 65536, GEN, True),
+    model("gemini-2.5-flash-lite", "001", "Gemini 2.5 Flash-Lite",
+          "Stable version of Gemini 2.5 Flash-Lite, released in July of 2025",
+          1048576, 65536, GEN, True),
+    model("gemini-flash-latest", "Gemini Flash Latest", "Gemini Flash Latest",
+          "Latest release of Gemini Flash", 1048576, 65536, GEN, True),
+    model("gemini-pro-latest", "Gemini Pro Latest", "Gemini Pro Latest",
+          "Latest release of Gemini Pro", 1048576, 65536, GEN, True),
+    model("gemini-embedding-001", "001", "Gemini Embedding 001",
+          "Obtain a distributed representation of a text.", 2048, 1,
+          ["embedContent", "countTextTokens"], None, temperature=None),
+    model("gemini-embedding-2", "2", "Gemini Embedding 2",
+          "Multimodal embeddings.", 8192, 1,
+          ["embedContent", "countTextTokens", "countTokens"], None, temperature=None),
+]
+MODEL_BY_ID = {m["name"][len("models/"):]: m for m in MODELS}
+
+GENERATE_FIELDS = {
+    "contents", "tools", "toolConfig", "tool_config", "safetySettings", "safety_settings",
+    "systemInstruction", "system_instruction", "generationConfig", "generation_config",
+    "cachedContent", "cached_content", "model", "labels", "serviceTier", "service_tier",
+}
+GENCONFIG_FIELDS = {
+    "stopSequences", "responseMimeType", "responseSchema", "responseJsonSchema",
+    "responseModalities", "candidateCount", "maxOutputTokens", "temperature", "topP", "topK",
+    "seed", "presencePenalty", "frequencyPenalty", "responseLogprobs", "logprobs",
+    "enableEnhancedCivicAnswers", "speechConfig", "thinkingConfig", "imageConfig",
+    "mediaResolution", "stop_sequences", "response_mime_type", "max_output_tokens",
+    "candidate_count", "top_p", "top_k", "thinking_config", "response_modalities",
+}
+
+HELP_KEY = "https://ai.google.dev/gemini-api/docs/api-key"
+RATE_DOCS = "https://ai.google.dev/gemini-api/docs/rate-limits"
+
+
+# ---------------------------------------------------------------- error bodies
+
+def error_body(code, status, message, details=None):
+    err = {"code": code, "message": message, "status": status}
+    if details:
+        err["details"] = details
+    return {"error": err}
+
+
+def error_info(reason, metadata):
+    return {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason,
+            "domain": "googleapis.com", "metadata": metadata}
+
+
+def localized(message):
+    return {"@type": "type.googleapis.com/google.rpc.LocalizedMessage", "locale": "en-US",
+            "message": message}
+
+
+def help_links(description, url):
+    return {"@type": "type.googleapis.com/google.rpc.Help",
+            "links": [{"description": description, "url": url}]}
+
+
+def key_invalid(message):
+    return 400, error_body(400, "INVALID_ARGUMENT", message, [
+        error_info("API_KEY_INVALID", {"service": "generativelanguage.googleapis.com"}),
+        localized(message),
+    ])
+
+
+def unregistered():
+    return 403, error_body(
+        403, "PERMISSION_DENIED",
+        "Method doesn't allow unregistered callers (callers without established identity). "
+        "Please use API Key or other form of API consumer identity to call this API.")
+
+
+def leaked():
+    return 403, error_body(403, "PERMISSION_DENIED",
+                           "Your API key was reported as leaked. Please use another API key.")
+
+
+def standard_rejected():
+    msg = ("Request had invalid authentication credentials. Expected OAuth 2 access token, "
+           "login cookie or other valid authentication credential. See "
+           "https://developers.google.com/identity/sign-in/web/devconsole-project.")
+    return 401, error_body(401, "UNAUTHENTICATED", msg, [
+        error_info("ACCESS_TOKEN_TYPE_UNSUPPORTED", {
+            "method": "google.ai.generativelanguage.v1beta.ModelService.ListModels",
+            "service": "generativelanguage.googleapis.com"}),
+    ])
+
+
+def service_disabled():
+    project = "573919212736"
+    url = ("https://console.developers.google.com/apis/api/generativelanguage.googleapis.com/"
+           "overview?project=" + project)
+    msg = ("Generative Language API has not been used in project %s before or it is "
+           "disabled. Enable it by visiting %s then retry. If you enabled this API recently, "
+           "wait a few minutes for the action to propagate to our systems and retry."
+           % (project, url))
+    return 403, error_body(403, "PERMISSION_DENIED", msg, [
+        error_info("SERVICE_DISABLED", {
+            "consumer": "projects/" + project,
+            "service": "generativelanguage.googleapis.com",
+            "serviceTitle": "Generative Language API",
+            "containerInfo": project,
+            "activationUrl": url}),
+        localized(msg),
+        help_links("Google developers console API activation", url),
+    ])
+
+
+def service_blocked(method):
+    full = "google.ai.generativelanguage.v1beta." + method
+    msg = ("Requests to this API generativelanguage.googleapis.com method %s are blocked."
+           % full)
+    return 403, error_body(403, "PERMISSION_DENIED", msg, [
+        error_info("API_KEY_SERVICE_BLOCKED", {
+            "consumer": "projects/177838813423",
+            "service": "generativelanguage.googleapis.com",
+            "apiName": "generativelanguage.googleapis.com",
+            "methodName": full}),
+        localized(msg),
+    ])
+
+
+def not_found(version, model_id, method):
+    return 404, error_body(
+        404, "NOT_FOUND",
+        "models/%s is not found for API version %s, or is not supported for %s. Call "
+        "ListModels to see the list of available models and their supported methods."
+        % (model_id, version, method))
+
+
+QUOTAS = {
+    "quota-rpm": ("GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+                  "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                  "10", "37s", "37.123"),
+    "quota-tpm": ("GenerateContentInputTokensPerModelPerMinute-FreeTier",
+                  "generativelanguage.googleapis.com/generate_content_free_tier_input_token_count",
+                  "250000", "41s", "41.502"),
+    "quota-rpd": ("GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+                  "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                  "20", "5s", "5.871"),
+    "quota-zero": ("GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+                   "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                   "0", "52s", "52.964"),
+}
+
+
+def quota(scenario, model_id):
+    quota_id, metric, value, delay, delay_text = QUOTAS[scenario]
+    msg = ("You exceeded your current quota, please check your plan and billing details. "
+           "For more information on this error, head to: " + RATE_DOCS + ". To monitor your "
+           "current usage, head to: https://ai.dev/rate-limit. \n"
+           "* Quota exceeded for metric: %s, limit: %s, model: %s\n"
+           "Please retry in %ss." % (metric, value, model_id, delay_text))
+    return 429, error_body(429, "RESOURCE_EXHAUSTED", msg, [
+        {"@type": "type.googleapis.com/google.rpc.QuotaFailure",
+         "violations": [{"quotaMetric": metric, "quotaId": quota_id,
+                         "quotaDimensions": {"location": "global", "model": model_id},
+                         "quotaValue": value}]},
+        help_links("Learn more about Gemini API quotas", RATE_DOCS),
+        {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay},
+    ])
+
+
+def spend():
+    # The exact production wording of the spend-cap 429 is not verified (the
+    # facts file only says "429 RESOURCE_EXHAUSTED"); this names the cap plainly.
+    msg = ("Your project has exceeded its monthly spending cap. Please go to AI Studio at "
+           "https://aistudio.google.com/spend to manage your project spend cap.")
+    return 429, error_body(429, "RESOURCE_EXHAUSTED", msg, [
+        help_links("Learn more about spend limits",
+                   "https://ai.google.dev/gemini-api/docs/billing"),
+    ])
+
+
+def generate_ok(model_id):
+    return 200, {
+        "candidates": [{
+            "content": {"parts": [{"text": "OK"}], "role": "model"},
+            "finishReason": "STOP",
+            "index": 0,
+        }],
+        "usageMetadata": {
+            "promptTokenCount": 3,
+            "candidatesTokenCount": 1,
+            "totalTokenCount": 4,
+            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 3}],
+        },
+        "modelVersion": model_id,
+        "responseId": "mK5Jab2fN8ui1dkP0vHQoAs",
+    }
+
+
+# ------------------------------------------------------------ status feeds
+
+def incident(iid, number, begin, end, product, pid, desc, text, impact, severity,
+             status):
+    update = {"created": begin, "modified": begin, "when": begin, "text": text,
+              "status": status,
+              "affected_locations": [{"title": "Global", "id": "global"}]}
+    inc = {
+        "id": iid, "number": number, "begin": begin, "created": begin,
+        "modified": end or begin, "external_desc": desc,
+        "updates": [update], "most_recent_update": update,
+        "status_impact": impact, "severity": severity,
+        "service_key": pid, "service_name": product,
+        "affected_products": [{"title": product, "id": pid}],
+        "uri": "incidents/" + iid,
+        "currently_affected_locations": [] if end else [{"title": "Global", "id": "global"}],
+        "previously_affected_locations": [{"title": "Global", "id": "global"}],
+    }
+    if end:
+        inc["end"] = end
+        closing = dict(update, status="AVAILABLE", created=end, modified=end, when=end,
+                       text="The issue has been resolved for all affected users.")
+        inc["updates"] = [closing, update]
+        inc["most_recent_update"] = closing
+    return inc
+
+
+def feed(active_gemini):
+    items = [
+        incident("SqLt7fV2qNc1Yw3hGx5k", "18391734508822419367", "2026-11-28T07:40:00+00:00",
+                 None, "Cloud SQL", "hV87iK5DcEXKgWU2kDri",
+                 "Cloud SQL instances in europe-west4 may fail to start",
+                 "We are investigating failures starting Cloud SQL instances in europe-west4.",
+                 "SERVICE_DISRUPTION", "medium", "SERVICE_DISRUPTION"),
+        incident("Gm4Pq8Zt2aWb6Rc0Yd1e", "6219431187450230017", "2026-11-20T14:05:00+00:00",
+                 "2026-11-20T16:30:00+00:00", "Vertex Gemini API", "Z0FZJAMvEB4j3NbCJs6B",
+                 "Elevated error rates for Gemini models",
+                 "Requests to the Generative Language API returned elevated 503 errors.",
+                 "SERVICE_DISRUPTION", "high", "SERVICE_DISRUPTION"),
+        incident("Bq9Lm2Nc5Xv7Tz3Ks8Pw", "2290518806411263341", "2026-11-12T02:15:00+00:00",
+                 "2026-11-12T03:00:00+00:00", "BigQuery", "9CcrhHUcFevXPSVaSxkf",
+                 "BigQuery job latency in us-central1",
+                 "Some BigQuery jobs saw elevated latency.",
+                 "SERVICE_INFORMATION", "low", "SERVICE_INFORMATION"),
+    ]
+    if active_gemini:
+        active = incident(
+            "Ge7Ac1Tv3Ik9Nm5Op2Qr", "5027730591336642201", "2026-11-28T10:20:00+00:00", None,
+            "Vertex Gemini API", "Z0FZJAMvEB4j3NbCJs6B",
+            "Gemini API: elevated error rates and latency",
+            "We are investigating elevated error rates for requests to the Generative Language "
+            "API (Gemini API) across multiple models. We will provide an update by "
+            "12:30 US/Pacific.",
+            "SERVICE_OUTAGE", "high", "SERVICE_OUTAGE")
+        active["affected_products"].append({"title": "Gemini API", "id": "aJ8nG3qD1pLrS6tWvX2y"})
+        items.insert(0, active)
+    return items
+
+
+NOT_JSON_FEED = (b"upstream connect error or disconnect/reset before headers. "
+                 b"reset reason: connection termination")
+
+HTML_502 = (b"<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n"
+            b"<body>\n<center><h1>502 Bad Gateway</h1></center>\n"
+            b"<hr><center>nginx/1.24.0</center>\n</body>\n</html>\n")
+
+
+def html_404(path):
+    return ("<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n"
+            "  <title>Error 404 (Not Found)!!1</title>\n"
+            "  <p><b>404.</b> <ins>That\u2019s an error.</ins>\n"
+            "  <p>The requested URL <code>%s</code> was not found on this server.  "
+            "<ins>That\u2019s all we know.</ins>\n"
+            % path.replace("&", "&amp;").replace("<", "&lt;")).encode("utf-8")
+
+
+# ---------------------------------------------------------------- scenarios
+
+KEY_RE = re.compile(r"^(?:AIzaTest_|AQ\.Test_)([a-z0-9-]+)_[A-Za-z0-9_-]*$")
+
+SCENARIOS = {
+    "valid", "invalid", "expired", "leaked", "standard-rejected", "service-disabled",
+    "restricted", "location", "billing", "quota-rpm", "quota-tpm", "quota-rpd",
+    "quota-zero", "spend", "overloaded", "internal", "slow", "hung", "reset", "html",
+    "truncated", "big", "payment",
+}
+# Scenarios that break every API call made with the key.
+KEY_SCENARIOS = {"invalid", "expired", "leaked", "standard-rejected", "service-disabled",
+                 "restricted"}
+# Scenarios that only break generateContent; listing and getting models work.
+GENERATE_SCENARIOS = {"location", "billing", "quota-rpm", "quota-tpm", "quota-rpd",
+                      "quota-zero", "spend", "overloaded", "internal", "payment"}
+# Transport scenarios apply to every API call made with the key.
+TRANSPORT_SCENARIOS = {"slow", "hung", "reset", "html", "truncated", "big"}
+
+
+def scenario_of(key):
+    """The scenario a key selects, or None for a key the fake does not know."""
+    if not key:
+        return None
+    m = KEY_RE.match(key)
+    if not m or m.group(1) not in SCENARIOS:
+        return None
+    if key.startswith("AIza") and len(key) != 39:
+        return None
+    if key.startswith("AQ.") and len(key) < 40:
+        return None
+    return m.group(1)
+
+
+def sha(value):
+    return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, addr, handler, log_path, delay_s):
+        super().__init__(addr, handler)
+        self.log_path = log_path
+        self.delay_s = delay_s
+        self.log_lock = threading.Lock()
+
+    def handle_error(self, request, client_address):
+        # A client that goes away mid-response is normal here (timeouts,
+        # size caps); do not print tracebacks for it.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, BrokenPipeError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "scaffolding on HTTPServer2"
+    sys_version = ""
+
+    def log_message(self, fmt, *args):
+        pass
+
+    # -- plumbing
+
+    def read_body(self):
+        if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
+            return self.read_chunked()
+        n = self.headers.get("content-length")
+        if n is None:
+            return b""
+        try:
+            n = int(n)
+        except ValueError:
+            return None
+        if n < 0 or n > MAX_REQUEST_BODY:
+            return None
+        return self.rfile.read(n)
+
+    def read_chunked(self):
+        """A chunked request body, or None when it is malformed or too big."""
+        body = b""
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                return None
+            if size < 0 or len(body) + size > MAX_REQUEST_BODY:
+                return None
+            if size == 0:
+                # Trailers end with an empty line.
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass
+                return body
+            body += self.rfile.read(size)
+            self.rfile.readline(1024)
+
+    def log_request_line(self, path, query, body_len):
+        if not self.server.log_path:
+            return
+        headers = {}
+        for name, value in self.headers.items():
+            lname = name.lower()
+            if lname in ("x-goog-api-key", "authorization"):
+                value = sha(value)
+            headers[lname] = value
+        line = json.dumps({"method": self.command, "path": path, "query": query,
+                           "headers": headers, "body_len": body_len})
+        with self.server.log_lock:
+            with open(self.server.log_path, "a", encoding="utf-8") as f:
+                f.write(line + "\n")
+
+    def send_bytes(self, code, body, ctype="application/json; charset=UTF-8", extra=None):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Vary", "Origin")
+        self.send_header("Vary", "X-Origin")
+        self.send_header("Vary", "Referer")
+        self.send_header("X-XSS-Protection", "0")
+        self.send_header("X-Frame-Options", "SAMEORIGIN")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def send_json(self, code, obj):
+        self.send_bytes(code, (json.dumps(obj, indent=2) + "\n").encode("utf-8"))
+
+    def reset_connection(self):
+        # SO_LINGER with a zero timeout makes close() send RST: the client
+        # sees "connection reset by peer" with no response at all.
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        self.close_connection = True
+        try:
+            self.connection.close()
+        except OSError:
+            pass
+
+    def send_big(self):
+        # A valid JSON document of 10 MB, so that only a size cap can stop it.
+        head = b'{\n  "models": [],\n  "padding": "'
+        tail = b'"\n}\n'
+        fill = BIG_BYTES - len(head) - len(tail)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(BIG_BYTES))
+        self.end_headers()
+        self.wfile.write(head)
+        chunk = b"x" * 65536
+        while fill > 0:
+            n = min(fill, len(chunk))
+            self.wfile.write(chunk[:n])
+            fill -= n
+        self.wfile.write(tail)
+
+    def send_truncated(self, obj):
+        text = (json.dumps(obj, indent=2) + "\n").encode("utf-8")
+        self.send_bytes(200, text[:max(1, len(text) * 2 // 5)])
+
+    # -- dispatch
+
+    def do_GET(self):
+        self.dispatch()
+
+    def do_POST(self):
+        self.dispatch()
+
+    def do_HEAD(self):
+        self.dispatch()
+
+    def do_PUT(self):
+        self.dispatch()
+
+    def do_DELETE(self):
+        self.dispatch()
+
+    def dispatch(self):
+        parts = urllib.parse.urlsplit(self.path)
+        path, query = parts.path, parts.query
+        body = self.read_body()
+        self.log_request_line(path, query, len(body) if body is not None else -1)
+        if body is None:
+            self.send_json(400, error_body(400, "INVALID_ARGUMENT", "Invalid request body."))
+            self.close_connection = True
+            return
+        if self.server.delay_s > 0 and STOPPING.wait(self.server.delay_s):
+            return
+
+        if path == "/incidents.json":
+            return self.send_json(200, feed(False))
+        if path == "/incidents-active.json":
+            return self.send_json(200, feed(True))
+        if path == "/incidents-bad.json":
+            return self.send_bytes(200, NOT_JSON_FEED, "text/plain; charset=utf-8")
+
+        m = re.match(r"^/(v1beta|v1)/models(?:/([^/:]+)(?::([A-Za-z]+))?)?/?$", path)
+        if not m:
+            return self.send_bytes(404, html_404(path), "text/html; charset=UTF-8")
+        version, model_id, method = m.group(1), m.group(2), m.group(3)
+        model_id = urllib.parse.unquote(model_id) if model_id else None
+        params = urllib.parse.parse_qs(query, keep_blank_values=True)
+
+        key = self.headers.get("x-goog-api-key")
+        if key is None and "key" in params:
+            key = params["key"][0]
+        if key is None or key == "":
+            code, obj = unregistered()
+            return self.send_json(code, obj)
+        scenario = scenario_of(key)
+        if scenario is None:
+            code, obj = key_invalid("API key not valid. Please pass a valid API key.")
+            return self.send_json(code, obj)
+
+        if model_id is None:
+            rpc = "ModelService.ListModels"
+        elif method is None:
+            rpc = "ModelService.GetModel"
+        elif method == "generateContent":
+            rpc = "GenerativeService.GenerateContent"
+        elif method == "countTokens":
+            rpc = "GenerativeService.CountTokens"
+        else:
+            rpc = "GenerativeService." + method[0].upper() + method[1:]
+
+        if scenario in KEY_SCENARIOS:
+            if scenario == "invalid":
+                code, obj = key_invalid("API key not valid. Please pass a valid API key.")
+            elif scenario == "expired":
+                code, obj = key_invalid("API key expired. Please renew the API key.")
+            elif scenario == "leaked":
+                code, obj = leaked()
+            elif scenario == "standard-rejected":
+                code, obj = standard_rejected()
+            elif scenario == "service-disabled":
+                code, obj = service_disabled()
+            else:
+                code, obj = service_blocked(rpc)
+            return self.send_json(code, obj)
+
+        if scenario == "slow" and STOPPING.wait(SLOW_SECONDS):
+            return
+        if scenario == "hung":
+            STOPPING.wait(HUNG_SECONDS)
+            self.close_connection = True
+            return
+        if scenario == "reset":
+            return self.reset_connection()
+        if scenario == "html":
+            return self.send_bytes(502, HTML_502, "text/html; charset=UTF-8")
+        if scenario == "big":
+            return self.send_big()
+
+        code, obj = self.api(version, model_id, method, params, body, scenario)
+        if scenario == "truncated" and code == 200:
+            return self.send_truncated(obj)
+        return self.send_json(code, obj)
+
+    def api(self, version, model_id, method, params, body, scenario):
+        """The API proper, for a key that is accepted: (status, body object)."""
+        if model_id is None:
+            if self.command != "GET":
+                return 404, error_body(404, "NOT_FOUND", "Method not found.")
+            return self.list_models(params)
+        if method is None:
+            if self.command != "GET":
+                return 404, error_body(404, "NOT_FOUND", "Method not found.")
+            m = MODEL_BY_ID.get(model_id)
+            if m is None:
+                return not_found(version, model_id, "getModel")
+            return 200, m
+        if self.command != "POST":
+            return 404, error_body(404, "NOT_FOUND", "Method not found.")
+        if method not in ("generateContent", "countTokens"):
+            return 404, error_body(404, "NOT_FOUND", "Method not found.")
+        m = MODEL_BY_ID.get(model_id)
+        if m is None or method not in m["supportedGenerationMethods"]:
+            return not_found(version, model_id, method)
+        try:
+            req = json.loads(body.decode("utf-8")) if body else None
+        except (UnicodeDecodeError, ValueError):
+            return 400, error_body(400, "INVALID_ARGUMENT",
+                                   "Invalid JSON payload received. Unexpected token.")
+        problem = check_generate_request(req, method)
+        if problem:
+            return 400, error_body(400, "INVALID_ARGUMENT", problem)
+        if method == "countTokens":
+            return 200, {"totalTokens": 3,
+                         "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 3}]}
+        if scenario == "location":
+            return 400, error_body(400, "FAILED_PRECONDITION",
+                                   "User location is not supported for the API use.")
+        if scenario == "billing":
+            return 400, error_body(
+                400, "FAILED_PRECONDITION",
+                "Gemini API free tier is not available in your country. Please enable "
+                "billing on your project in Google AI Studio.")
+        if scenario in QUOTAS:
+            return quota(scenario, model_id)
+        if scenario == "spend":
+            return spend()
+        if scenario == "payment":
+            # The Interactions API's error shape (code is a string there); the
+            # facts file documents 402 payment_required for exhausted credit.
+            return 402, {"error": {
+                "code": "payment_required",
+                "message": "Your prepaid credit balance is exhausted. Add credit in Google AI "
+                           "Studio to continue making requests."}}
+        if scenario == "overloaded":
+            return 503, error_body(
+                503, "UNAVAILABLE",
+                "This model is currently experiencing high demand. Spikes in demand are "
+                "usually temporary. Please try again later.")
+        if scenario == "internal":
+            return 500, error_body(
+                500, "INTERNAL",
+                "An internal error has occurred. Please retry or report in "
+                "https://developers.generativeai.google/guide/troubleshooting")
+        return generate_ok(model_id)
+
+    def list_models(self, params):
+        try:
+            size = int(params.get("pageSize", ["50"])[0] or "50")
+        except ValueError:
+            return 400, error_body(400, "INVALID_ARGUMENT",
+                                   "Invalid value at 'page_size' (TYPE_INT32)")
+        if size <= 0:
+            size = 50
+        size = min(size, 1000)
+        start = 0
+        token = params.get("pageToken", [""])[0]
+        if token:
+            try:
+                start = int(base64.urlsafe_b64decode(token.encode("ascii")).decode("ascii"))
+            except (ValueError, UnicodeError):
+                return 400, error_body(400, "INVALID_ARGUMENT", "Invalid page token.")
+            if start < 0 or start > len(MODELS):
+                return 400, error_body(400, "INVALID_ARGUMENT", "Invalid page token.")
+        page = {"models": MODELS[start:start + size]}
+        if start + size < len(MODELS):
+            page["nextPageToken"] = base64.urlsafe_b64encode(
+                str(start + size).encode("ascii")).decode("ascii")
+        return 200, page
+
+
+def check_generate_request(req, method):
+    """The INVALID_ARGUMENT message the real API would give, or None."""
+    if not isinstance(req, dict):
+        return "Invalid JSON payload received. Expected an object."
+    known = GENERATE_FIELDS | ({"generateContentRequest"} if method == "countTokens" else set())
+    for name in req:
+        if name not in known:
+            return ('Invalid JSON payload received. Unknown name "%s": Cannot find field.'
+                    % name)
+    cfg = req.get("generationConfig", req.get("generation_config"))
+    if cfg is not None:
+        if not isinstance(cfg, dict):
+            return "Invalid JSON payload received. generation_config must be an object."
+        for name in cfg:
+            if name not in GENCONFIG_FIELDS:
+                return ("Invalid JSON payload received. Unknown name \"%s\" at "
+                        "'generation_config': Cannot find field." % name)
+    if method == "countTokens" and "generateContentRequest" in req:
+        return None
+    contents = req.get("contents")
+    if not contents:
+        return "* GenerateContentRequest.contents: contents is not specified\n"
+    if not isinstance(contents, list):
+        return ("Invalid JSON payload received. Proto field is not repeating, cannot start "
+                "list.")
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description="A fake Gemini API for offline tests.")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--log", default=None)
+    ap.add_argument("--delay-ms", type=int, default=0)
+    args = ap.parse_args()
+
+    server = Server(("127.0.0.1", args.port), Handler, args.log,
+                    max(0, args.delay_ms) / 1000.0)
+
+    def stop(signum, frame):
+        STOPPING.set()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print("listening http://127.0.0.1:%d" % server.server_address[1], flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except SystemExit:
+        pass
+    finally:
+        STOPPING.set()
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,214 @@
+/*
+ * test_probes: the offline parts of check: where the key comes from and how
+ * stray characters are handled (keysrc), and which URLs a probe may use
+ * (probe_url_allowed). Prints `N passed, N failed`; exits non-zero on any
+ * failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keysrc.h"
+#include "options.h"
+#include "probe.h"
+#include "util.h"
+
+static int passed, failed;
+
+static void expect(const char *what, int ok)
+{
+    if (ok) {
+        passed++;
+        return;
+    }
+    failed++;
+    printf("FAIL %s\n", what);
+}
+
+static void expect_str(const char *what, const char *got, const char *want)
+{
+    if (got && want && strcmp(got, want) == 0) {
+        passed++;
+        return;
+    }
+    if (!got && !want) {
+        passed++;
+        return;
+    }
+    failed++;
+    printf("FAIL %s: got '%s', wanted '%s'\n", what, got ? got : "(null)", want ? want : "(null)");
+}
+
+static const char *A = "AIzaTest_valid_xxxxxxxxxxxxxxxxxxxxxxxx";
+static const char *B = "AQ.Test_other_xxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+
+static void env(const char *g, const char *m)
+{
+    if (g)
+        setenv("GOOGLE_API_KEY", g, 1);
+    else
+        unsetenv("GOOGLE_API_KEY");
+    if (m)
+        setenv("GEMINI_API_KEY", m, 1);
+    else
+        unsetenv("GEMINI_API_KEY");
+}
+
+static void test_precedence(void)
+{
+    struct options opt;
+    struct key_source ks;
+
+    memset(&opt, 0, sizeof(opt));
+    env(NULL, NULL);
+    keysrc_find(&opt, NULL, &ks);
+    expect("no key", ks.key == NULL && ks.source == NULL && !ks.problem);
+    keysrc_release(&ks);
+
+    env("", B);
+    keysrc_find(&opt, NULL, &ks);
+    expect_str("empty GOOGLE_API_KEY is unset", ks.source, "GEMINI_API_KEY");
+    expect_str("GEMINI_API_KEY used", ks.key, B);
+    keysrc_release(&ks);
+
+    env(A, B);
+    keysrc_find(&opt, NULL, &ks);
+    expect_str("GOOGLE_API_KEY wins", ks.source, "GOOGLE_API_KEY");
+    expect_str("winner's key", ks.key, A);
+    expect("note says they differ", ks.note && strstr(ks.note, "differ"));
+    expect("note never holds a key", ks.note && !strstr(ks.note, A) && !strstr(ks.note, B));
+    keysrc_release(&ks);
+
+    env(A, A);
+    keysrc_find(&opt, NULL, &ks);
+    expect("note says same key", ks.note && strstr(ks.note, "same key"));
+    keysrc_release(&ks);
+
+    keysrc_find(&opt, B, &ks);
+    expect_str("session key wins", ks.source, "session");
+    expect_str("session key used", ks.key, B);
+    keysrc_release(&ks);
+    env(NULL, NULL);
+}
+
+static void test_stray(void)
+{
+    struct options opt;
+    struct key_source ks;
+    char buf[128];
+
+    memset(&opt, 0, sizeof(opt));
+    snprintf(buf, sizeof(buf), "\"%s\"\n", A);
+    env(buf, NULL);
+    keysrc_find(&opt, NULL, &ks);
+    expect_str("quotes and newline stripped", ks.key, A);
+    expect("problem names quotes", ks.problem && strstr(ks.problem, "quotes"));
+    expect("problem names the newline", ks.problem && strstr(ks.problem, "newline"));
+    expect("stripped key is usable", !ks.unusable);
+    keysrc_release(&ks);
+
+    env("AIzaTest_va lid_xxxxxxxxxxxxxxxxxxxxxxx", NULL);
+    keysrc_find(&opt, NULL, &ks);
+    expect("inner space is unusable", ks.unusable && ks.problem);
+    keysrc_release(&ks);
+
+    env(" \t'' ", NULL);
+    keysrc_find(&opt, NULL, &ks);
+    expect("only whitespace and quotes: no key", ks.key == NULL && ks.problem);
+    keysrc_release(&ks);
+
+    env(A, NULL);
+    keysrc_find(&opt, NULL, &ks);
+    expect("clean key has no problem", ks.problem == NULL && !ks.unusable);
+    keysrc_release(&ks);
+    env(NULL, NULL);
+}
+
+static void test_key_file(void)
+{
+    struct options opt;
+    struct key_source ks;
+    char path[] = "/tmp/gd-test-keyXXXXXX";
+    FILE *f;
+    int fd = mkstemp(path);
+
+    memset(&opt, 0, sizeof(opt));
+    expect("temp file", fd >= 0);
+    if (fd < 0)
+        return;
+    f = fdopen(fd, "w");
+    fprintf(f, "%s\nsecond line\n", B);
+    fclose(f);
+    opt.key_file = path;
+    env(A, NULL);
+    keysrc_find(&opt, NULL, &ks);
+    expect_str("--key-file beats the environment", ks.source, "--key-file");
+    expect_str("first line only", ks.key, B);
+    expect("the file's line end is not stray", ks.problem == NULL);
+    expect("note says the variable is ignored", ks.note && strstr(ks.note, "ignored"));
+    keysrc_release(&ks);
+
+    f = fopen(path, "w");
+    fprintf(f, "%s\r\n", B);
+    fclose(f);
+    keysrc_find(&opt, NULL, &ks);
+    expect("CRLF key file flagged", ks.problem && strstr(ks.problem, "carriage return"));
+    expect_str("CRLF key file trimmed", ks.key, B);
+    keysrc_release(&ks);
+
+    f = fopen(path, "w");
+    fclose(f);
+    keysrc_find(&opt, NULL, &ks);
+    expect("empty key file: no key, an error", ks.key == NULL && ks.file_error);
+    keysrc_release(&ks);
+    remove(path);
+    env(NULL, NULL);
+}
+
+static void test_urls(void)
+{
+    static const struct {
+        const char *url;
+        int ok;
+    } cases[] = {
+        {"https://generativelanguage.googleapis.com", 1},
+        {"HTTPS://example.com/gemini", 1},
+        {"http://127.0.0.1:8080", 1},
+        {"http://127.9.8.7", 1},
+        {"http://localhost:1234/x", 1},
+        {"http://[::1]:9/", 1},
+        {"http://generativelanguage.googleapis.com", 0},
+        {"http://128.0.0.1", 0},
+        {"http://127.0.0.1.evil.example", 0},
+        {"http://localhost.evil.example", 0},
+        {"http://[::2]/", 0},
+        {"ftp://127.0.0.1/", 0},
+        {"generativelanguage.googleapis.com", 0},
+        {"", 0},
+    };
+    char why[256];
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        char what[300];
+        int ok;
+        why[0] = '\0';
+        ok = probe_url_allowed(cases[i].url, why, sizeof(why));
+        snprintf(what, sizeof(what), "url '%s' %s", cases[i].url,
+                 cases[i].ok ? "allowed" : "refused");
+        expect(what, ok == cases[i].ok);
+        if (!ok) {
+            snprintf(what, sizeof(what), "url '%s' says why", cases[i].url);
+            expect(what, why[0] != '\0');
+        }
+    }
+}
+
+int main(void)
+{
+    test_precedence();
+    test_stray();
+    test_key_file();
+    test_urls();
+    printf("test_probes: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

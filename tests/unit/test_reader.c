@@ -1,0 +1,1019 @@
+/*
+ * test_reader: unit tests for the reader (reader.c, read_kv.c, read_text.c,
+ * read_cand.c, textfix.c). Each test feeds a paste or a response and checks
+ * the evidence field by field. A tiny harness: prints each failure, then
+ * "N passed, N failed", and exits non-zero when anything failed.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "evidence.h"
+#include "read_priv.h"
+#include "reader.h"
+#include "textfix.h"
+#include "util.h"
+
+static int npass, nfail;
+static const char *current;
+
+static void ok(int cond, int line, const char *what)
+{
+    if (cond) {
+        npass++;
+        return;
+    }
+    nfail++;
+    printf("FAIL %s (line %d): %s\n", current, line, what);
+}
+
+static void eq_str(int line, const char *field, const char *got, const char *want)
+{
+    char what[512];
+    int same = (!got && !want) || (got && want && strcmp(got, want) == 0);
+    snprintf(what, sizeof(what), "%s: got [%.200s], want [%.200s]", field, got ? got : "(null)",
+             want ? want : "(null)");
+    ok(same, line, what);
+}
+
+static void has_str(int line, const char *field, const char *got, const char *part)
+{
+    char what[512];
+    snprintf(what, sizeof(what), "%s: [%.200s] lacks [%s]", field, got ? got : "(null)", part);
+    ok(got && strstr(got, part), line, what);
+}
+
+static void eq_num(int line, const char *field, double got, double want)
+{
+    char what[256];
+    snprintf(what, sizeof(what), "%s: got %g, want %g", field, got, want);
+    ok(fabs(got - want) < 1e-6, line, what);
+}
+
+#define EQ_S(field, want) eq_str(__LINE__, #field, ev.field, want)
+#define HAS_S(field, part) has_str(__LINE__, #field, ev.field, part)
+#define EQ_N(field, want) eq_num(__LINE__, #field, (double)ev.field, want)
+#define TRUE(cond) ok((cond), __LINE__, #cond)
+
+static void read_s(struct evidence *ev, const char *s)
+{
+    evidence_init(ev);
+    TRUE(reader_read(s, strlen(s), ev) == 0);
+}
+
+static void read_b(struct evidence *ev, const char *s, size_t n)
+{
+    evidence_init(ev);
+    TRUE(reader_read(s, n, ev) == 0);
+}
+
+static void test_rest_minimal(void)
+{
+    struct evidence ev;
+    current = "rest minimal";
+    read_s(&ev, "{\n  \"error\": {\n    \"code\": 429,\n    \"message\": \"Resource has been "
+                "exhausted (e.g. check quota).\",\n    \"status\": \"RESOURCE_EXHAUSTED\"\n  }\n}\n");
+    EQ_N(found, 1);
+    EQ_N(http, 429);
+    EQ_N(http_inferred, 0);
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    EQ_S(message, "Resource has been exhausted (e.g. check quota).");
+    EQ_N(form, FORM_REST_JSON);
+    EQ_N(has_retry_after, 0);
+    EQ_N(nquota, 0);
+    evidence_release(&ev);
+}
+
+static void test_nested_cli(void)
+{
+    struct evidence ev;
+    current = "gemini-cli nested 503";
+    read_s(&ev, "\xe2\x9c\x95 [API Error: {\"error\":{\"message\":\"{\\n  \\\"error\\\": {\\n    "
+                "\\\"code\\\": 503,\\n    \\\"message\\\": \\\"The model is overloaded. Please try\n"
+                "  again later.\\\",\\n    \\\"status\\\": \\\"UNAVAILABLE\\\"\\n  }\\n}\\n\","
+                "\"code\":503,\"status\":\"Service Unavailable\"}}]\n");
+    EQ_N(http, 503);
+    EQ_S(status, "UNAVAILABLE");
+    EQ_S(message, "The model is overloaded. Please try again later.");
+    EQ_N(form, FORM_CLI_LOG);
+    evidence_release(&ev);
+
+    current = "nested: deeper code wins over the wrapper's";
+    read_s(&ev, "{\"error\":{\"message\":\"{\\n  \\\"error\\\": {\\n    \\\"code\\\": 400,\\n    "
+                "\\\"message\\\": \\\"The input token count (1091639) exceeds the maximum number "
+                "of tokens allowed (1048576).\\\",\\n    \\\"status\\\": \\\"INVALID_ARGUMENT\\\"\\n  "
+                "}\\n}\\n\",\"code\":503,\"status\":\"Service Unavailable\"}}");
+    EQ_N(http, 400);
+    EQ_S(status, "INVALID_ARGUMENT");
+    HAS_S(message, "input token count");
+    evidence_release(&ev);
+
+    current = "proxy status UPSTREAM_ERROR around the body";
+    read_s(&ev, "{\n  \"error\": {\n    \"code\": 502,\n    \"message\": \"{\\n  \\\"error\\\": {\\n    "
+                "\\\"code\\\": 400,\\n    \\\"message\\\": \\\"Request contains an invalid "
+                "argument.\\\",\\n    \\\"status\\\": \\\"INVALID_ARGUMENT\\\"\\n  }\\n}\\n\",\n    "
+                "\"status\": \"UPSTREAM_ERROR\"\n  }\n}\n");
+    EQ_N(http, 400);
+    EQ_S(status, "INVALID_ARGUMENT");
+    EQ_S(message, "Request contains an invalid argument.");
+    evidence_release(&ev);
+
+    current = "upstreamResponse holds the real body";
+    read_s(&ev, "{\"error\":{\"code\":502,\"message\":\"Upstream request failed\","
+                "\"upstreamResponse\":\"{\\\"error\\\":{\\\"code\\\":400,\\\"message\\\":\\\"API "
+                "key not valid. Please pass a valid API key.\\\",\\\"status\\\":"
+                "\\\"INVALID_ARGUMENT\\\"}}\"}}");
+    EQ_N(http, 400);
+    EQ_S(status, "INVALID_ARGUMENT");
+    EQ_S(message, "API key not valid. Please pass a valid API key.");
+    evidence_release(&ev);
+}
+
+static void test_three_layers(void)
+{
+    struct evidence ev;
+    current = "three escape layers";
+    read_s(&ev, "{\"error\":{\"code\":500,\"message\":\"{\\\"error\\\":{\\\"code\\\":503,"
+                "\\\"message\\\":\\\"{\\\\\\\"error\\\\\\\":{\\\\\\\"code\\\\\\\":429,"
+                "\\\\\\\"message\\\\\\\":\\\\\\\"You exceeded your current quota.\\\\\\\","
+                "\\\\\\\"status\\\\\\\":\\\\\\\"RESOURCE_EXHAUSTED\\\\\\\"}}\\\",\\\"status\\\":"
+                "\\\"UNAVAILABLE\\\"}}\",\"status\":\"INTERNAL\"}}");
+    EQ_N(http, 429);
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    EQ_S(message, "You exceeded your current quota.");
+    evidence_release(&ev);
+}
+
+static void test_stripped_escapes(void)
+{
+    struct evidence ev;
+    current = "backslashes stripped by the paste";
+    read_s(&ev, "{\"error\":{\"message\":\"{n  \"error\": {n    \"code\": 400,n    \"message\": "
+                "\"API key expired. Please renew the API key.\",n    \"status\": "
+                "\"INVALID_ARGUMENT\"n  }n}n\",\"code\":503,\"status\":\"Service Unavailable\"}}");
+    EQ_N(http, 400);
+    EQ_S(status, "INVALID_ARGUMENT");
+    EQ_S(message, "API key expired. Please renew the API key.");
+    evidence_release(&ev);
+
+    current = "python dict holding JSON without escapes";
+    read_s(&ev, "{'error': {'message': '{\"error\": {\"code\": 429, \"message\": \"quota gone\", "
+                "\"status\": \"RESOURCE_EXHAUSTED\"}}', 'code': 500, 'status': 'INTERNAL'}}");
+    EQ_N(http, 429);
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    EQ_S(message, "quota gone");
+    evidence_release(&ev);
+}
+
+static void test_python_forms(void)
+{
+    struct evidence ev;
+    current = "python genai status and dict";
+    read_s(&ev, "google.genai.errors.ClientError: 400 FAILED_PRECONDITION. {'error': {'code': 400, "
+                "'message': 'User location is not supported for the API use.', 'status': "
+                "'FAILED_PRECONDITION'}}");
+    EQ_N(http, 400);
+    EQ_S(status, "FAILED_PRECONDITION");
+    EQ_S(message, "User location is not supported for the API use.");
+    EQ_N(form, FORM_PYTHON_SDK);
+    evidence_release(&ev);
+
+    current = "api_core protobuf text with retry_delay and quota map";
+    read_s(&ev,
+           "google.api_core.exceptions.ResourceExhausted: 429 You exceeded your current quota, "
+           "please check your plan and billing details. For more information on this error, head "
+           "to: https://ai.google.dev/gemini-api/docs/rate-limits. [violations {\n"
+           "  quota_metric: \"generativelanguage.googleapis.com/generate_content_free_tier_requests\"\n"
+           "  quota_id: \"GenerateRequestsPerMinutePerProjectPerModel-FreeTier\"\n"
+           "  quota_dimensions {\n    key: \"model\"\n    value: \"gemini-2.0-flash\"\n  }\n"
+           "  quota_dimensions {\n    key: \"location\"\n    value: \"global\"\n  }\n"
+           "  quota_value: 15\n}\n, links {\n  description: \"Learn more about Gemini API quotas\"\n"
+           "  url: \"https://ai.google.dev/gemini-api/docs/rate-limits\"\n}\n, retry_delay {\n"
+           "  seconds: 37\n  nanos: 500000000\n}\n]\n");
+    EQ_N(http, 429);
+    HAS_S(message, "You exceeded your current quota");
+    TRUE(ev.message && !strstr(ev.message, "violations"));
+    EQ_N(nquota, 1);
+    if (ev.nquota == 1) {
+        eq_str(__LINE__, "quota_id", ev.quota[0].quota_id,
+               "GenerateRequestsPerMinutePerProjectPerModel-FreeTier");
+        eq_str(__LINE__, "quota model", ev.quota[0].model, "gemini-2.0-flash");
+        eq_str(__LINE__, "quota location", ev.quota[0].location, "global");
+        eq_num(__LINE__, "quota value", (double)ev.quota[0].value, 15);
+    }
+    EQ_S(model, "gemini-2.0-flash");
+    EQ_N(has_retry_after, 1);
+    EQ_N(retry_after_s, 37.5);
+    EQ_N(nlinks, 1);
+    EQ_N(form, FORM_PYTHON_SDK);
+    evidence_release(&ev);
+
+    current = "api_core proto metadata (sample 002)";
+    read_s(&ev, "429 Quota exceeded for quota metric 'Generate Content API requests per minute' "
+                "of service 'generativelanguage.googleapis.com' for consumer "
+                "'project_number:99'. [reason: \"RATE_LIMIT_EXCEEDED\"\ndomain: \"googleapis.com\"\n"
+                "metadata {\n  key: \"service\"\n  value: \"generativelanguage.googleapis.com\"\n}\n"
+                "metadata {\n  key: \"quota_limit_value\"\n  value: \"0\"\n}\n]\n");
+    EQ_N(http, 429);
+    EQ_S(reason, "RATE_LIMIT_EXCEEDED");
+    EQ_S(domain, "googleapis.com");
+    EQ_S(service, "generativelanguage.googleapis.com");
+    HAS_S(message, "Quota exceeded for quota metric");
+    TRUE(ev.nquota == 1 && ev.quota[0].value == 0);
+    evidence_release(&ev);
+
+    current = "api_core 400 POST url: message";
+    read_s(&ev, "google.api_core.exceptions.InvalidArgument: 400 POST https://generativelanguage"
+                ".googleapis.com/v1beta/models/gemini-pro:generateContent?%24alt=json%3Benum-"
+                "encoding%3Dint: API key not valid. Please pass a valid API key.");
+    EQ_N(http, 400);
+    EQ_S(message, "API key not valid. Please pass a valid API key.");
+    EQ_S(model, "gemini-pro");
+    EQ_S(service, "generativelanguage.googleapis.com");
+    evidence_release(&ev);
+
+    current = "grpc debug string";
+    read_s(&ev, "grpc._channel._InactiveRpcError: <_InactiveRpcError of RPC that terminated "
+                "with:\n\tstatus = StatusCode.FAILED_PRECONDITION\n\tdetails = \"User location is "
+                "not supported for the API use.\"\n\tdebug_error_string = \"UNKNOWN:Error received "
+                "from peer ipv4:142.250.0.1:443 {created_time:\"2024-05-01T10:00:00+00:00\", "
+                "grpc_status:9, grpc_message:\"User location is not supported for the API use.\"}\"\n>");
+    EQ_S(status, "FAILED_PRECONDITION");
+    EQ_N(http, 400);
+    EQ_N(http_inferred, 1);
+    EQ_S(message, "User location is not supported for the API use.");
+    evidence_release(&ev);
+
+    current = "openai python Error code: 400 - [dict]";
+    read_s(&ev, "Model error: Error code: 400 - [{'error': {'code': 400, 'message': 'Invalid JSON "
+                "payload received. Unknown name \"frequency_penalty\": Cannot find field.', "
+                "'status': 'INVALID_ARGUMENT', 'details': [{'@type': 'type.googleapis.com/"
+                "google.rpc.BadRequest', 'fieldViolations': [{'description': 'Invalid JSON payload "
+                "received. Unknown name \"frequency_penalty\": Cannot find field.'}]}]}}]");
+    EQ_N(http, 400);
+    EQ_S(status, "INVALID_ARGUMENT");
+    EQ_S(message, "Invalid JSON payload received. Unknown name \"frequency_penalty\": Cannot find "
+                  "field.");
+    EQ_N(nfields, 1);
+    evidence_release(&ev);
+}
+
+static void test_js_forms(void)
+{
+    struct evidence ev;
+    current = "js sdk [429 Too Many Requests] with details";
+    read_s(&ev, "[GoogleGenerativeAI Error]: Error fetching from https://generativelanguage."
+                "googleapis.com/v1beta/models/gemini-1.5-flash:generateContent: [429 Too Many "
+                "Requests] Resource has been exhausted (e.g. check quota). [{\"@type\":\"type."
+                "googleapis.com/google.rpc.QuotaFailure\",\"violations\":[{\"quotaMetric\":"
+                "\"generativelanguage.googleapis.com/generate_content_free_tier_requests\","
+                "\"quotaId\":\"GenerateRequestsPerMinutePerProjectPerModel-FreeTier\","
+                "\"quotaDimensions\":{\"location\":\"global\",\"model\":\"gemini-1.5-flash\"},"
+                "\"quotaValue\":\"15\"}]},{\"@type\":\"type.googleapis.com/google.rpc.Help\","
+                "\"links\":[{\"description\":\"Learn more about Gemini API quotas\",\"url\":"
+                "\"https://ai.google.dev/gemini-api/docs/rate-limits\"}]},{\"@type\":\"type."
+                "googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"53s\"}]");
+    EQ_N(http, 429);
+    EQ_S(http_text, "Too Many Requests");
+    EQ_S(message, "Resource has been exhausted (e.g. check quota).");
+    EQ_N(nquota, 1);
+    if (ev.nquota == 1) {
+        eq_str(__LINE__, "quota model", ev.quota[0].model, "gemini-1.5-flash");
+        eq_str(__LINE__, "quota location", ev.quota[0].location, "global");
+        eq_num(__LINE__, "quota value", (double)ev.quota[0].value, 15);
+    }
+    EQ_S(model, "gemini-1.5-flash");
+    EQ_N(retry_after_s, 53);
+    EQ_N(nlinks, 1);
+    if (ev.nlinks == 1)
+        eq_str(__LINE__, "link", ev.links[0], "https://ai.google.dev/gemini-api/docs/rate-limits");
+    EQ_N(form, FORM_JS_SDK);
+    evidence_release(&ev);
+
+    current = "js sdk [400 ] with empty status text";
+    read_s(&ev, "[GoogleGenerativeAI Error]: Error fetching from https://generativelanguage."
+                "googleapis.com/v1beta/models/gemini-pro:generateContent: [400 ] API key not valid. "
+                "Please pass a valid API key. [{\"@type\":\"type.googleapis.com/google.rpc."
+                "ErrorInfo\",\"reason\":\"API_KEY_INVALID\",\"domain\":\"googleapis.com\","
+                "\"metadata\":{\"service\":\"generativelanguage.googleapis.com\"}}]");
+    EQ_N(http, 400);
+    EQ_S(http_text, NULL);
+    EQ_S(message, "API key not valid. Please pass a valid API key.");
+    EQ_S(reason, "API_KEY_INVALID");
+    EQ_S(service, "generativelanguage.googleapis.com");
+    evidence_release(&ev);
+
+    current = "got status: 503 Service Unavailable. {json}";
+    read_s(&ev, "ServerError: got status: 503 Service Unavailable. {\"error\":{\"code\":503,"
+                "\"message\":\"The model is overloaded. Please try again later.\",\"status\":"
+                "\"UNAVAILABLE\"}}");
+    EQ_N(http, 503);
+    EQ_S(http_text, "Service Unavailable");
+    EQ_S(status, "UNAVAILABLE");
+    EQ_S(message, "The model is overloaded. Please try again later.");
+    evidence_release(&ev);
+
+    current = "got status: INTERNAL. {json}";
+    read_s(&ev, "[API Error: got status: INTERNAL. {\"error\":{\"code\":500,\"message\":\"An "
+                "internal error has occurred.\",\"status\":\"INTERNAL\"}}]");
+    EQ_N(http, 500);
+    EQ_S(status, "INTERNAL");
+    evidence_release(&ev);
+
+    current = "ApiError: {json}";
+    read_s(&ev, "ApiError: {\"error\":{\"code\":404,\"message\":\"models/gemini-2.0-flash is not "
+                "found for API version v1beta, or is not supported for generateContent.\","
+                "\"status\":\"NOT_FOUND\"}}");
+    EQ_N(http, 404);
+    EQ_S(model, "gemini-2.0-flash");
+    evidence_release(&ev);
+}
+
+static void test_interactions(void)
+{
+    struct evidence ev;
+    current = "interactions rate_limit_exceeded";
+    read_s(&ev, "{\"error\": {\"code\": \"rate_limit_exceeded\", \"message\": \"Rate limit "
+                "exceeded for gemini-3.8-flash. Please retry after 20s.\"}}");
+    EQ_S(api_code, "rate_limit_exceeded");
+    EQ_N(http, 429);
+    EQ_N(http_inferred, 1);
+    EQ_N(found, 1);
+    EQ_N(retry_after_s, 20);
+    evidence_release(&ev);
+
+    const struct {
+        const char *code;
+        int http;
+    } codes[] = { { "payment_required", 402 }, { "quota_exceeded", 429 },
+                  { "model_not_found", 404 },  { "authentication", 401 },
+                  { "invalid_request", 400 },  { "out_of_range", 416 },
+                  { "permission_denied", 403 }, { "cancelled", 499 } };
+    for (size_t i = 0; i < ARRAY_SIZE(codes); i++) {
+        char buf[200];
+        snprintf(buf, sizeof(buf), "{\"error\":{\"code\":\"%s\",\"message\":\"x\"}}",
+                 codes[i].code);
+        current = codes[i].code;
+        read_s(&ev, buf);
+        EQ_S(api_code, codes[i].code);
+        EQ_N(http, codes[i].http);
+        EQ_N(http_inferred, 1);
+        evidence_release(&ev);
+    }
+}
+
+static void test_status_inference(void)
+{
+    const struct {
+        const char *status;
+        int http;
+    } map[] = { { "RESOURCE_EXHAUSTED", 429 }, { "INVALID_ARGUMENT", 400 },
+                { "FAILED_PRECONDITION", 400 }, { "OUT_OF_RANGE", 400 },
+                { "UNAUTHENTICATED", 401 },     { "PERMISSION_DENIED", 403 },
+                { "NOT_FOUND", 404 },           { "INTERNAL", 500 },
+                { "UNAVAILABLE", 503 },         { "DEADLINE_EXCEEDED", 504 },
+                { "CANCELLED", 499 },           { "ALREADY_EXISTS", 409 },
+                { "ABORTED", 409 },             { "UNIMPLEMENTED", 501 } };
+    for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+        struct evidence ev;
+        char buf[200];
+        snprintf(buf, sizeof(buf), "{\"error\": {\"message\": \"m\", \"status\": \"%s\"}}",
+                 map[i].status);
+        current = map[i].status;
+        read_s(&ev, buf);
+        EQ_S(status, map[i].status);
+        EQ_N(http, map[i].http);
+        EQ_N(http_inferred, 1);
+        evidence_release(&ev);
+    }
+}
+
+static void test_curl(void)
+{
+    struct evidence ev;
+    current = "curl -i with retry-after";
+    read_s(&ev, "HTTP/2 429 \r\ncontent-type: application/json; charset=UTF-8\r\nretry-after: 17\r\n"
+                "date: Sat, 28 Nov 2026 10:00:00 GMT\r\n\r\n{\n  \"error\": {\n    \"code\": 429,\n"
+                "    \"message\": \"Resource has been exhausted (e.g. check quota).\",\n    "
+                "\"status\": \"RESOURCE_EXHAUSTED\"\n  }\n}\n");
+    EQ_N(http, 429);
+    EQ_N(form, FORM_CURL);
+    EQ_N(has_retry_after, 1);
+    EQ_N(retry_after_s, 17);
+    evidence_release(&ev);
+
+    current = "curl -v status line only";
+    read_s(&ev, "* Connected to generativelanguage.googleapis.com\n> POST /v1beta/models/"
+                "gemini-2.5-flash:generateContent HTTP/2\n< HTTP/2 503 \n< content-length: 0\n");
+    EQ_N(http, 503);
+    EQ_N(http_inferred, 0);
+    EQ_N(form, FORM_CURL);
+    EQ_S(model, "gemini-2.5-flash");
+    evidence_release(&ev);
+
+    current = "headers-only json dump (sample 127)";
+    read_s(&ev, "Full Error:\n{\n  \"status\": 429,\n  \"headers\": {\n    \"alt-svc\": "
+                "\"h3=\\\":443\\\"; ma=2592000\",\n    \"content-type\": \"application/json\"\n  }\n}\n");
+    EQ_N(http, 429);
+    EQ_N(found, 1);
+    evidence_release(&ev);
+}
+
+static void test_prefixes(void)
+{
+    struct evidence ev;
+    current = "log prefixes on every line, a wrap inside the message";
+    read_s(&ev, "2026-11-28T10:00:00.123Z ERROR [gemini] request failed: {\n"
+                "2026-11-28T10:00:00.123Z ERROR [gemini]   \"error\": {\n"
+                "2026-11-28T10:00:00.123Z ERROR [gemini]     \"code\": 503,\n"
+                "2026-11-28T10:00:00.123Z ERROR [gemini]     \"message\": \"The model is "
+                "overloaded. Please try\n"
+                "2026-11-28T10:00:00.123Z ERROR [gemini] again later.\",\n"
+                "2026-11-28T10:00:00.123Z ERROR [gemini]     \"status\": \"UNAVAILABLE\"\n"
+                "2026-11-28T10:00:00.123Z ERROR [gemini]   }\n"
+                "2026-11-28T10:00:00.123Z ERROR [gemini] }\n");
+    EQ_N(http, 503);
+    EQ_S(message, "The model is overloaded. Please try again later.");
+    EQ_N(form, FORM_CLI_LOG);
+    TRUE(ev.text && !strstr(ev.text, "2026-11-28T10"));
+    evidence_release(&ev);
+
+    current = "github quote prefixes";
+    read_s(&ev, "> I get this:\n> ```\n> {\n>   \"error\": {\n>     \"code\": 403,\n>     "
+                "\"message\": \"Your API key was reported as leaked. Please use another API "
+                "key.\",\n>     \"status\": \"PERMISSION_DENIED\"\n>   }\n> }\n> ```\n");
+    EQ_N(http, 403);
+    EQ_S(message, "Your API key was reported as leaked. Please use another API key.");
+    evidence_release(&ev);
+
+    current = "box-drawn CLI output";
+    read_s(&ev, "\xe2\x95\xad\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x95\xae\n"
+                "\xe2\x94\x82 \xe2\x9c\x95 [API Error: {\"error\":{\"code\":429,\"message\":\"You "
+                "exceeded your current quota. Please retry in  \xe2\x94\x82\n"
+                "\xe2\x94\x82 37.5s.\",\"status\":\"RESOURCE_EXHAUSTED\"}}]            \xe2\x94\x82\n"
+                "\xe2\x95\xb0\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x95\xaf\n");
+    EQ_N(http, 429);
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    EQ_S(message, "You exceeded your current quota. Please retry in 37.5s.");
+    EQ_N(retry_after_s, 37.5);
+    EQ_N(form, FORM_CLI_LOG);
+    evidence_release(&ev);
+
+    current = "python logging and docker prefixes";
+    read_s(&ev, "api_1  | ERROR:root:Gemini call failed\napi_1  | {'error': {'code': 500, "
+                "'message': 'An internal error has occurred.', 'status': 'INTERNAL'}}\n");
+    EQ_N(http, 500);
+    EQ_S(status, "INTERNAL");
+    evidence_release(&ev);
+}
+
+static void test_punctuation(void)
+{
+    struct evidence ev;
+    current = "curly quotes";
+    read_s(&ev, "{\xe2\x80\x9c" "error\xe2\x80\x9d: {\xe2\x80\x9c" "code\xe2\x80\x9d: 429, "
+                "\xe2\x80\x9cmessage\xe2\x80\x9d: \xe2\x80\x9cYou exceeded your current "
+                "quota.\xe2\x80\x9d, \xe2\x80\x9cstatus\xe2\x80\x9d: "
+                "\xe2\x80\x9cRESOURCE_EXHAUSTED\xe2\x80\x9d}}");
+    EQ_N(http, 429);
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    EQ_S(message, "You exceeded your current quota.");
+    evidence_release(&ev);
+
+    current = "single curly quotes in a dict";
+    read_s(&ev, "{\xe2\x80\x98" "error\xe2\x80\x99: {\xe2\x80\x98" "code\xe2\x80\x99: 404, "
+                "\xe2\x80\x98status\xe2\x80\x99: \xe2\x80\x98NOT_FOUND\xe2\x80\x99}}");
+    EQ_N(http, 404);
+    EQ_S(status, "NOT_FOUND");
+    evidence_release(&ev);
+
+    current = "full-width punctuation and digits";
+    /* ｛＂error＂：｛＂code＂：４００，＂status＂：＂INVALID_ARGUMENT＂｝｝ */
+    read_s(&ev, "\xef\xbd\x9b\xef\xbc\x82" "error" "\xef\xbc\x82\xef\xbc\x9a\xef\xbd\x9b\xef\xbc\x82"
+                "code" "\xef\xbc\x82\xef\xbc\x9a\xef\xbc\x94\xef\xbc\x90\xef\xbc\x90\xef\xbc\x8c"
+                "\xef\xbc\x82" "status" "\xef\xbc\x82\xef\xbc\x9a\xef\xbc\x82" "INVALID_ARGUMENT"
+                "\xef\xbc\x82\xef\xbd\x9d\xef\xbd\x9d");
+    EQ_N(http, 400);
+    EQ_S(status, "INVALID_ARGUMENT");
+    evidence_release(&ev);
+}
+
+static void test_truncated_and_placeholders(void)
+{
+    struct evidence ev;
+    current = "truncated body";
+    read_s(&ev, "{\"error\": {\"code\": 403, \"message\": \"Your API key was reported as leaked. "
+                "Please use another API key.\", \"status\": \"PERMISSION_DENIED\", \"details\": "
+                "[{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"API_KE");
+    EQ_N(http, 403);
+    EQ_S(status, "PERMISSION_DENIED");
+    EQ_S(message, "Your API key was reported as leaked. Please use another API key.");
+    evidence_release(&ev);
+
+    current = "missing outer brace (sample 083)";
+    read_s(&ev, " \"error\": {\n    \"code\": 400,\n    \"message\": \"Invalid JSON payload "
+                "received. Unknown name \\\"generationconfig\\\": Cannot find field.\",\n    "
+                "\"status\": \"INVALID_ARGUMENT\"\n  }\n}\n");
+    EQ_N(http, 400);
+    EQ_S(message, "Invalid JSON payload received. Unknown name \"generationconfig\": Cannot find "
+                  "field.");
+    evidence_release(&ev);
+
+    current = "unescaped inner quotes";
+    read_s(&ev, "{\"error\": {\"code\": 400, \"message\": \"Invalid value at "
+                "\"generation_config.temperature\" (TYPE_FLOAT), \"hot\"\", \"status\": "
+                "\"INVALID_ARGUMENT\"}}");
+    EQ_N(http, 400);
+    EQ_S(status, "INVALID_ARGUMENT");
+    HAS_S(message, "Invalid value at \"generation_config.temperature\"");
+    evidence_release(&ev);
+
+    current = "placeholders";
+    read_s(&ev, "{\"error\": {\"code\": <NUM>, \"message\": \"...\", \"status\": "
+                "\"RESOURCE_EXHAUSTED\", \"details\": [ ... ]}}");
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    EQ_N(http, 429);
+    EQ_N(http_inferred, 1);
+    evidence_release(&ev);
+}
+
+static void test_access_token_type(void)
+{
+    struct evidence ev;
+    current = "401 ACCESS_TOKEN_TYPE_UNSUPPORTED";
+    read_s(&ev, "{\n  \"error\": {\n    \"code\": 401,\n    \"message\": \"Request had invalid "
+                "authentication credentials. Expected OAuth 2 access token, login cookie or other "
+                "valid authentication credential. See https://developers.google.com/identity/"
+                "sign-in/web/devconsole-project.\",\n    \"status\": \"UNAUTHENTICATED\",\n    "
+                "\"details\": [\n      {\n        \"@type\": \"type.googleapis.com/google.rpc."
+                "ErrorInfo\",\n        \"reason\": \"ACCESS_TOKEN_TYPE_UNSUPPORTED\",\n        "
+                "\"metadata\": {\n          \"service\": \"generativelanguage.googleapis.com\",\n"
+                "          \"method\": \"google.ai.generativelanguage.v1beta.GenerativeService."
+                "GenerateContent\"\n        }\n      }\n    ]\n  }\n}\n");
+    EQ_N(http, 401);
+    EQ_S(status, "UNAUTHENTICATED");
+    EQ_S(reason, "ACCESS_TOKEN_TYPE_UNSUPPORTED");
+    EQ_S(service, "generativelanguage.googleapis.com");
+    evidence_release(&ev);
+}
+
+static void test_keys(void)
+{
+    struct evidence ev;
+    const char *key = "AIzaSyD3m0Fak3K3yF0rT3st1ngOnly12345678";
+    char buf[600];
+    current = "key in a URL is masked everywhere";
+    snprintf(buf, sizeof(buf),
+             "POST https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:"
+             "generateContent?key=%s\n{\"error\":{\"code\":400,\"message\":\"API key not valid "
+             "(%s). Please pass a valid API key.\",\"status\":\"INVALID_ARGUMENT\"}}",
+             key, key);
+    read_s(&ev, buf);
+    EQ_S(key_masked, "AIza\xe2\x80\xa6" "5678");
+    TRUE(ev.text && !strstr(ev.text, key));
+    TRUE(ev.message && !strstr(ev.message, key));
+    TRUE(ev.text && !strstr(ev.text, "D3m0Fak3"));
+    EQ_S(model, "gemini-2.5-flash");
+    evidence_release(&ev);
+
+    current = "generic key= parameter";
+    read_s(&ev, "GET https://example.googleapis.com/v1/x?key=abcDEF0123456789ghiJKL HTTP/1.1 403");
+    TRUE(ev.key_masked != NULL);
+    TRUE(ev.text && !strstr(ev.text, "abcDEF0123456789ghiJKL"));
+    evidence_release(&ev);
+
+    current = "auth key AQ.";
+    read_s(&ev, "{\"error\":{\"code\":401,\"message\":\"bad key AQ.Ab8RN6LxYzTestTestTestTest1234\","
+                "\"status\":\"UNAUTHENTICATED\"}}");
+    EQ_S(key_masked, "AQ.\xe2\x80\xa6" "1234");
+    TRUE(!strstr(ev.message, "Ab8RN6"));
+    evidence_release(&ev);
+}
+
+static void test_message_only(void)
+{
+    struct evidence ev;
+    current = "daily quota, CLI";
+    read_s(&ev, "\xe2\x9c\x95 [API Error: You have exhausted your daily quota on this model.]\n");
+    EQ_N(found, 1);
+    EQ_S(message, "You have exhausted your daily quota on this model.");
+    EQ_N(http, 429);
+    EQ_N(http_inferred, 1);
+    evidence_release(&ev);
+
+    current = "key expired text";
+    read_s(&ev, "API key expired. Please renew the API key.");
+    EQ_N(found, 1);
+    EQ_S(message, "API key expired. Please renew the API key.");
+    evidence_release(&ev);
+
+    current = "overloaded text";
+    read_s(&ev, "Error: The model is overloaded.\n");
+    EQ_N(found, 1);
+    EQ_S(message, "The model is overloaded.");
+    EQ_N(http, 503);
+    evidence_release(&ev);
+
+    current = "mangled model, hard wrapped";
+    read_s(&ev, "models_gemini-1.5-pro-latest is not\nfound for API version v1beta, or is not\n"
+                "supported for generateContent. Call\nListModels to see the list of available\n"
+                "models and their supported methods\n");
+    EQ_N(found, 1);
+    EQ_S(model, "gemini-1.5-pro-latest");
+    HAS_S(message, "is not found for API version v1beta");
+    evidence_release(&ev);
+
+    current = "phrase broken inside a word";
+    read_s(&ev, "You have exhausted your dai\nly quota on this model.");
+    EQ_N(found, 1);
+    evidence_release(&ev);
+
+    current = "nothing error-like";
+    read_s(&ev, "Hello, I use gemini-2.5-flash and it works fine. Thanks!\n");
+    EQ_N(found, 0);
+    EQ_S(message, NULL);
+    EQ_N(http, 0);
+    evidence_release(&ev);
+
+    current = "successful response is not an error";
+    read_s(&ev, "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hi\"}], \"role\": "
+                "\"model\"}, \"finishReason\": \"STOP\"}], \"modelVersion\": \"gemini-2.5-flash\"}");
+    EQ_N(found, 0);
+    evidence_release(&ev);
+}
+
+static void test_delays_limits_models(void)
+{
+    struct evidence ev;
+    current = "free tier zero with retry text";
+    read_s(&ev, "{\"error\":{\"code\":429,\"message\":\"You exceeded your current quota, please "
+                "check your plan and billing details.\\n* Quota exceeded for metric: "
+                "generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: 0, "
+                "model: gemini-2.5-pro\\nPlease retry in 37.5s.\",\"status\":"
+                "\"RESOURCE_EXHAUSTED\"}}");
+    EQ_N(limit, 0);
+    EQ_S(model, "gemini-2.5-pro");
+    EQ_N(retry_after_s, 37.5);
+    EQ_S(service, "generativelanguage.googleapis.com");
+    evidence_release(&ev);
+
+    current = "reset after 4h28m20s";
+    read_s(&ev, "{\"error\":{\"code\":429,\"message\":\"You have exhausted your capacity on this "
+                "model. Your quota will reset after 4h28m20s.\",\"status\":\"RESOURCE_EXHAUSTED\"}}");
+    EQ_N(retry_after_s, 4 * 3600 + 28 * 60 + 20);
+    evidence_release(&ev);
+
+    current = "RetryInfo beats the words";
+    read_s(&ev, "{\"error\":{\"code\":429,\"message\":\"Please retry in 56.1s.\",\"status\":"
+                "\"RESOURCE_EXHAUSTED\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc."
+                "RetryInfo\",\"retryDelay\":\"56s\"}]}}");
+    EQ_N(retry_after_s, 56);
+    evidence_release(&ev);
+
+    current = "vertex metadata quota";
+    read_s(&ev, "{\"error\":{\"code\":429,\"message\":\"Quota exceeded\",\"status\":"
+                "\"RESOURCE_EXHAUSTED\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc."
+                "ErrorInfo\",\"reason\":\"RATE_LIMIT_EXCEEDED\",\"domain\":\"googleapis.com\","
+                "\"metadata\":{\"quota_limit_value\":\"0\",\"quota_location\":\"us-central1\","
+                "\"quota_metric\":\"aiplatform.googleapis.com/generate_content_requests_per_minute\","
+                "\"quota_limit\":\"GenerateContentRequestsPerMinutePerProjectPerBaseModel\","
+                "\"service\":\"aiplatform.googleapis.com\"}}]}}");
+    EQ_N(nquota, 1);
+    if (ev.nquota == 1) {
+        eq_num(__LINE__, "quota value", (double)ev.quota[0].value, 0);
+        eq_str(__LINE__, "quota id", ev.quota[0].quota_id,
+               "GenerateContentRequestsPerMinutePerProjectPerBaseModel");
+        eq_str(__LINE__, "quota location", ev.quota[0].location, "us-central1");
+    }
+    EQ_S(service, "aiplatform.googleapis.com");
+    evidence_release(&ev);
+
+    current = "vertex resource name gives the service";
+    read_s(&ev, "Error Code: 403, Message: Permission 'aiplatform.endpoints.predict' denied on "
+                "resource '//aiplatform.googleapis.com/projects/p/locations/us-central1/publishers/"
+                "google/models/gemini-pro' (or it may not exist)., Status: PERMISSION_DENIED in x");
+    EQ_N(http, 403);
+    EQ_S(status, "PERMISSION_DENIED");
+    EQ_S(service, "aiplatform.googleapis.com");
+    HAS_S(message, "Permission 'aiplatform.endpoints.predict' denied");
+    TRUE(ev.message && !strstr(ev.message, "Status:"));
+    evidence_release(&ev);
+
+    current = "cloudflare envelope is recorded, not judged";
+    read_s(&ev, "Error code: 400 - {'success': False, 'errors': [{'code': 7000, 'message': 'No "
+                "route for that URI'}], 'messages': [], 'result': None}");
+    EQ_N(http, 400);
+    EQ_S(status, NULL);
+    EQ_S(message, "No route for that URI");
+    EQ_S(service, NULL);
+    evidence_release(&ev);
+
+    current = "go client forms";
+    read_s(&ev, "googleapi: Error 429: Resource has been exhausted (e.g. check quota)., "
+                "rateLimitExceeded");
+    EQ_N(http, 429);
+    HAS_S(message, "Resource has been exhausted");
+    evidence_release(&ev);
+    read_s(&ev, "rpc error: code = ResourceExhausted desc = Quota exceeded for aiplatform."
+                "googleapis.com/generate_content_requests_per_minute");
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    HAS_S(message, "Quota exceeded");
+    evidence_release(&ev);
+
+    current = "(HTTP 429) suffix";
+    read_s(&ev, "gemini: request failed: You exceeded your current quota (HTTP 429)");
+    EQ_N(http, 429);
+    EQ_N(http_inferred, 0);
+    evidence_release(&ev);
+}
+
+static void test_html(void)
+{
+    struct evidence ev;
+    current = "nginx 502 page";
+    read_s(&ev, "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>"
+                "502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>");
+    EQ_N(http, 502);
+    EQ_N(http_inferred, 0);
+    EQ_S(content_type, "text/html");
+    EQ_S(message, "502 Bad Gateway");
+    TRUE(ev.text && strstr(ev.text, "<html>"));
+    evidence_release(&ev);
+
+    current = "cloudflare fragment without a code";
+    read_s(&ev, "<div><h2 class=\"x\">What happened?</h2>\n<p>The web server reported a gateway "
+                "time-out error.</p>\n</div>\n");
+    EQ_N(http, 504);
+    EQ_N(http_inferred, 1);
+    EQ_S(message, "The web server reported a gateway time-out error.");
+    EQ_S(content_type, "text/html");
+    evidence_release(&ev);
+}
+
+static void test_response(void)
+{
+    struct evidence ev;
+    const char *ok_body = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"quota exceeded "
+                          "is what I said\"}]},\"finishReason\":\"STOP\"}]}";
+    current = "200 json is no error";
+    evidence_init(&ev);
+    reader_read_response(200, "application/json", -1, ok_body, strlen(ok_body), &ev);
+    EQ_N(found, 0);
+    EQ_N(http, 200);
+    EQ_S(net_error, NULL);
+    evidence_release(&ev);
+
+    const char *blocked = "{\"promptFeedback\":{\"blockReason\":\"SAFETY\"}}";
+    current = "200 blocked by safety";
+    evidence_init(&ev);
+    reader_read_response(200, "application/json", -1, blocked, strlen(blocked), &ev);
+    EQ_N(found, 1);
+    EQ_N(http, 200);
+    evidence_release(&ev);
+
+    const char *page = "<html><head><title>Access denied</title></head><body>x</body></html>";
+    current = "html from a proxy";
+    evidence_init(&ev);
+    reader_read_response(403, "text/html", -1, page, strlen(page), &ev);
+    EQ_N(found, 1);
+    EQ_N(http, 403);
+    EQ_S(net_error, "bad-response");
+    HAS_S(net_detail, "text/html");
+    EQ_S(content_type, "text/html");
+    evidence_release(&ev);
+
+    const char *q = "{\"error\":{\"code\":429,\"message\":\"Resource has been exhausted.\","
+                    "\"status\":\"RESOURCE_EXHAUSTED\",\"details\":[{\"@type\":\"type.googleapis."
+                    "com/google.rpc.RetryInfo\",\"retryDelay\":\"9s\"}]}}";
+    current = "429 json with header";
+    evidence_init(&ev);
+    reader_read_response(429, "application/json; charset=UTF-8", 30, q, strlen(q), &ev);
+    EQ_N(found, 1);
+    EQ_N(http, 429);
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    EQ_N(retry_after_s, 9);
+    EQ_S(net_error, NULL);
+    evidence_release(&ev);
+
+    current = "503 empty body";
+    evidence_init(&ev);
+    reader_read_response(503, NULL, 12, "", 0, &ev);
+    EQ_N(found, 1);
+    EQ_N(http, 503);
+    EQ_N(retry_after_s, 12);
+    EQ_S(net_error, NULL);
+    evidence_release(&ev);
+
+    current = "truncated non-google body";
+    evidence_init(&ev);
+    reader_read_response(502, "application/json", -1, "{\"err", 5, &ev);
+    EQ_S(net_error, "bad-response");
+    EQ_N(found, 1);
+    evidence_release(&ev);
+
+    current = "200 html";
+    evidence_init(&ev);
+    reader_read_response(200, "text/html", -1, page, strlen(page), &ev);
+    EQ_S(net_error, "bad-response");
+    EQ_N(found, 1);
+    evidence_release(&ev);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void timed(const char *name, const char *s, size_t n, double max_s, struct evidence *ev)
+{
+    double t0 = now_s();
+    current = name;
+    read_b(ev, s, n);
+    double dt = now_s() - t0;
+    char what[128];
+    snprintf(what, sizeof(what), "took %.2f s (max %.2f)", dt, max_s);
+    ok(dt < max_s, __LINE__, what);
+}
+
+static void test_hostile(void)
+{
+    struct evidence ev;
+    size_t n = 1 << 20;
+    char *b = xmalloc(5 * n + 1);
+
+    timed("empty", "", 0, 1, &ev);
+    EQ_N(found, 0);
+    evidence_release(&ev);
+
+    memset(b, '{', 200000);
+    timed("200000 open braces", b, 200000, 2, &ev);
+    EQ_N(found, 0);
+    evidence_release(&ev);
+
+    memset(b, '[', 200000);
+    timed("200000 open brackets", b, 200000, 2, &ev);
+    evidence_release(&ev);
+
+    b[0] = '"';
+    memset(b + 1, 'a', n - 1);
+    timed("1 MB string", b, n, 2, &ev);
+    EQ_N(found, 0);
+    evidence_release(&ev);
+
+    {
+        const char *pre = "{\"error\":{\"message\":\"";
+        size_t l = strlen(pre), off = 0;
+        for (int i = 0; i < 40000 && off + l < n; i++) {
+            memcpy(b + off, pre, l);
+            off += l;
+        }
+        timed("40000 unclosed messages", b, off, 3, &ev);
+        EQ_N(found, 1);
+        evidence_release(&ev);
+    }
+    {
+        /* 2,000 levels of {"error":{"message": … }} around one real error. */
+        struct sbuf sb;
+        sbuf_init(&sb);
+        for (int i = 0; i < 2000; i++)
+            sbuf_adds(&sb, "{\"error\":{\"code\":503,\"message\":");
+        sbuf_adds(&sb, "{\"error\":{\"code\":429,\"message\":\"deep\",\"status\":"
+                       "\"RESOURCE_EXHAUSTED\"}}");
+        for (int i = 0; i < 2000; i++)
+            sbuf_adds(&sb, "}}");
+        timed("2000 deep", sb.buf, sb.len, 3, &ev);
+        EQ_N(found, 1);
+        EQ_S(status, "RESOURCE_EXHAUSTED");
+        evidence_release(&ev);
+        sbuf_release(&sb);
+    }
+    {
+        /* The same nesting as escaped strings, escapes growing each level
+         * (bounded here, as a real input must be). */
+        struct sbuf sb;
+        sbuf_init(&sb);
+        for (int i = 0; i < 2000; i++) {
+            sbuf_adds(&sb, "{\\\"error\\\":{\\\"message\\\":\\\"");
+        }
+        sbuf_adds(&sb, "x");
+        timed("2000 escaped openings", sb.buf, sb.len, 3, &ev);
+        evidence_release(&ev);
+        sbuf_release(&sb);
+    }
+    {
+        unsigned s = 12345;
+        for (size_t i = 0; i < n; i++) {
+            s = s * 1103515245u + 12345u;
+            b[i] = (char)(s >> 16);
+        }
+        timed("1 MB binary", b, n, 3, &ev);
+        evidence_release(&ev);
+    }
+    {
+        const char *e = "{\"error\":\0{\"code\": 429,\0 \"message\": \"quota\xff\xfe gone\", "
+                        "\"status\": \"RESOURCE_EXHAUSTED\"}}";
+        size_t el = 80;
+        timed("NUL bytes and invalid UTF-8", e, el, 1, &ev);
+        EQ_N(http, 429);
+        EQ_S(message, "quota?? gone");
+        evidence_release(&ev);
+    }
+    {
+        const char *e = "\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xe2\x82{\"error\":{\"code\":404}}";
+        timed("overlong and surrogate UTF-8", e, strlen(e), 1, &ev);
+        EQ_N(http, 404);
+        TRUE(ev.text && !strchr(ev.text, '\xc0'));
+        evidence_release(&ev);
+    }
+    {
+        /* 5 MB of log lines with one error in the middle: read as a window. */
+        size_t off = 0;
+        const char *line = "2026-11-28T10:00:00Z INFO request ok id=12345 latency=12ms\n";
+        size_t ll = strlen(line);
+        const char *err = "{\"error\":{\"code\":403,\"message\":\"Permission denied\","
+                          "\"status\":\"PERMISSION_DENIED\"}}\n";
+        while (off + ll < 5 * n / 2) {
+            memcpy(b + off, line, ll);
+            off += ll;
+        }
+        memcpy(b + off, err, strlen(err));
+        off += strlen(err);
+        while (off + ll < 5 * n) {
+            memcpy(b + off, line, ll);
+            off += ll;
+        }
+        timed("5 MB log", b, off, 2, &ev);
+        EQ_N(http, 403);
+        EQ_S(status, "PERMISSION_DENIED");
+        TRUE(ev.text && strlen(ev.text) <= 65536);
+        evidence_release(&ev);
+    }
+    free(b);
+}
+
+static void test_textfix(void)
+{
+    size_t n;
+    int changed;
+    current = "textfix";
+    char *s = textfix_unescape("a\\\"b\\\\c\\n\\u00e9\\ud83d\\ude00", 27, &n, &changed);
+    TRUE(changed);
+    TRUE(strcmp(s, "a\"b\\c\n\xc3\xa9\xf0\x9f\x98\x80") == 0);
+    free(s);
+    s = textfix_unescape_all("\\\\\\\"x\\\\\\\"", 10, &n);
+    TRUE(strcmp(s, "\"x\"") == 0);
+    free(s);
+    char c[] = "  a \n\n b\t c  ";
+    TRUE(textfix_collapse(c) == 5 && strcmp(c, "a b c") == 0);
+    int flags;
+    s = textfix_clean("\x1b[31mred\x1b[0m\r\n> quoted\n", 23, &n, &flags);
+    TRUE(strcmp(s, "red\nquoted\n") == 0);
+    TRUE(flags & TF_QUOTED);
+    free(s);
+
+    double secs = 0;
+    TRUE(parse_duration("4h28m20s", 8, &secs) == 8 && secs == 16100);
+    TRUE(parse_duration("37.5s.", 6, &secs) == 5 && secs == 37.5);
+    TRUE(parse_duration("500ms", 5, &secs) && fabs(secs - 0.5) < 1e-9);
+    TRUE(parse_duration("30 seconds", 10, &secs) && secs == 30);
+    TRUE(parse_duration("3 months", 8, &secs) == 0);
+    TRUE(parse_duration("5 m", 3, &secs) == 0);
+
+    char *m = model_name("models/gemini-2.5-flash", 23);
+    TRUE(m && strcmp(m, "gemini-2.5-flash") == 0);
+    free(m);
+    m = model_name("projects/p/locations/l/publishers/google/models/gemini-pro.", 59);
+    TRUE(m && strcmp(m, "gemini-pro") == 0);
+    free(m);
+    TRUE(model_name("{model}", 7) == NULL);
+}
+
+int main(void)
+{
+    test_rest_minimal();
+    test_nested_cli();
+    test_three_layers();
+    test_stripped_escapes();
+    test_python_forms();
+    test_js_forms();
+    test_interactions();
+    test_status_inference();
+    test_curl();
+    test_prefixes();
+    test_punctuation();
+    test_truncated_and_placeholders();
+    test_access_token_type();
+    test_keys();
+    test_message_only();
+    test_delays_limits_models();
+    test_html();
+    test_response();
+    test_hostile();
+    test_textfix();
+    printf("test_reader: %d passed, %d failed\n", npass, nfail);
+    return nfail ? 1 : 0;
+}
