@@ -223,6 +223,10 @@ static void attach(struct check_run *run, enum check_id id, struct evidence *ev,
     struct check *c = &run->checks[id];
     struct diagnosis *d = xcalloc(1, sizeof(*d));
 
+    /* The rules may ask which kind of key was rejected (a 401 means different
+     * things for AIza and AQ. keys); the probes that sent it know. */
+    if (!ev->key_masked && run->key_masked[0] && id != CHECK_STATUS_INCIDENTS)
+        ev->key_masked = xstrdup(run->key_masked);
     diagnose(run->t, ev, gd_now(), d);
     for (int i = 0; i < d->nsteps; i++)
         scrub_in_place(run, &d->steps[i]);

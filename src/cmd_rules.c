@@ -72,8 +72,7 @@ static int rules_list(const struct rule_table *t, const struct options *opt)
         printf("%-40s %-22s %3d  %s\n", r->id, r->cause, r->priority, r->title);
     }
     if (!opt->quiet)
-        printf("%d rules, %d models; data as of %s\n", n, rules_model_count(t),
-               rules_data_date(t));
+        printf("%d rules, %d models; data as of %s\n", n, rules_model_count(t), rules_data_date(t));
     return EXIT_OK;
 }
 
@@ -147,8 +146,10 @@ static int rules_show(const struct rule_table *t, const char *id, const struct o
     const cJSON *section = r || m || cause ? NULL : rules_section(t, id);
 
     if (opt->format == FMT_JSON) {
-        const cJSON *o = r ? raw_rule(t, id)
-                           : m ? find_by(t, "models", "name", m->name) : cause ? cause : section;
+        const cJSON *o = r       ? raw_rule(t, id)
+                         : m     ? find_by(t, "models", "name", m->name)
+                         : cause ? cause
+                                 : section;
         if (!o)
             goto missing;
         print_json(o);

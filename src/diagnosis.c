@@ -107,7 +107,7 @@ static void fmt_duration(double s, char *out, size_t size)
 {
     if (s < 0)
         s = 0;
-    if (s < 60) {
+    if (s < 120) {
         if (s != floor(s))
             snprintf(out, size, "%.1f s", s);
         else
@@ -131,9 +131,13 @@ static const char *first_model(const struct evidence *ev)
     return NULL;
 }
 
+/* Does a quota id or metric contain needle? Without structured violations,
+ * the raw text is searched as written (the same fallback as matching). */
 static int quota_has(const struct evidence *ev, const char *needle)
 {
     size_t n = strlen(needle);
+    if (ev->nquota == 0)
+        return ev->text && gd_memcasemem(ev->text, strlen(ev->text), needle, n) != NULL;
     for (int i = 0; i < ev->nquota; i++) {
         const char *id = ev->quota[i].quota_id, *metric = ev->quota[i].quota_metric;
         if (id && gd_memcasemem(id, strlen(id), needle, n))
@@ -183,8 +187,8 @@ static void fill_quota(struct diagnosis *d)
 }
 
 /* The value of placeholder name, or NULL when it is not known. */
-static const char *placeholder(const struct diagnosis *d, const char *name, size_t len,
-                               char *tmp, size_t tmpsize)
+static const char *placeholder(const struct diagnosis *d, const char *name, size_t len, char *tmp,
+                               size_t tmpsize)
 {
     const struct model_info *mi = d->model_info;
 #define IS(s) (len == sizeof(s) - 1 && memcmp(name, s, len) == 0)
@@ -251,9 +255,8 @@ static char *fill(const struct diagnosis *d, const char *tmpl)
         } else if (*s == '{') {
             const char *close = strchr(s, '}');
             char tmp[64];
-            const char *v = close ? placeholder(d, s + 1, (size_t)(close - s - 1), tmp,
-                                                sizeof(tmp))
-                                  : NULL;
+            const char *v =
+                close ? placeholder(d, s + 1, (size_t)(close - s - 1), tmp, sizeof(tmp)) : NULL;
             if (!close) {
                 ok = 0;
                 break;
@@ -343,13 +346,11 @@ static void plan_wait(struct diagnosis *d, const struct rule *r, time_t now)
         d->retry_after_s = difftime(reset, now);
         d->has_retry_after = 1;
         fmt_duration(d->retry_after_s, dur, sizeof(dur));
-        sbuf_addf(&sb, "do not retry: the daily quota resets at %s (in %s)", d->resets_at,
-                  dur);
+        sbuf_addf(&sb, "do not retry: the daily quota resets at %s (in %s)", d->resets_at, dur);
         if (ev->has_retry_after && ev->retry_after_s < d->retry_after_s) {
             char sdur[32];
             fmt_duration(ev->retry_after_s, sdur, sizeof(sdur));
-            sbuf_addf(&sb, "; the server's %s delay is not when the daily quota comes back",
-                      sdur);
+            sbuf_addf(&sb, "; the server's %s delay is not when the daily quota comes back", sdur);
         }
     } else if (ev->has_retry_after && ev->retry_after_s > RETRY_SOON_MAX_S) {
         d->retryable = 0;
@@ -385,6 +386,12 @@ static void plan_wait(struct diagnosis *d, const struct rule *r, time_t now)
     } else {
         sbuf_addf(&sb, "do not retry: %s",
                   w && w->advice ? w->advice : "the same request will fail the same way");
+        /* The server's short delay is not reported as retry_after_s here: it
+         * would read as "works again after that", which this verdict denies. */
+        if (ev->has_retry_after) {
+            fmt_duration(ev->retry_after_s, dur, sizeof(dur));
+            sbuf_addf(&sb, " (the server's %s delay will not change that)", dur);
+        }
     }
     d->wait_plan = sbuf_detach(&sb);
 }
@@ -404,8 +411,10 @@ static const char *cause_title(const struct rule_table *t, const char *cause)
 }
 
 static const char *const unknown_steps[] = {
-    "Paste the complete error: the HTTP status line and the whole JSON body ({\"error\": {...}}), not just the last line",
-    "If it came from an SDK or a tool, include the exception text around it (for example google.genai.errors.ClientError: 429 ...)",
+    "Paste the complete error: the HTTP status line and the whole JSON body ({\"error\": {...}}), "
+    "not just the last line",
+    "If it came from an SDK or a tool, include the exception text around it (for example "
+    "google.genai.errors.ClientError: 429 ...)",
     "Run 'gemini-doctor check' to test the key, the model and the network directly",
 };
 

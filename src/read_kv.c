@@ -28,6 +28,7 @@
 #define KEY_MAX 48
 #define MAX_REGIONS 64
 #define NCACHE 4
+#define MAX_STACK 65536
 
 enum kid {
     K_NONE,
@@ -146,6 +147,12 @@ struct kv {
     enum kid ctx;
     char *meta_key;
     int retry_proto_depth;
+    /* Object nesting: which open braces belong to an "error" key, so an
+     * error object inside another error's fields counts as deeper. */
+    unsigned char *is_err;
+    size_t sp;
+    int nerr;
+    size_t error_open_at;
 };
 
 static int is_alpha(char c)
@@ -185,7 +192,26 @@ static int depth_at(struct kv *k, size_t pos, size_t b)
 {
     while (k->nregions > 0 && k->region_end[k->nregions - 1] <= pos)
         k->nregions--;
-    return esc_depth(b) + k->nregions;
+    return esc_depth(b) + k->nregions + (k->nerr > 1 ? k->nerr - 1 : 0);
+}
+
+static void open_brace(struct kv *k, size_t pos)
+{
+    int err = k->error_open_at == pos + 1;
+    if (k->sp < MAX_STACK) {
+        k->is_err[k->sp] = (unsigned char)err;
+        k->nerr += err;
+    }
+    k->sp++;
+}
+
+static void close_brace(struct kv *k)
+{
+    if (k->sp == 0)
+        return;
+    k->sp--;
+    if (k->sp < MAX_STACK)
+        k->nerr -= k->is_err[k->sp];
 }
 
 /* After a candidate closing quote at j: does what follows end a value? */
@@ -692,7 +718,9 @@ static void take_number(struct kv *k, enum kid id, const struct val *v, int dept
         offer_http(r, v->num, depth, q - 1);
         break;
     case K_GRPC_STATUS: {
-        const char *st = v->num == (int)v->num ? grpc_status_name((int)v->num) : NULL;
+        const char *st = v->num >= 0 && v->num <= 16 && v->num == (int)v->num
+                             ? grpc_status_name((int)v->num)
+                             : NULL;
         if (st)
             cand_offer_str(&r->status, st, strlen(st), depth, Q_BARE);
         break;
@@ -751,8 +779,11 @@ static size_t handle(struct kv *k, enum kid id, size_t vpos, int depth, int quot
     parse_value(k, vpos, &v);
     switch (v.kind) {
     case V_OBJ:
-        if (id == K_ERROR)
+        if (id == K_ERROR) {
             k->r->envelope = 1;
+            if (k->t[v.next] == '{')
+                k->error_open_at = v.next + 1;
+        }
         if (id == K_QUOTA_DIMS || id == K_VIOLATIONS || id == K_RETRY_DELAY || id == K_LINKS ||
             id == K_FIELD_VIOLATIONS || id == K_METADATA)
             set_ctx(k, id);
@@ -844,11 +875,13 @@ static size_t bare_key(struct kv *k, size_t i)
     int depth = depth_at(k, i, 0);
     if (t[p] == '{') {
         /* A protobuf message: metadata { … }, retry_delay { … }. */
-        if (id == K_ERROR)
+        if (id == K_ERROR) {
             k->r->envelope = 1;
-        else
+            k->error_open_at = p + 1;
+        } else {
             set_ctx(k, id);
-        return p + 1 - i;
+        }
+        return p - i;
     }
     p++;
     if (p < k->n && t[p] != ' ' && t[p] != '"' && t[p] != '\'' && !is_digit(t[p]))
@@ -865,6 +898,7 @@ void read_kv(struct reading *r, const char *t, size_t n)
     k.t = t;
     k.n = n;
     k.retry_proto_depth = -1;
+    k.is_err = xmalloc(MAX_STACK);
 
     size_t i = 0;
     while (i < n) {
@@ -872,6 +906,12 @@ void read_kv(struct reading *r, const char *t, size_t n)
         if (c == '"' || c == '\'') {
             size_t adv = quoted_key(&k, i);
             i += adv ? adv : 1;
+        } else if (c == '{' || c == '[') {
+            open_brace(&k, i);
+            i++;
+        } else if (c == '}' || c == ']') {
+            close_brace(&k);
+            i++;
         } else if (is_alpha(c) || c == '_') {
             char prev = i ? t[i - 1] : ' ';
             if (is_keych(prev) || prev == '.' || prev == '"' || prev == '\'' || prev == '\\' ||
@@ -887,4 +927,5 @@ void read_kv(struct reading *r, const char *t, size_t n)
     }
     flush_field(&k);
     free(k.meta_key);
+    free(k.is_err);
 }

@@ -3,6 +3,7 @@
  * Decisions where PRODUCT.md is silent are in docs/check.md ("Output").
  */
 #include "report.h"
+#include "rules.h"
 
 #include <langinfo.h>
 #include <math.h>
@@ -331,6 +332,8 @@ static void report_json(FILE *out, const struct check_run *run, const struct opt
         jadd(c, "result", check_result_name(k->result));
         if (d)
             jadd(c, "cause", d->cause ? d->cause : "unknown");
+        if (d && d->rule)
+            jadd(c, "rule", d->rule->id);
         jadd(c, "summary", k->summary ? k->summary : "");
         steps = cJSON_AddArrayToObject(c, "steps");
         for (int j = 0; d && j < d->nsteps; j++) {

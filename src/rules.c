@@ -41,7 +41,7 @@ struct rule_table {
     const char *data_date;
 };
 
-static const char *const array_sections[] = { "causes", "wait_policies", "rules", "models" };
+static const char *const array_sections[] = {"causes", "wait_policies", "rules", "models"};
 
 /* The match conditions a rule may use, and the JSON type each takes. */
 enum cond_type { COND_INTS, COND_STRINGS, COND_BOOL, COND_NUMBER };
@@ -49,15 +49,25 @@ static const struct {
     const char *name;
     enum cond_type type;
 } conditions[] = {
-    { "http", COND_INTS },           { "status", COND_STRINGS },
-    { "api_code", COND_STRINGS },    { "reason", COND_STRINGS },
-    { "domain", COND_STRINGS },      { "service", COND_STRINGS },
-    { "service_not", COND_STRINGS }, { "quota_id", COND_STRINGS },
-    { "message", COND_STRINGS },     { "also_message", COND_STRINGS },
-    { "limit_zero", COND_BOOL },     { "model_status", COND_STRINGS },
-    { "fact", COND_STRINGS },        { "net_error", COND_STRINGS },
-    { "has_retry_after", COND_BOOL }, { "retry_after_max", COND_NUMBER },
-    { "envelope", COND_BOOL },       { "fields", COND_BOOL },
+    {"http", COND_INTS},
+    {"status", COND_STRINGS},
+    {"api_code", COND_STRINGS},
+    {"reason", COND_STRINGS},
+    {"domain", COND_STRINGS},
+    {"service", COND_STRINGS},
+    {"service_not", COND_STRINGS},
+    {"quota_id", COND_STRINGS},
+    {"message", COND_STRINGS},
+    {"also_message", COND_STRINGS},
+    {"limit_zero", COND_BOOL},
+    {"model_status", COND_STRINGS},
+    {"fact", COND_STRINGS},
+    {"net_error", COND_STRINGS},
+    {"has_retry_after", COND_BOOL},
+    {"retry_after_max", COND_NUMBER},
+    {"envelope", COND_BOOL},
+    {"fields", COND_BOOL},
+    {"key_kind", COND_STRINGS},
 };
 
 static const char *get_str(const cJSON *o, const char *name)
@@ -118,8 +128,7 @@ static int merge_file(cJSON *root, cJSON *doc, const char *name)
             cJSON_Delete(item);
         } else if (strcmp(key, "data_as_of") == 0) {
             const char *have = get_str(root, key);
-            if (!cJSON_IsString(item) ||
-                (have && strcmp(have, item->valuestring) != 0)) {
+            if (!cJSON_IsString(item) || (have && strcmp(have, item->valuestring) != 0)) {
                 error("rules file '%s': 'data_as_of' is not a string or differs from "
                       "the other files",
                       name);
@@ -132,8 +141,7 @@ static int merge_file(cJSON *root, cJSON *doc, const char *name)
                 cJSON_AddItemToObject(root, key, item);
         } else {
             if (cJSON_GetObjectItemCaseSensitive(root, key)) {
-                error("rules file '%s': section '%s' is defined in more than one file", name,
-                      key);
+                error("rules file '%s': section '%s' is defined in more than one file", name, key);
                 cJSON_Delete(item);
                 goto out;
             }
@@ -241,8 +249,7 @@ static int check_match(const cJSON *match, const char *id)
         case COND_INTS: {
             const cJSON *it;
             if (!cJSON_IsArray(c) || !c->child)
-                return error("rule '%s': '%s' must be a non-empty list of numbers", id,
-                             c->string);
+                return error("rule '%s': '%s' must be a non-empty list of numbers", id, c->string);
             cJSON_ArrayForEach(it, c)
             {
                 if (!cJSON_IsNumber(it))
@@ -253,8 +260,7 @@ static int check_match(const cJSON *match, const char *id)
         case COND_STRINGS: {
             const cJSON *it;
             if (!is_string_array(c) || !c->child)
-                return error("rule '%s': '%s' must be a non-empty list of strings", id,
-                             c->string);
+                return error("rule '%s': '%s' must be a non-empty list of strings", id, c->string);
             cJSON_ArrayForEach(it, c)
             {
                 if (strlen(it->valuestring) > RULES_PHRASE_MAX)

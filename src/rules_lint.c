@@ -21,10 +21,10 @@
 #define CASES_MAX_DEPTH 8
 #define CASE_FILE_MAX ((size_t)1 << 20)
 
-static const char *const placeholders[] = { "model", "replacement", "shutdown", "resets_at",
-                                            "retry_after", "quota_id", "limit", "reason",
-                                            "note" };
-static const char *const model_statuses[] = { "ga", "preview", "deprecated", "shut", "alias" };
+static const char *const placeholders[] = {"model",     "replacement", "shutdown",
+                                           "resets_at", "retry_after", "quota_id",
+                                           "limit",     "reason",      "note"};
+static const char *const model_statuses[] = {"ga", "preview", "deprecated", "shut", "alias"};
 
 struct names {
     char **v;
@@ -109,8 +109,7 @@ static void scan_case_text(const char *buf, struct names *out)
         start = q;
         while (q < end && *q != ' ' && *q != '\t' && *q != '=')
             q++;
-        if (q - start >= 4 && strncmp(q - 4, "rule", 4) == 0 &&
-            (q - 4 == start || q[-5] == '.')) {
+        if (q - start >= 4 && strncmp(q - 4, "rule", 4) == 0 && (q - 4 == start || q[-5] == '.')) {
             while (q < end && (*q == ' ' || *q == '\t'))
                 q++;
             if (q < end && *q == '=') {
@@ -155,8 +154,7 @@ static void scan_cases(const char *dir, int depth, struct names *out)
         if (stat(path.buf, &st) == 0) {
             if (S_ISDIR(st.st_mode)) {
                 scan_cases(path.buf, depth + 1, out);
-            } else if (S_ISREG(st.st_mode) && l > 5 &&
-                       strcmp(de->d_name + l - 5, ".case") == 0 &&
+            } else if (S_ISREG(st.st_mode) && l > 5 && strcmp(de->d_name + l - 5, ".case") == 0 &&
                        (size_t)st.st_size <= CASE_FILE_MAX) {
                 char *buf = NULL;
                 size_t len = 0;
@@ -219,10 +217,10 @@ static int is_generic(const struct rule *r, const char *cond, const cJSON *value
 static void lint_fallbacks(const struct rule_table *t, int *count)
 {
     int n = rules_count(t);
-    struct names seen = { 0 };
+    struct names seen = {0};
     for (int i = 0; i < n; i++) {
         const struct rule *r = rules_get(t, i);
-        static const char *const conds[] = { "http", "status" };
+        static const char *const conds[] = {"http", "status"};
         for (size_t k = 0; k < ARRAY_SIZE(conds); k++) {
             const cJSON *it;
             cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r->match, conds[k]))
@@ -252,7 +250,7 @@ static void lint_rules(const struct rule_table *t, int *count)
     const cJSON *waits = rules_section(t, "wait_policies");
     const cJSON *raw = rules_section(t, "rules");
     const cJSON *w, *r;
-    struct names ids = { 0 };
+    struct names ids = {0};
 
     cJSON_ArrayForEach(w, waits)
     {
@@ -279,8 +277,7 @@ static void lint_rules(const struct rule_table *t, int *count)
                 found = 1;
         }
         if (!found)
-            problem(count, "rule '%s': wait policy '%s' is not defined", id,
-                    wait ? wait : "none");
+            problem(count, "rule '%s': wait policy '%s' is not defined", id, wait ? wait : "none");
         if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "steps")) == 0)
             problem(count, "rule '%s' has no steps", id);
         if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "docs")) == 0)
@@ -303,7 +300,7 @@ static void lint_rules(const struct rule_table *t, int *count)
 
 static void lint_causes(const struct rule_table *t, int *count)
 {
-    struct names ids = { 0 };
+    struct names ids = {0};
     const cJSON *c;
     int n = rules_count(t);
 
@@ -333,7 +330,7 @@ static void lint_causes(const struct rule_table *t, int *count)
 
 static void lint_models(const struct rule_table *t, int *count)
 {
-    struct names seen = { 0 };
+    struct names seen = {0};
     const char *dflt = rules_default_model(t);
 
     for (int i = 0; i < rules_model_count(t); i++) {
@@ -366,7 +363,7 @@ static void lint_models(const struct rule_table *t, int *count)
 int rules_lint(const struct rule_table *t, const char *cases_dir)
 {
     int count = 0, n = rules_count(t);
-    struct names ids = { 0 }, cases = { 0 };
+    struct names ids = {0}, cases = {0};
 
     if (!t)
         return 1;

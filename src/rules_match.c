@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "evidence.h"
+#include "keymask.h"
 #include "rules.h"
 #include "util.h"
 
@@ -126,6 +127,25 @@ static int limit_is_zero(const struct evidence *ev)
     return 0;
 }
 
+/* The key_kind names used in rules: the kind of the (masked) key the
+ * evidence carries, from keymask. */
+static const char *key_kind_id(const char *masked)
+{
+    switch (key_kind_of(masked)) {
+    case KEY_STANDARD:
+        return "standard";
+    case KEY_AUTH:
+        return "auth";
+    case KEY_OAUTH:
+        return "oauth";
+    case KEY_OTHER:
+        return "other";
+    case KEY_NONE:
+        break;
+    }
+    return NULL;
+}
+
 static int condition_holds(const struct prepared *p, const cJSON *c)
 {
     const struct evidence *ev = p->ev;
@@ -172,6 +192,8 @@ static int condition_holds(const struct prepared *p, const cJSON *c)
         int has = ev->status || ev->reason || ev->api_code || ev->domain;
         return has == cJSON_IsTrue(c);
     }
+    if (strcmp(name, "key_kind") == 0)
+        return in_list_nocase(key_kind_id(ev->key_masked), c);
     if (strcmp(name, "fields") == 0)
         return (ev->nfields > 0) == cJSON_IsTrue(c);
     /* The loader refuses unknown conditions; never match on one. */

@@ -192,6 +192,7 @@ def expand(s, case_dir, fake):
     if fake and fake.url:
         s = s.replace("{fake}", fake.url)
         s = s.replace("{status}", fake.url + "/incidents.json")
+        s = s.replace("{fakehost}", fake.url[len("http://"):])
     return s
 
 

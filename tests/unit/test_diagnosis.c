@@ -34,8 +34,7 @@ static void expect_str(const char *what, const char *got, const char *want)
         return;
     }
     failed++;
-    printf("FAIL %s: got '%s', wanted '%s'\n", what, got ? got : "(null)",
-           want ? want : "(null)");
+    printf("FAIL %s: got '%s', wanted '%s'\n", what, got ? got : "(null)", want ? want : "(null)");
 }
 
 /* 2026-11-28T12:00:00Z, the harness's default "now". */
@@ -122,8 +121,8 @@ static void build(struct evidence *ev, const struct ev_spec *s)
     evidence_init(ev);
     ev->found = s->found;
     ev->http = s->http;
-#define DUP(f)               \
-    if (s->f)                \
+#define DUP(f)                                                                                     \
+    if (s->f)                                                                                      \
         ev->f = xstrdup(s->f);
     DUP(status);
     DUP(api_code);
@@ -157,9 +156,8 @@ static void build(struct evidence *ev, const struct ev_spec *s)
 }
 
 /* Diagnose spec at now; check cause, rule and retryable; return the diagnosis. */
-static void run(const struct rule_table *t, const char *name, const struct ev_spec *s,
-                time_t now, const char *cause, const char *rule, int retryable,
-                struct diagnosis *d)
+static void run(const struct rule_table *t, const char *name, const struct ev_spec *s, time_t now,
+                const char *cause, const char *rule, int retryable, struct diagnosis *d)
 {
     struct evidence ev;
     char what[128];
@@ -196,14 +194,17 @@ static void test_rules(const struct rule_table *t)
 
     /* A PerDay quota id is a daily quota: not retryable, resets at midnight
      * Pacific, retry_after_s is the time until then (not the server's 5 s). */
-    struct ev_spec rpd = { .found = 1, .http = 429, .status = "RESOURCE_EXHAUSTED",
-                           .message = "You exceeded your current quota, please check your "
-                                      "plan and billing details.",
-                           .quota_id = "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
-                           .quota_metric = "generativelanguage.googleapis.com/"
-                                           "generate_content_free_tier_requests",
-                           .quota_model = "gemini-2.0-pro-exp", .quota_value = 25,
-                           .retry_after = 5 };
+    struct ev_spec rpd = {.found = 1,
+                          .http = 429,
+                          .status = "RESOURCE_EXHAUSTED",
+                          .message = "You exceeded your current quota, please check your "
+                                     "plan and billing details.",
+                          .quota_id = "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+                          .quota_metric = "generativelanguage.googleapis.com/"
+                                          "generate_content_free_tier_requests",
+                          .quota_model = "gemini-2.0-pro-exp",
+                          .quota_value = 25,
+                          .retry_after = 5};
     run(t, "rpd", &rpd, now, "quota-rpd", "quota-rpd-per-day", 0, &d);
     expect_str("rpd resets_at", d.resets_at, "2026-11-29T00:00:00-08:00");
     expect("rpd retry_after is time to reset", d.has_retry_after && d.retry_after_s == 20 * 3600);
@@ -214,8 +215,7 @@ static void test_rules(const struct rule_table *t)
                            strstr(d.wait_plan, "2026-11-29T00:00:00-08:00") &&
                            strstr(d.wait_plan, "20h0m"));
     expect("rpd step filled", has_step(&d, "GenerateRequestsPerDayPerProjectPerModel-FreeTier") &&
-                                  has_step(&d, "(limit 25)") &&
-                                  has_step(&d, "gemini-2.0-pro-exp"));
+                                  has_step(&d, "(limit 25)") && has_step(&d, "gemini-2.0-pro-exp"));
     diagnosis_release(&d);
 
     /* The same on the day DST ends: the reset is 00:00 PST = 08:00 UTC. */
@@ -225,11 +225,13 @@ static void test_rules(const struct rule_table *t)
     diagnosis_release(&d);
 
     /* limit 0 wins over PerMinute. */
-    struct ev_spec zero = { .found = 1, .http = 429, .status = "RESOURCE_EXHAUSTED",
-                            .message = "Quota exceeded for quota metric 'Generate Content API "
-                                       "requests per minute'",
-                            .quota_id = "GenerateContentRequestsPerMinutePerProjectPerRegion",
-                            .quota_value = 0 };
+    struct ev_spec zero = {.found = 1,
+                           .http = 429,
+                           .status = "RESOURCE_EXHAUSTED",
+                           .message = "Quota exceeded for quota metric 'Generate Content API "
+                                      "requests per minute'",
+                           .quota_id = "GenerateContentRequestsPerMinutePerProjectPerRegion",
+                           .quota_value = 0};
     run(t, "zero", &zero, now, "quota-zero", "quota-zero-limit", 0, &d);
     expect_str("zero dimension", d.dimension, "rpm");
     expect_str("zero tier", d.tier, "paid");
@@ -237,18 +239,24 @@ static void test_rules(const struct rule_table *t)
     diagnosis_release(&d);
 
     /* "limit: 0" read from text, with a PerDay id: still quota-zero. */
-    struct ev_spec zero2 = { .found = 1, .http = 429, .limit = -2,
-                             .quota_id = "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
-                             .quota_value = -1, .message = "You exceeded your current quota" };
+    struct ev_spec zero2 = {.found = 1,
+                            .http = 429,
+                            .limit = -2,
+                            .quota_id = "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+                            .quota_value = -1,
+                            .message = "You exceeded your current quota"};
     run(t, "zero over perday", &zero2, now, "quota-zero", NULL, 0, &d);
     expect("zero has no reset", d.resets_at[0] == '\0');
     diagnosis_release(&d);
 
     /* PerMinute: retryable with the server's delay. */
-    struct ev_spec rpm = { .found = 1, .http = 429, .status = "RESOURCE_EXHAUSTED",
-                           .quota_id = "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
-                           .quota_value = 10, .retry_after = 37.5,
-                           .link = "https://ai.google.dev/gemini-api/docs/rate-limits" };
+    struct ev_spec rpm = {.found = 1,
+                          .http = 429,
+                          .status = "RESOURCE_EXHAUSTED",
+                          .quota_id = "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+                          .quota_value = 10,
+                          .retry_after = 37.5,
+                          .link = "https://ai.google.dev/gemini-api/docs/rate-limits"};
     run(t, "rpm", &rpm, now, "quota-rpm", "quota-rpm-per-minute", 1, &d);
     expect("rpm retry_after", d.has_retry_after && d.retry_after_s == 37.5);
     expect_str("rpm dimension", d.dimension, "rpm");
@@ -259,19 +267,21 @@ static void test_rules(const struct rule_table *t)
     diagnosis_release(&d);
 
     /* Input-token quota: tpm even though the id says PerMinute. */
-    struct ev_spec tpm = { .found = 1, .http = 429,
-                           .quota_id = "GenerateContentInputTokensPerModelPerMinute-FreeTier",
-                           .quota_value = 250000 };
+    struct ev_spec tpm = {.found = 1,
+                          .http = 429,
+                          .quota_id = "GenerateContentInputTokensPerModelPerMinute-FreeTier",
+                          .quota_value = 250000};
     run(t, "tpm", &tpm, now, "quota-tpm", "quota-tpm-input-tokens", 1, &d);
     expect_str("tpm dimension", d.dimension, "tpm");
     expect("tpm default wait", d.has_retry_after && d.retry_after_s == 60);
     diagnosis_release(&d);
 
     /* A server delay over 5 minutes is not "retry soon". */
-    struct ev_spec slow = { .found = 1, .http = 429,
-                            .message = "You have exhausted your capacity on this model. Your "
-                                       "quota will reset after 4h28m20s.",
-                            .retry_after = 16100 };
+    struct ev_spec slow = {.found = 1,
+                           .http = 429,
+                           .message = "You have exhausted your capacity on this model. Your "
+                                      "quota will reset after 4h28m20s.",
+                           .retry_after = 16100};
     run(t, "long reset", &slow, now, "quota-unknown", "quota-unknown-long-reset", 0, &d);
     expect("long reset plan", d.wait_plan && strstr(d.wait_plan, "over 5 minutes"));
     diagnosis_release(&d);
@@ -285,45 +295,54 @@ static void test_rules(const struct rule_table *t)
     diagnosis_release(&d);
 
     /* 429 with nothing else. */
-    struct ev_spec bare = { .found = 1, .http = 429 };
+    struct ev_spec bare = {.found = 1, .http = 429};
     run(t, "bare 429", &bare, now, "quota-unknown", "http-429", 1, &d);
     expect("bare 429 backoff plan", d.wait_plan && strstr(d.wait_plan, "retry up to 5 times") &&
                                         strstr(d.wait_plan, "full jitter"));
     diagnosis_release(&d);
 
     /* Hard wraps inside words do not hide a phrase. */
-    struct ev_spec wrapped = { .found = 1, .message = "You have exhausted your dai\nly quo ta "
-                                                      "on this model." };
+    struct ev_spec wrapped = {.found = 1,
+                              .message = "You have exhausted your dai\nly quo ta "
+                                         "on this model."};
     run(t, "wrapped daily", &wrapped, now, "quota-rpd", "quota-rpd-daily-message", 0, &d);
     diagnosis_release(&d);
 
     /* Key and access decisions. */
-    struct ev_spec oauth = { .found = 1, .http = 401, .status = "UNAUTHENTICATED",
-                             .reason = "ACCESS_TOKEN_TYPE_UNSUPPORTED",
-                             .message = "Request had invalid authentication credentials. "
-                                        "Expected OAuth 2 access token, login cookie or other "
-                                        "valid authentication credential." };
+    struct ev_spec oauth = {.found = 1,
+                            .http = 401,
+                            .status = "UNAUTHENTICATED",
+                            .reason = "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+                            .message = "Request had invalid authentication credentials. "
+                                       "Expected OAuth 2 access token, login cookie or other "
+                                       "valid authentication credential."};
     run(t, "token type", &oauth, now, "unauthenticated", "unauthenticated-token-type-unsupported",
         0, &d);
     expect("token type mentions AQ.", has_step(&d, "AQ.") && has_step(&d, "2026-06-19"));
     diagnosis_release(&d);
-    struct ev_spec expired = { .found = 1, .http = 400, .status = "INVALID_ARGUMENT",
-                               .reason = "API_KEY_INVALID",
-                               .message = "API key expired. Please renew the API key." };
+    struct ev_spec expired = {.found = 1,
+                              .http = 400,
+                              .status = "INVALID_ARGUMENT",
+                              .reason = "API_KEY_INVALID",
+                              .message = "API key expired. Please renew the API key."};
     run(t, "expired", &expired, now, "key-expired", "key-expired-message", 0, &d);
     diagnosis_release(&d);
-    struct ev_spec blocked = { .found = 1, .http = 403, .status = "PERMISSION_DENIED",
-                               .reason = "API_KEY_SERVICE_BLOCKED",
-                               .service = "generativelanguage.googleapis.com",
-                               .message = "Requests to this API generativelanguage.googleapis.com "
-                                          "method x are blocked." };
+    struct ev_spec blocked = {.found = 1,
+                              .http = 403,
+                              .status = "PERMISSION_DENIED",
+                              .reason = "API_KEY_SERVICE_BLOCKED",
+                              .service = "generativelanguage.googleapis.com",
+                              .message = "Requests to this API generativelanguage.googleapis.com "
+                                         "method x are blocked."};
     run(t, "blocked", &blocked, now, "key-restricted", "key-restricted-reason", 0, &d);
     expect("blocked title names reason", strstr(d.title, "API_KEY_SERVICE_BLOCKED") != NULL);
     diagnosis_release(&d);
 
     /* Location vs billing. */
-    struct ev_spec loc = { .found = 1, .http = 400, .status = "FAILED_PRECONDITION",
-                           .message = "User location is not supported for the API use." };
+    struct ev_spec loc = {.found = 1,
+                          .http = 400,
+                          .status = "FAILED_PRECONDITION",
+                          .message = "User location is not supported for the API use."};
     run(t, "location", &loc, now, "location-unsupported", "location-unsupported-message", 0, &d);
     diagnosis_release(&d);
     loc.message = "User location is not supported for the API use without a billing account "
@@ -333,11 +352,13 @@ static void test_rules(const struct rule_table *t)
 
     /* 404 for a shut model is model-retired with its replacement; for an
      * unknown one model-not-found; "-latest" finds the family. */
-    struct ev_spec gone = { .found = 1, .http = 404, .status = "NOT_FOUND",
-                            .model = "gemini-1.5-pro-latest",
-                            .message = "models/gemini-1.5-pro-latest is not found for API "
-                                       "version v1beta, or is not supported for "
-                                       "generateContent." };
+    struct ev_spec gone = {.found = 1,
+                           .http = 404,
+                           .status = "NOT_FOUND",
+                           .model = "gemini-1.5-pro-latest",
+                           .message = "models/gemini-1.5-pro-latest is not found for API "
+                                      "version v1beta, or is not supported for "
+                                      "generateContent."};
     run(t, "retired", &gone, now, "model-retired", "model-retired-shut", 0, &d);
     expect("retired replacement step", has_step(&d, "gemini-2.5-pro"));
     expect("retired uncertain date said", has_step(&d, "unconfirmed"));
@@ -356,41 +377,46 @@ static void test_rules(const struct rule_table *t)
     diagnosis_release(&d);
 
     /* Overloaded vs other 503; 504 deadline plan. */
-    struct ev_spec busy = { .found = 1, .http = 503, .status = "UNAVAILABLE",
-                            .message = "This model is currently experiencing high demand. "
-                                       "Spikes in demand are usually temporary." };
+    struct ev_spec busy = {.found = 1,
+                           .http = 503,
+                           .status = "UNAVAILABLE",
+                           .message = "This model is currently experiencing high demand. "
+                                      "Spikes in demand are usually temporary."};
     run(t, "high demand", &busy, now, "overloaded", "overloaded-message", 1, &d);
     expect("overload first wait", d.retry_after_s == 30);
     diagnosis_release(&d);
     busy.message = "The service is currently unavailable.";
     run(t, "503", &busy, now, "unavailable", NULL, 1, &d);
     diagnosis_release(&d);
-    struct ev_spec dl = { .found = 1, .http = 504 };
+    struct ev_spec dl = {.found = 1, .http = 504};
     run(t, "504", &dl, now, "deadline", "http-504", 1, &d);
     expect("504 plan says timeout", d.wait_plan && strstr(d.wait_plan, "600 s"));
     diagnosis_release(&d);
 
     /* Status only, no code. */
-    struct ev_spec st = { .found = 1, .status = "DEADLINE_EXCEEDED" };
+    struct ev_spec st = {.found = 1, .status = "DEADLINE_EXCEEDED"};
     run(t, "status only", &st, now, "deadline", "status-deadline-exceeded", 1, &d);
     diagnosis_release(&d);
     /* Interactions codes match "status" rules case-insensitively too. */
-    struct ev_spec pay = { .found = 1, .http = 402, .api_code = "payment_required" };
+    struct ev_spec pay = {.found = 1, .http = 402, .api_code = "payment_required"};
     run(t, "402", &pay, now, "payment-required", "payment-required-interactions", 0, &d);
     diagnosis_release(&d);
 
     /* Not Gemini: a gateway's own JSON; another Google API; but Vertex is
      * Gemini's and cloudcode-pa too. */
-    struct ev_spec cf = { .found = 1, .http = 400,
-                          .message = "No route for that URI",
-                          .text = "Error code: 400 - {'success': False, 'errors': [{'code': "
-                                  "7000, 'message': 'No route for that URI'}]}" };
+    struct ev_spec cf = {.found = 1,
+                         .http = 400,
+                         .message = "No route for that URI",
+                         .text = "Error code: 400 - {'success': False, 'errors': [{'code': "
+                                 "7000, 'message': 'No route for that URI'}]}"};
     run(t, "cloudflare", &cf, now, "not-gemini", "not-gemini-gateway-json", 0, &d);
     expect("not-gemini is not recognised", !diagnosis_recognised(&d));
     diagnosis_release(&d);
-    struct ev_spec other = { .found = 1, .http = 403, .status = "PERMISSION_DENIED",
-                             .service = "storage.googleapis.com",
-                             .message = "Permission denied" };
+    struct ev_spec other = {.found = 1,
+                            .http = 403,
+                            .status = "PERMISSION_DENIED",
+                            .service = "storage.googleapis.com",
+                            .message = "Permission denied"};
     run(t, "other google api", &other, now, "not-gemini", "not-gemini-other-google-api", 0, &d);
     diagnosis_release(&d);
     other.service = "aiplatform.googleapis.com";
@@ -398,31 +424,31 @@ static void test_rules(const struct rule_table *t)
                     "'//aiplatform.googleapis.com/projects/x'";
     run(t, "vertex", &other, now, "permission-denied", "permission-denied-iam", 0, &d);
     diagnosis_release(&d);
-    struct ev_spec html = { .found = 1,
-                            .text = "<div><h2>What happened?</h2><p>The web server reported a "
-                                    "gateway time-out error.</p></div>" };
+    struct ev_spec html = {.found = 1,
+                           .text = "<div><h2>What happened?</h2><p>The web server reported a "
+                                   "gateway time-out error.</p></div>"};
     run(t, "html gateway", &html, now, "not-gemini", "not-gemini-html-gateway", 1, &d);
     diagnosis_release(&d);
 
     /* Probe facts and network errors. */
-    struct ev_spec fact = { .fact = "key-missing" };
+    struct ev_spec fact = {.fact = "key-missing"};
     run(t, "fact key-missing", &fact, now, "key-missing", "key-missing-env", 0, &d);
     diagnosis_release(&d);
-    struct ev_spec net = { .net_error = "tls" };
+    struct ev_spec net = {.net_error = "tls"};
     run(t, "net tls", &net, now, "net-tls", "net-tls-failure", 0, &d);
     diagnosis_release(&d);
-    struct ev_spec inc = { .fact = "incident-active" };
+    struct ev_spec inc = {.fact = "incident-active"};
     run(t, "incident", &inc, now, "incident", "incident-active", 1, &d);
     diagnosis_release(&d);
 
     /* Nothing found: unknown, with paste advice; found but unmatched too. */
-    struct ev_spec none = { .found = 0, .text = "hello" };
+    struct ev_spec none = {.found = 0, .text = "hello"};
     run(t, "nothing", &none, now, "unknown", NULL, 0, &d);
     expect("nothing has no rule", d.rule == NULL);
     expect("nothing suggests pasting", has_step(&d, "Paste"));
     expect("nothing not recognised", !diagnosis_recognised(&d));
     diagnosis_release(&d);
-    struct ev_spec odd = { .found = 1, .http = 418, .message = "I'm a teapot" };
+    struct ev_spec odd = {.found = 1, .http = 418, .message = "I'm a teapot"};
     run(t, "teapot", &odd, now, "unknown", NULL, 0, &d);
     diagnosis_release(&d);
 

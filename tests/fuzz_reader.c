@@ -1,0 +1,59 @@
+/*
+ * fuzz_reader: a libFuzzer target for the reader (built by tests/fuzz.sh).
+ * Every input goes through reader_read() and reader_read_response(); beyond
+ * the sanitizers it checks the reader's promises: the normalised text stays
+ * bounded, and no key-like token survives in any string the reader returns.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence.h"
+#include "keymask.h"
+#include "reader.h"
+
+static void no_key(const char *s)
+{
+    size_t start, len;
+    if (s && key_find(s, strlen(s), &start, &len) != KEY_NONE)
+        abort();
+}
+
+static void check(const struct evidence *ev)
+{
+    if (ev->text && strlen(ev->text) > ((size_t)64 << 10))
+        abort();
+    no_key(ev->text);
+    no_key(ev->message);
+    no_key(ev->model);
+    no_key(ev->reason);
+    no_key(ev->service);
+    no_key(ev->net_detail);
+    for (int i = 0; i < ev->nlinks; i++)
+        no_key(ev->links[i]);
+    for (int i = 0; i < ev->nfields; i++)
+        no_key(ev->fields[i]);
+    if (ev->nquota < 0 || ev->nquota > EV_MAX_QUOTA || ev->nlinks > EV_MAX_LINKS ||
+        ev->nfields > EV_MAX_FIELDS)
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct evidence ev;
+    const char *buf = (const char *)data;
+
+    evidence_init(&ev);
+    if (reader_read(buf, size, &ev) != 0)
+        abort();
+    check(&ev);
+    evidence_release(&ev);
+
+    evidence_init(&ev);
+    int http = size ? 200 + (data[0] % 4) * 100 + (data[size - 1] % 30) : 500;
+    reader_read_response(http, size > 1 && data[1] & 1 ? "text/html" : NULL, -1, buf, size, &ev);
+    check(&ev);
+    evidence_release(&ev);
+    return 0;
+}
