@@ -277,8 +277,8 @@ static char *diag_summary(const struct diagnosis *d, const char *lead)
     if (d->model_info && d->model_info->shutdown && d->model_info->status &&
         strcmp(d->model_info->status, "shut") == 0) {
         sbuf_addf(&sb, ": %s was shut down on %s", d->model_info->name, d->model_info->shutdown);
-        if (d->model_info->replacement)
-            sbuf_addf(&sb, "; use %s", d->model_info->replacement);
+        if (d->model_info->successor)
+            sbuf_addf(&sb, "; use %s", d->model_info->successor);
     }
     if (ev->net_detail) {
         sbuf_adds(&sb, ": ");
@@ -883,8 +883,8 @@ static void model_lifecycle(struct check_run *run, const cJSON *m)
         else
             sbuf_addf(&sb, "%s still answers, though the rules table says it was shut down%s%s",
                       run->model, mi->shutdown ? " on " : "", mi->shutdown ? mi->shutdown : "");
-        if (mi->replacement)
-            sbuf_addf(&sb, "; move to %s", mi->replacement);
+        if (mi->successor)
+            sbuf_addf(&sb, "; move to %s", mi->successor);
         if (mi->uncertain)
             sbuf_adds(&sb, " (dates unconfirmed)");
         if (mi->verified)

@@ -197,7 +197,7 @@ static const char *placeholder(const struct diagnosis *d, const char *name, size
         return m ? m : "the model";
     }
     if (IS("replacement"))
-        return mi ? mi->replacement : NULL;
+        return mi ? mi->successor : NULL;
     if (IS("shutdown")) {
         if (!mi || !mi->shutdown)
             return NULL;

@@ -303,8 +303,9 @@ static size_t skip_ws(const struct kv *k, size_t p, size_t lim)
     return p;
 }
 
-/* Does t[s..e) hold a JSON or dict key ({"x": or {'x': at any escape
- * level)? Bounded to the first 64 KiB. */
+/* Does t[s..e) hold an error object ({"error": or {'error': at any escape
+ * level)? Bounded to the first 64 KiB. A message that merely quotes some
+ * JSON ("Invalid value …, {"type": "object"}") is still a message. */
 static int holds_json(const struct kv *k, size_t s, size_t e)
 {
     if (e - s > 65536)
@@ -323,7 +324,7 @@ static int holds_json(const struct kv *k, size_t s, size_t e)
         size_t nb = p;
         while (p < e && is_keych(k->t[p]) && p - nb <= KEY_MAX)
             p++;
-        if (p == nb)
+        if (p - nb != 5 || strncasecmp(k->t + nb, "error", 5) != 0)
             continue;
         while (p < e && (k->t[p] == '\\' || k->t[p] == '"' || k->t[p] == '\''))
             p++;
@@ -586,7 +587,7 @@ static void take_string(struct kv *k, enum kid id, const char *s, size_t n, int 
         const char *st = canonical_status(s, n);
         if (st)
             cand_offer_str(&r->status, st, strlen(st), depth, q);
-        else if (all_digits(s, n))
+        else if (all_digits(s, n) && strtod(s, NULL) >= 400)
             offer_http(r, strtod(s, NULL), depth, q - 1);
         else if (!bare && reason_phrase(s, n))
             cand_offer_str(&r->http_text, s, n, depth, Q_GUESS);
@@ -715,7 +716,10 @@ static void take_number(struct kv *k, enum kid id, const struct val *v, int dept
         offer_http(r, v->num, depth, q);
         break;
     case K_STATUS:
-        offer_http(r, v->num, depth, q - 1);
+        /* A numeric status is an HTTP code only when it is an error: access
+         * logs print "status": 200 everywhere. */
+        if (v->num >= 400)
+            offer_http(r, v->num, depth, q - 1);
         break;
     case K_GRPC_STATUS: {
         const char *st = v->num >= 0 && v->num <= 16 && v->num == (int)v->num

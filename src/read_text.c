@@ -620,7 +620,7 @@ static char *html_text(const char *s, const char *e)
         }
         sbuf_addc(&sb, *s++);
     }
-    sbuf_grow(&sb, 0);
+    sbuf_add(&sb, "", 0);
     textfix_collapse(sb.buf);
     return sbuf_detach(&sb);
 }
@@ -786,7 +786,7 @@ char *read_phrase_message(const struct reading *r, const char *u, size_t n)
         sbuf_addc(&sb, ' ');
         p = nl ? nl + 1 : end;
     }
-    sbuf_grow(&sb, 0);
+    sbuf_add(&sb, "", 0);
     size_t len = textfix_collapse(sb.buf);
     /* "[API Error: message]" loses its closing bracket too. */
     if (len && sb.buf[len - 1] == ']' && !memchr(sb.buf, '[', len - 1))

@@ -357,7 +357,7 @@ static void finish(struct reading *r, const char *u, size_t un, int flags, struc
     ev->text = redact(text);
     free(text);
 
-    ev->found = ev->http > 0 || ev->status || r->envelope ||
+    ev->found = ev->http >= 400 || ev->status || r->envelope ||
                 (ev->api_code && api_code_http(ev->api_code)) || r->phrase || ev->nquota > 0 ||
                 r->block_reason.has || (ev->reason && upper_reason(ev->reason) && ev->domain);
     if (!ev->found && ev->message) {

@@ -74,7 +74,7 @@ cJSON *render_diagnosis_json(const struct diagnosis *d)
         cJSON *m = cJSON_AddObjectToObject(o, "model_lifecycle");
         add_str(m, "status", d->model_info->status);
         add_str(m, "shutdown", d->model_info->shutdown);
-        add_str(m, "replacement", d->model_info->replacement);
+        add_str(m, "replacement", d->model_info->successor);
         add_str(m, "note", d->model_info->note);
         add_str(m, "verified", d->model_info->verified);
         if (d->model_info->uncertain)
@@ -137,8 +137,8 @@ void render_diagnosis_text(FILE *out, const struct diagnosis *d, int color)
         fprintf(out, "  lifecycle: %s", d->model_info->status);
         if (d->model_info->shutdown)
             fprintf(out, ", shut down %s", d->model_info->shutdown);
-        if (d->model_info->replacement)
-            fprintf(out, ", use %s", d->model_info->replacement);
+        if (d->model_info->successor)
+            fprintf(out, ", use %s", d->model_info->successor);
         fprintf(out, "%s\n", d->model_info->uncertain ? " (unconfirmed)" : "");
     }
     if (d->quota_id || d->dimension) {

@@ -366,6 +366,8 @@ static int build_rules(struct rule_table *t)
     return 0;
 }
 
+static void resolve_successors(struct rule_table *t);
+
 static int build_models(struct rule_table *t)
 {
     const cJSON *sec = cJSON_GetObjectItemCaseSensitive(t->root, "models");
@@ -392,6 +394,7 @@ static int build_models(struct rule_table *t)
         i++;
     }
     t->nmodels = i;
+    resolve_successors(t);
     return 0;
 }
 
@@ -495,6 +498,33 @@ static const struct model_info *lookup_model(const struct rule_table *t, const c
         if (model_has_name(t, i, name, len))
             return &t->models[i];
     return NULL;
+}
+
+static int model_gone(const struct model_info *m)
+{
+    return strcmp(m->status, "shut") == 0 || strcmp(m->status, "deprecated") == 0;
+}
+
+/*
+ * A replacement named when a model was retired may itself have been retired
+ * since (gemini-1.5-pro → gemini-2.5-pro → …). Follow the chain while the
+ * next model is deprecated or shut and names its own replacement, at most
+ * once per model so a cycle in the data cannot loop.
+ */
+static void resolve_successors(struct rule_table *t)
+{
+    for (int i = 0; i < t->nmodels; i++) {
+        struct model_info *m = &t->models[i];
+        const char *name = m->replacement;
+        m->successor = name;
+        for (int hop = 0; name && hop < t->nmodels; hop++) {
+            const struct model_info *next = lookup_model(t, name, strlen(name));
+            if (!next || !model_gone(next) || !next->replacement)
+                break;
+            name = next->replacement;
+            m->successor = name;
+        }
+    }
 }
 
 /*

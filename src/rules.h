@@ -42,7 +42,8 @@ struct model_info {
     const char *name;
     const char *status;      /* "ga", "preview", "deprecated", "shut", "alias" */
     const char *shutdown;    /* YYYY-MM-DD or NULL */
-    const char *replacement;
+    const char *replacement;  /* as the source names it */
+    const char *successor;    /* the replacement chain followed to a model still served */
     const char *note;        /* parameter constraints, in words */
     const char *source;
     const char *verified;    /* date the fact was checked */

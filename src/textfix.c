@@ -389,7 +389,7 @@ char *textfix_clean(const char *buf, size_t len, size_t *outlen, int *flags)
     sbuf_grow(&b, a.len);
     strip_prefixes(a.buf ? a.buf : "", a.len, &b, &f);
     sbuf_release(&a);
-    sbuf_grow(&b, 0);
+    sbuf_add(&b, "", 0);
     if (outlen)
         *outlen = b.len;
     if (flags)
@@ -515,7 +515,7 @@ char *textfix_unescape(const char *s, size_t n, size_t *outlen, int *changed)
             break;
         }
     }
-    sbuf_grow(&sb, 0);
+    sbuf_add(&sb, "", 0);
     if (outlen)
         *outlen = sb.len;
     if (changed)

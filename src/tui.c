@@ -1188,8 +1188,8 @@ static void model_draw(struct tui *t)
         char note[160] = "";
         if (mi && mi->status && strcmp(mi->status, "shut") == 0)
             snprintf(note, sizeof(note), "  (retired%s%s%s%s)", mi->shutdown ? " " : "",
-                     mi->shutdown ? mi->shutdown : "", mi->replacement ? "; use " : "",
-                     mi->replacement ? mi->replacement : "");
+                     mi->shutdown ? mi->shutdown : "", mi->successor ? "; use " : "",
+                     mi->successor ? mi->successor : "");
         else if (mi && mi->status && strcmp(mi->status, "deprecated") == 0)
             snprintf(note, sizeof(note), "  (deprecated%s%s)", mi->shutdown ? ", shuts down " : "",
                      mi->shutdown ? mi->shutdown : "");
