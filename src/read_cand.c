@@ -102,9 +102,9 @@ static void clear_list(char **items, int *n)
 
 void reading_release(struct reading *r)
 {
-    struct cand *all[] = { &r->http,   &r->http_text, &r->status, &r->api_code,
-                           &r->message, &r->reason,   &r->domain, &r->service,
-                           &r->model,   &r->retry,    &r->block_reason };
+    struct cand *all[] = {&r->http,    &r->http_text, &r->status,      &r->api_code,
+                          &r->message, &r->reason,    &r->domain,      &r->service,
+                          &r->model,   &r->retry,     &r->block_reason};
     for (size_t i = 0; i < ARRAY_SIZE(all); i++)
         cand_release(all[i]);
     clear_quota(r);
@@ -240,23 +240,23 @@ static const struct {
     int http;
     int grpc;
 } statuses[] = {
-    { "OK", 200, 0 },
-    { "CANCELLED", 499, 1 },
-    { "UNKNOWN", 500, 2 },
-    { "INVALID_ARGUMENT", 400, 3 },
-    { "DEADLINE_EXCEEDED", 504, 4 },
-    { "NOT_FOUND", 404, 5 },
-    { "ALREADY_EXISTS", 409, 6 },
-    { "PERMISSION_DENIED", 403, 7 },
-    { "RESOURCE_EXHAUSTED", 429, 8 },
-    { "FAILED_PRECONDITION", 400, 9 },
-    { "ABORTED", 409, 10 },
-    { "OUT_OF_RANGE", 400, 11 },
-    { "UNIMPLEMENTED", 501, 12 },
-    { "INTERNAL", 500, 13 },
-    { "UNAVAILABLE", 503, 14 },
-    { "DATA_LOSS", 500, 15 },
-    { "UNAUTHENTICATED", 401, 16 },
+    {"OK", 200, 0},
+    {"CANCELLED", 499, 1},
+    {"UNKNOWN", 500, 2},
+    {"INVALID_ARGUMENT", 400, 3},
+    {"DEADLINE_EXCEEDED", 504, 4},
+    {"NOT_FOUND", 404, 5},
+    {"ALREADY_EXISTS", 409, 6},
+    {"PERMISSION_DENIED", 403, 7},
+    {"RESOURCE_EXHAUSTED", 429, 8},
+    {"FAILED_PRECONDITION", 400, 9},
+    {"ABORTED", 409, 10},
+    {"OUT_OF_RANGE", 400, 11},
+    {"UNIMPLEMENTED", 501, 12},
+    {"INTERNAL", 500, 13},
+    {"UNAVAILABLE", 503, 14},
+    {"DATA_LOSS", 500, 15},
+    {"UNAUTHENTICATED", 401, 16},
 };
 
 const char *canonical_status(const char *s, size_t n)
@@ -291,10 +291,10 @@ static const struct {
     const char *code;
     int http;
 } api_codes[] = {
-    { "invalid_request", 400 },     { "failed_precondition", 400 }, { "parameter_unknown", 400 },
-    { "authentication", 401 },      { "payment_required", 402 },    { "permission_denied", 403 },
-    { "not_found", 404 },           { "model_not_found", 404 },     { "out_of_range", 416 },
-    { "rate_limit_exceeded", 429 }, { "quota_exceeded", 429 },      { "cancelled", 499 },
+    {"invalid_request", 400},     {"failed_precondition", 400}, {"parameter_unknown", 400},
+    {"authentication", 401},      {"payment_required", 402},    {"permission_denied", 403},
+    {"not_found", 404},           {"model_not_found", 404},     {"out_of_range", 416},
+    {"rate_limit_exceeded", 429}, {"quota_exceeded", 429},      {"cancelled", 499},
 };
 
 int api_code_http(const char *code)
@@ -308,8 +308,8 @@ int api_code_http(const char *code)
 
 static int model_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '@';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '@';
 }
 
 char *model_name(const char *s, size_t n)
@@ -349,11 +349,24 @@ static const struct {
     const char *unit;
     double scale;
 } units[] = {
-    { "milliseconds", 0.001 }, { "millisecond", 0.001 }, { "ms", 0.001 },   { "hours", 3600 },
-    { "hour", 3600 },          { "hrs", 3600 },          { "hr", 3600 },    { "h", 3600 },
-    { "minutes", 60 },         { "minute", 60 },         { "mins", 60 },    { "min", 60 },
-    { "m", 60 },               { "seconds", 1 },         { "second", 1 },   { "secs", 1 },
-    { "sec", 1 },              { "s", 1 },
+    {"milliseconds", 0.001},
+    {"millisecond", 0.001},
+    {"ms", 0.001},
+    {"hours", 3600},
+    {"hour", 3600},
+    {"hrs", 3600},
+    {"hr", 3600},
+    {"h", 3600},
+    {"minutes", 60},
+    {"minute", 60},
+    {"mins", 60},
+    {"min", 60},
+    {"m", 60},
+    {"seconds", 1},
+    {"second", 1},
+    {"secs", 1},
+    {"sec", 1},
+    {"s", 1},
 };
 
 size_t parse_duration(const char *s, size_t n, double *secs)

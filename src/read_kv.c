@@ -27,7 +27,12 @@
 
 #define KEY_MAX 48
 #define MAX_REGIONS 64
-#define NCACHE 4
+/* String ends are cached per quote character and backslash count (below
+ * CACHE_B); deeper strings search at most FAR_SEARCH bytes. */
+#define CACHE_B 64
+#define FAR_SEARCH ((size_t)64 << 10)
+/* A string that never closes is read up to this many bytes. */
+#define UNCLOSED_MAX 1024
 #define MAX_STACK 65536
 
 enum kid {
@@ -68,63 +73,67 @@ static const struct {
     const char *name;
     enum kid id;
 } keys[] = {
-    { "error", K_ERROR },
-    { "code", K_CODE },
-    { "status", K_STATUS },
-    { "statusCode", K_STATUS },
-    { "status_code", K_STATUS },
-    { "message", K_MESSAGE },
-    { "grpc_message", K_MESSAGE },
-    { "errorMessage", K_MESSAGE },
-    { "error_message", K_MESSAGE },
-    { "reason", K_REASON },
-    { "domain", K_DOMAIN },
-    { "service", K_SERVICE },
-    { "model", K_MODEL },
-    { "quotaId", K_QUOTA_ID },
-    { "quota_id", K_QUOTA_ID },
-    { "quota_limit", K_QUOTA_ID },
-    { "quotaMetric", K_QUOTA_METRIC },
-    { "quota_metric", K_QUOTA_METRIC },
-    { "quotaValue", K_QUOTA_VALUE },
-    { "quota_value", K_QUOTA_VALUE },
-    { "quota_limit_value", K_QUOTA_VALUE },
-    { "location", K_LOCATION },
-    { "quota_location", K_QUOTA_LOCATION },
-    { "quotaDimensions", K_QUOTA_DIMS },
-    { "quota_dimensions", K_QUOTA_DIMS },
-    { "violations", K_VIOLATIONS },
-    { "retryDelay", K_RETRY_DELAY },
-    { "retry_delay", K_RETRY_DELAY },
-    { "seconds", K_SECONDS },
-    { "nanos", K_NANOS },
-    { "url", K_URL },
-    { "links", K_LINKS },
-    { "fieldViolations", K_FIELD_VIOLATIONS },
-    { "field_violations", K_FIELD_VIOLATIONS },
-    { "field", K_FIELD },
-    { "description", K_DESCRIPTION },
-    { "key", K_KEY },
-    { "value", K_VALUE },
-    { "metadata", K_METADATA },
-    { "grpc_status", K_GRPC_STATUS },
-    { "retry-after", K_RETRY_AFTER },
-    { "retry_after", K_RETRY_AFTER },
-    { "retryAfter", K_RETRY_AFTER },
-    { "@type", K_TYPE },
-    { "blockReason", K_BLOCK_REASON },
-    { "block_reason", K_BLOCK_REASON },
-    { "finishReason", K_BLOCK_REASON },
-    { "finish_reason", K_BLOCK_REASON },
+    {"error", K_ERROR},
+    {"code", K_CODE},
+    {"status", K_STATUS},
+    {"statusCode", K_STATUS},
+    {"status_code", K_STATUS},
+    {"message", K_MESSAGE},
+    {"grpc_message", K_MESSAGE},
+    {"errorMessage", K_MESSAGE},
+    {"error_message", K_MESSAGE},
+    {"reason", K_REASON},
+    {"domain", K_DOMAIN},
+    {"service", K_SERVICE},
+    {"model", K_MODEL},
+    {"modelId", K_MODEL},
+    {"model_id", K_MODEL},
+    {"modelName", K_MODEL},
+    {"model_name", K_MODEL},
+    {"quotaId", K_QUOTA_ID},
+    {"quota_id", K_QUOTA_ID},
+    {"quota_limit", K_QUOTA_ID},
+    {"quotaMetric", K_QUOTA_METRIC},
+    {"quota_metric", K_QUOTA_METRIC},
+    {"quotaValue", K_QUOTA_VALUE},
+    {"quota_value", K_QUOTA_VALUE},
+    {"quota_limit_value", K_QUOTA_VALUE},
+    {"location", K_LOCATION},
+    {"quota_location", K_QUOTA_LOCATION},
+    {"quotaDimensions", K_QUOTA_DIMS},
+    {"quota_dimensions", K_QUOTA_DIMS},
+    {"violations", K_VIOLATIONS},
+    {"retryDelay", K_RETRY_DELAY},
+    {"retry_delay", K_RETRY_DELAY},
+    {"seconds", K_SECONDS},
+    {"nanos", K_NANOS},
+    {"url", K_URL},
+    {"links", K_LINKS},
+    {"fieldViolations", K_FIELD_VIOLATIONS},
+    {"field_violations", K_FIELD_VIOLATIONS},
+    {"field", K_FIELD},
+    {"description", K_DESCRIPTION},
+    {"key", K_KEY},
+    {"value", K_VALUE},
+    {"metadata", K_METADATA},
+    {"grpc_status", K_GRPC_STATUS},
+    {"retry-after", K_RETRY_AFTER},
+    {"retry_after", K_RETRY_AFTER},
+    {"retryAfter", K_RETRY_AFTER},
+    {"@type", K_TYPE},
+    {"blockReason", K_BLOCK_REASON},
+    {"block_reason", K_BLOCK_REASON},
+    {"finishReason", K_BLOCK_REASON},
+    {"finish_reason", K_BLOCK_REASON},
 };
 
 enum vkind { V_NONE, V_STR, V_NUM, V_BARE, V_OBJ };
 
 struct val {
     enum vkind kind;
-    size_t s, e;   /* content range in t */
-    size_t next;   /* where the scan continues */
-    int json;      /* a string that holds JSON */
+    size_t s, e; /* content range in t */
+    size_t next; /* where the scan continues */
+    int json;    /* a string that holds JSON */
     double num;
 };
 
@@ -142,8 +151,11 @@ struct kv {
     size_t region_end[MAX_REGIONS];
     int nregions;
     int brace_fail;
-    struct end_cache cache[NCACHE];
-    int next_slot;
+    struct end_cache cache[2][CACHE_B];
+    /* The first error object at or after err_from is at err_at (k->n when
+     * none): answers holds_json() for every later start up to err_at. */
+    size_t err_from, err_at;
+    int err_valid;
     enum kid ctx;
     char *meta_key;
     int retry_proto_depth;
@@ -250,14 +262,13 @@ static int ends_value(const struct kv *k, size_t j)
 static size_t str_end(struct kv *k, size_t qpos, char q, size_t b)
 {
     size_t start = qpos + 1;
-    for (int i = 0; i < NCACHE; i++) {
-        struct end_cache *c = &k->cache[i];
-        if (c->used && c->q == q && c->b == b && c->from <= start && start <= c->end)
-            return c->end;
-    }
+    struct end_cache *c = b < CACHE_B ? &k->cache[q == '"'][b] : NULL;
+    if (c && c->used && c->from <= start && start <= c->end)
+        return c->end;
     size_t j = start, end = k->n;
-    while (j < k->n) {
-        const char *hit = memchr(k->t + j, q, k->n - j);
+    size_t lim = c || k->n - start < FAR_SEARCH ? k->n : start + FAR_SEARCH;
+    while (j < lim) {
+        const char *hit = memchr(k->t + j, q, lim - j);
         if (!hit)
             break;
         j = (size_t)(hit - k->t);
@@ -270,13 +281,11 @@ static size_t str_end(struct kv *k, size_t qpos, char q, size_t b)
         }
         j++;
     }
-    struct end_cache *c = &k->cache[k->next_slot];
-    k->next_slot = (k->next_slot + 1) % NCACHE;
-    c->used = 1;
-    c->q = q;
-    c->b = b;
-    c->from = start;
-    c->end = end;
+    if (c) {
+        c->used = 1;
+        c->from = start;
+        c->end = end;
+    }
     return end;
 }
 
@@ -303,37 +312,47 @@ static size_t skip_ws(const struct kv *k, size_t p, size_t lim)
     return p;
 }
 
-/* Does t[s..e) hold an error object ({"error": or {'error': at any escape
- * level)? Bounded to the first 64 KiB. A message that merely quotes some
- * JSON ("Invalid value …, {"type": "object"}") is still a message. */
-static int holds_json(const struct kv *k, size_t s, size_t e)
+/* Where the next error object ({"error": or {'error': at any escape level)
+ * starts at or after from; k->n when there is none. */
+static size_t next_error_object(const struct kv *k, size_t from)
 {
-    if (e - s > 65536)
-        e = s + 65536;
-    for (size_t i = s; i < e; i++) {
+    size_t e = k->n;
+    for (size_t i = from; i < e; i++) {
         if (k->t[i] != '{' && k->t[i] != '[')
             continue;
-        size_t p = skip_ws(k, i + 1, e);
-        if (p < e && k->t[p] == '{')
-            p = skip_ws(k, p + 1, e);
-        while (p < e && k->t[p] == '\\' && p - i < 80)
+        size_t lim = e - i > 200 ? i + 200 : e;
+        size_t p = skip_ws(k, i + 1, lim);
+        if (p < lim && k->t[p] == '{')
+            p = skip_ws(k, p + 1, lim);
+        while (p < lim && k->t[p] == '\\')
             p++;
-        if (p >= e || (k->t[p] != '"' && k->t[p] != '\''))
+        if (p >= lim || (k->t[p] != '"' && k->t[p] != '\''))
             continue;
         p++;
-        size_t nb = p;
-        while (p < e && is_keych(k->t[p]) && p - nb <= KEY_MAX)
-            p++;
-        if (p - nb != 5 || strncasecmp(k->t + nb, "error", 5) != 0)
+        if (lim - p < 5 || strncasecmp(k->t + p, "error", 5) != 0)
             continue;
-        while (p < e && (k->t[p] == '\\' || k->t[p] == '"' || k->t[p] == '\''))
+        p += 5;
+        while (p < lim && (k->t[p] == '\\' || k->t[p] == '"' || k->t[p] == '\''))
             p++;
-        while (p < e && k->t[p] == ' ')
+        while (p < lim && k->t[p] == ' ')
             p++;
-        if (p < e && k->t[p] == ':')
-            return 1;
+        if (p < lim && k->t[p] == ':')
+            return i;
     }
-    return 0;
+    return k->n;
+}
+
+/* Does t[s..e) hold an error object? A message that merely quotes some JSON
+ * ("Invalid value …, {"type": "object"}") is still a message. Starts only
+ * move forward, so the cached answer keeps this linear. */
+static int holds_json(struct kv *k, size_t s, size_t e)
+{
+    if (!k->err_valid || s < k->err_from || s > k->err_at) {
+        k->err_from = s;
+        k->err_at = next_error_object(k, s);
+        k->err_valid = 1;
+    }
+    return k->err_at < e;
 }
 
 /* For a string whose quotes inside lost their escapes: the end of the
@@ -393,11 +412,20 @@ static void parse_value(struct kv *k, size_t pos, struct val *v)
         size_t e = end < k->n ? end - b : k->n;
         if (e < s)
             e = s;
+        if (end >= k->n) {
+            /* Truncated: read the rest of the line, within a bound. */
+            if (e - s > UNCLOSED_MAX)
+                e = s + UNCLOSED_MAX;
+            const char *nl = memchr(t + s, '\n', e - s);
+            if (nl)
+                e = (size_t)(nl - t);
+        }
         size_t first = skip_ws(k, s, e);
         int starts_json = first < e && (t[first] == '{' || t[first] == '[');
-        if (starts_json && !k->brace_fail) {
+        if (starts_json && !k->brace_fail && k->nregions < MAX_REGIONS) {
             int level = 0;
-            for (size_t i = first; i < e; i++) {
+            size_t lim = e - first > FAR_SEARCH ? first + FAR_SEARCH : e;
+            for (size_t i = first; i < lim; i++) {
                 if (t[i] == '{' || t[i] == '[')
                     level++;
                 else if (t[i] == '}' || t[i] == ']')
@@ -760,8 +788,8 @@ static void take_number(struct kv *k, enum kid id, const struct val *v, int dept
  * line, cut before the next capitalised field. */
 static size_t bare_text_end(const struct kv *k, size_t s)
 {
-    static const char *const stops[] = { ", Status:", ", status:", ", Code:", ", code:",
-                                         ", Reason:", " [reason:", " [{" };
+    static const char *const stops[] = {
+        ", Status:", ", status:", ", Code:", ", code:", ", Reason:", " [reason:", " [{"};
     const char *nl = memchr(k->t + s, '\n', k->n - s);
     size_t e = nl ? (size_t)(nl - k->t) : k->n;
     if (e - s > 4000)

@@ -18,15 +18,15 @@
 #include "evidence.h"
 
 /* Source qualities, weakest first. */
-#define Q_GUESS 1   /* inferred from a phrase or an HTML page */
-#define Q_PROSE 2   /* free text: "model: X", "429 Quota exceeded…" */
-#define Q_TEXT 3    /* a fixed text form: status line, "got status:", "[429 …]" */
-#define Q_BARE 4    /* protobuf text or unquoted key: value */
-#define Q_JSON 5    /* a quoted JSON or Python-dict key */
+#define Q_GUESS 1 /* inferred from a phrase or an HTML page */
+#define Q_PROSE 2 /* free text: "model: X", "429 Quota exceeded…" */
+#define Q_TEXT 3  /* a fixed text form: status line, "got status:", "[429 …]" */
+#define Q_BARE 4  /* protobuf text or unquoted key: value */
+#define Q_JSON 5  /* a quoted JSON or Python-dict key */
 
 struct cand {
-    char *s;      /* string value, or NULL */
-    double num;   /* numeric value */
+    char *s;    /* string value, or NULL */
+    double num; /* numeric value */
     int has;
     int depth;
     int quality;
@@ -42,8 +42,8 @@ void cand_release(struct cand *c);
 struct reading {
     struct cand http, http_text, status, api_code, message, reason, domain, service, model;
     struct cand retry, block_reason;
-    int envelope;           /* an "error" object (or dict) was seen */
-    long long limit;        /* smallest "limit: N" seen in text, -1 when none */
+    int envelope;    /* an "error" object (or dict) was seen */
+    long long limit; /* smallest "limit: N" seen in text, -1 when none */
 
     /* Lists come from the deepest level that has any. */
     struct quota_violation quota[EV_MAX_QUOTA];

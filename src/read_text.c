@@ -72,7 +72,7 @@ static void trim(const char **s, const char **e)
  * (" [reason:", " [{", " {'error'"), the end of the line, or a bound. */
 static void offer_message(struct reading *r, const char *s, const char *e, int q)
 {
-    static const char *const stops[] = { " [reason:", " [{", " [ {", " {\"", " {'", ". {", ". [" };
+    static const char *const stops[] = {" [reason:", " [{", " [ {", " {\"", " {'", ". {", ". ["};
     trim(&s, &e);
     if (s >= e || *s == '{' || *s == '[')
         return;
@@ -152,22 +152,22 @@ static const struct {
     const char *camel;
     const char *name;
 } camel_statuses[] = {
-    { "Canceled", "CANCELLED" },
-    { "Unknown", "UNKNOWN" },
-    { "InvalidArgument", "INVALID_ARGUMENT" },
-    { "DeadlineExceeded", "DEADLINE_EXCEEDED" },
-    { "NotFound", "NOT_FOUND" },
-    { "AlreadyExists", "ALREADY_EXISTS" },
-    { "PermissionDenied", "PERMISSION_DENIED" },
-    { "ResourceExhausted", "RESOURCE_EXHAUSTED" },
-    { "FailedPrecondition", "FAILED_PRECONDITION" },
-    { "Aborted", "ABORTED" },
-    { "OutOfRange", "OUT_OF_RANGE" },
-    { "Unimplemented", "UNIMPLEMENTED" },
-    { "Internal", "INTERNAL" },
-    { "Unavailable", "UNAVAILABLE" },
-    { "DataLoss", "DATA_LOSS" },
-    { "Unauthenticated", "UNAUTHENTICATED" },
+    {"Canceled", "CANCELLED"},
+    {"Unknown", "UNKNOWN"},
+    {"InvalidArgument", "INVALID_ARGUMENT"},
+    {"DeadlineExceeded", "DEADLINE_EXCEEDED"},
+    {"NotFound", "NOT_FOUND"},
+    {"AlreadyExists", "ALREADY_EXISTS"},
+    {"PermissionDenied", "PERMISSION_DENIED"},
+    {"ResourceExhausted", "RESOURCE_EXHAUSTED"},
+    {"FailedPrecondition", "FAILED_PRECONDITION"},
+    {"Aborted", "ABORTED"},
+    {"OutOfRange", "OUT_OF_RANGE"},
+    {"Unimplemented", "UNIMPLEMENTED"},
+    {"Internal", "INTERNAL"},
+    {"Unavailable", "UNAVAILABLE"},
+    {"DataLoss", "DATA_LOSS"},
+    {"Unauthenticated", "UNAUTHENTICATED"},
 };
 
 /* google-api-core exception classes name the status: "PermissionDenied:
@@ -177,10 +177,10 @@ static void exception_class(struct reading *r, const char *l, const char *le)
     static const struct {
         const char *cls;
         const char *name;
-    } extra[] = { { "ServiceUnavailable", "UNAVAILABLE" },
-                  { "InternalServerError", "INTERNAL" },
-                  { "Cancelled", "CANCELLED" },
-                  { "GatewayTimeout", "DEADLINE_EXCEEDED" } };
+    } extra[] = {{"ServiceUnavailable", "UNAVAILABLE"},
+                 {"InternalServerError", "INTERNAL"},
+                 {"Cancelled", "CANCELLED"},
+                 {"GatewayTimeout", "DEADLINE_EXCEEDED"}};
     for (const char *c = memchr(l, ':', (size_t)(le - l)); c;
          c = c + 1 < le ? memchr(c + 1, ':', (size_t)(le - c - 1)) : NULL) {
         if (le - c < 5 || c[1] != ' ' || !code_at(c + 2, le))
@@ -192,14 +192,34 @@ static void exception_class(struct reading *r, const char *l, const char *le)
             continue;
         size_t wl = (size_t)(c - w);
         for (size_t i = 0; i < ARRAY_SIZE(camel_statuses); i++) {
-            if (strlen(camel_statuses[i].camel) == wl && memcmp(w, camel_statuses[i].camel, wl) == 0)
-                cand_offer_str(&r->status, camel_statuses[i].name,
-                               strlen(camel_statuses[i].name), 0, Q_TEXT);
+            if (strlen(camel_statuses[i].camel) == wl &&
+                memcmp(w, camel_statuses[i].camel, wl) == 0)
+                cand_offer_str(&r->status, camel_statuses[i].name, strlen(camel_statuses[i].name),
+                               0, Q_TEXT);
         }
         for (size_t i = 0; i < ARRAY_SIZE(extra); i++) {
             if (strlen(extra[i].cls) == wl && memcmp(w, extra[i].cls, wl) == 0)
                 cand_offer_str(&r->status, extra[i].name, strlen(extra[i].name), 0, Q_TEXT);
         }
+    }
+}
+
+/* Java and C++ gRPC: "StatusRuntimeException: RESOURCE_EXHAUSTED: message". */
+static void status_colon_form(struct reading *r, const char *l, const char *le)
+{
+    for (const char *c = memchr(l, ':', (size_t)(le - l)); c;
+         c = c + 1 < le ? memchr(c + 1, ':', (size_t)(le - c - 1)) : NULL) {
+        const char *w = c;
+        while (w > l && (is_word(w[-1])) && c - w < 24)
+            w--;
+        if (w == c || (w > l && is_word(w[-1])) || c + 1 >= le || c[1] != ' ')
+            continue;
+        const char *st = canonical_status(w, (size_t)(c - w));
+        if (!st)
+            continue;
+        cand_offer_str(&r->status, st, strlen(st), 0, Q_TEXT);
+        offer_message(r, c + 2, le, Q_PROSE);
+        return;
     }
 }
 
@@ -247,7 +267,7 @@ static void code_message_form(struct reading *r, const char *l, const char *le)
                 offer_message(r, m, le, Q_PROSE);
                 return;
             }
-            static const char *const verbs[] = { "POST ", "GET ", "PUT ", "PATCH ", "DELETE " };
+            static const char *const verbs[] = {"POST ", "GET ", "PUT ", "PATCH ", "DELETE "};
             for (size_t i = 0; i < ARRAY_SIZE(verbs); i++) {
                 size_t vl = strlen(verbs[i]);
                 if ((size_t)(le - m) > vl && memcmp(m, verbs[i], vl) == 0) {
@@ -274,9 +294,9 @@ static void code_message_form(struct reading *r, const char *l, const char *le)
 static void prefixed_codes(struct reading *r, const char *l, const char *le)
 {
     static const char *const prefixes[] = {
-        "error code: ", "error code ",   "status code: ", "status code ", "status code=",
-        "statuscode: ", "http error ",   "http error: ",  "(http ",       "http ",
-        "googleapi: error ", "error: http ", "error ",    "status: ",     "status=",
+        "error code: ",      "error code ",  "status code: ", "status code ", "status code=",
+        "statuscode: ",      "http error ",  "http error: ",  "(http ",       "http ",
+        "googleapi: error ", "error: http ", "error ",        "status: ",     "status=",
     };
     for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
         size_t pl = strlen(prefixes[i]);
@@ -341,6 +361,7 @@ static void line_forms(struct reading *r, const char *l, const char *le)
     code_message_form(r, l, le);
     grpc_go_form(r, l, le);
     exception_class(r, l, le);
+    status_colon_form(r, l, le);
 }
 
 /* Canonical statuses spelt with an underscore are specific enough to be
@@ -348,9 +369,9 @@ static void line_forms(struct reading *r, const char *l, const char *le)
 static void status_tokens(struct reading *r, const char *u, size_t n)
 {
     static const char *const names[] = {
-        "RESOURCE_EXHAUSTED", "INVALID_ARGUMENT",    "PERMISSION_DENIED",
-        "FAILED_PRECONDITION", "DEADLINE_EXCEEDED",  "NOT_FOUND",
-        "ALREADY_EXISTS",     "OUT_OF_RANGE",        "DATA_LOSS",
+        "RESOURCE_EXHAUSTED",  "INVALID_ARGUMENT",  "PERMISSION_DENIED",
+        "FAILED_PRECONDITION", "DEADLINE_EXCEEDED", "NOT_FOUND",
+        "ALREADY_EXISTS",      "OUT_OF_RANGE",      "DATA_LOSS",
     };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         size_t l = strlen(names[i]);
@@ -370,9 +391,8 @@ static void status_tokens(struct reading *r, const char *u, size_t n)
 
 static void delays(struct reading *r, const char *u, size_t n)
 {
-    static const char *const lead[] = { "retry in",   "retry after",  "reset after",
-                                        "resets after", "reset in",   "resets in",
-                                        "try again in", "retrying in" };
+    static const char *const lead[] = {"retry in", "retry after", "reset after",  "resets after",
+                                       "reset in", "resets in",   "try again in", "retrying in"};
     const char *end = u + n;
     for (size_t i = 0; i < ARRAY_SIZE(lead); i++) {
         for (const char *p = ci_find(u, end, lead[i]); p; p = ci_find(p + 1, end, lead[i])) {
@@ -423,8 +443,7 @@ static void models(struct reading *r, const char *u, size_t n)
     const char *end = u + n;
     for (const char *p = ci_find(u, end, "models/"); p; p = ci_find(p + 1, end, "models/")) {
         const char *s = p + 7, *e = s;
-        while (e < end && e - s < 100 &&
-               (is_word(*e) || *e == '-' || *e == '.' || *e == '@'))
+        while (e < end && e - s < 100 && (is_word(*e) || *e == '-' || *e == '.' || *e == '@'))
             e++;
         if (e == s)
             continue;
@@ -455,8 +474,7 @@ static void models(struct reading *r, const char *u, size_t n)
 
 static int host_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' ||
-           c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' || c == '.';
 }
 
 /* API hosts named in the text (…googleapis.com), for the service when no
@@ -464,8 +482,8 @@ static int host_char(char c)
  * storage) are skipped. */
 static void hosts(struct reading *r, const char *u, size_t n)
 {
-    static const char *const not_api[] = { "type", "www", "oauth2", "accounts", "storage",
-                                           "fonts", "ajax", "content", "apis" };
+    static const char *const not_api[] = {"type",  "www",  "oauth2",  "accounts", "storage",
+                                          "fonts", "ajax", "content", "apis"};
     const char *end = u + n;
     const char *sfx = ".googleapis.com";
     size_t sl = strlen(sfx);
@@ -520,37 +538,37 @@ static const struct {
     const char *z;
     int http;
 } phrases[] = {
-    { "exhaustedyourdailyquota", 429 },
-    { "exceededyourcurrentquota", 429 },
-    { "quotaexceededformetric", 429 },
-    { "quotaexceededforquotametric", 429 },
-    { "resourcehasbeenexhausted", 429 },
-    { "exhaustedyourcapacity", 429 },
-    { "doesn'thaveafreequotatier", 429 },
-    { "nocapacityavailableformodel", 429 },
-    { "apikeynotvalid", 400 },
-    { "apikeyexpired", 400 },
-    { "apikeynotfound", 400 },
-    { "reportedasleaked", 403 },
-    { "modelisoverloaded", 503 },
-    { "experiencinghighdemand", 503 },
-    { "isnotfoundforapiversion", 404 },
-    { "notsupportedforgeneratecontent", 404 },
-    { "userlocationisnotsupported", 400 },
-    { "freetierisnotavailable", 400 },
-    { "requesthadinvalidauthenticationcredentials", 401 },
-    { "insufficientauthenticationscopes", 403 },
-    { "hasnotbeenusedinproject", 403 },
-    { "generatecontentrequest.", 400 },
-    { "inputtokencount", 400 },
-    { "requestpayloadsizeexceeds", 400 },
-    { "functioncallturn", 400 },
-    { "thought_signature", 400 },
-    { "invalidjsonpayloadreceived", 400 },
-    { "requestcontainsaninvalidargument", 400 },
-    { "aninternalerrorhasoccurred", 500 },
-    { "theoperationwascancelled", 499 },
-    { "multipleauthenticationcredentialsreceived", 400 },
+    {"exhaustedyourdailyquota", 429},
+    {"exceededyourcurrentquota", 429},
+    {"quotaexceeded", 429},
+    {"exceededquota", 429},
+    {"resourcehasbeenexhausted", 429},
+    {"exhaustedyourcapacity", 429},
+    {"doesn'thaveafreequotatier", 429},
+    {"nocapacityavailableformodel", 429},
+    {"apikeynotvalid", 400},
+    {"apikeyexpired", 400},
+    {"apikeynotfound", 400},
+    {"reportedasleaked", 403},
+    {"modelisoverloaded", 503},
+    {"experiencinghighdemand", 503},
+    {"isnotfoundforapiversion", 404},
+    {"notsupportedforgeneratecontent", 404},
+    {"userlocationisnotsupported", 400},
+    {"freetierisnotavailable", 400},
+    {"requesthadinvalidauthenticationcredentials", 401},
+    {"insufficientauthenticationscopes", 403},
+    {"hasnotbeenusedinproject", 403},
+    {"generatecontentrequest.", 400},
+    {"inputtokencount", 400},
+    {"requestpayloadsizeexceeds", 400},
+    {"functioncallturn", 400},
+    {"thought_signature", 400},
+    {"invalidjsonpayloadreceived", 400},
+    {"requestcontainsaninvalidargument", 400},
+    {"aninternalerrorhasoccurred", 500},
+    {"theoperationwascancelled", 499},
+    {"multipleauthenticationcredentialsreceived", 400},
 };
 
 static void phrase_scan(struct reading *r, const char *u, size_t n)
@@ -592,8 +610,8 @@ static char *html_text(const char *s, const char *e)
     static const struct {
         const char *ent;
         char c;
-    } ents[] = { { "&amp;", '&' }, { "&lt;", '<' },   { "&gt;", '>' },  { "&quot;", '"' },
-                 { "&#39;", '\'' }, { "&apos;", '\'' }, { "&nbsp;", ' ' } };
+    } ents[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},  {"&quot;", '"'},
+                {"&#39;", '\''}, {"&apos;", '\''}, {"&nbsp;", ' '}};
     struct sbuf sb;
     sbuf_init(&sb);
     while (s < e) {
@@ -656,10 +674,14 @@ static void html(struct reading *r, const char *u, size_t n)
         const char *phrase;
         int http;
     } html_phrases[] = {
-        { "gateway time-out", 504 },      { "gateway timeout", 504 },
-        { "bad gateway", 502 },           { "service unavailable", 503 },
-        { "temporarily unavailable", 503 }, { "internal server error", 500 },
-        { "too many requests", 429 },     { "request entity too large", 413 },
+        {"gateway time-out", 504},
+        {"gateway timeout", 504},
+        {"bad gateway", 502},
+        {"service unavailable", 503},
+        {"temporarily unavailable", 503},
+        {"internal server error", 500},
+        {"too many requests", 429},
+        {"request entity too large", 413},
     };
     const char *end = u + n;
     int tags = 0;
@@ -669,9 +691,9 @@ static void html(struct reading *r, const char *u, size_t n)
             tags++;
     }
     if (!(ci_find(u, end, "<html") || ci_find(u, end, "<body") ||
-          (tags >= 2 && (ci_find(u, end, "<div") || ci_find(u, end, "<span") ||
-                         ci_find(u, end, "<p>") || ci_find(u, end, "<h1") ||
-                         ci_find(u, end, "<title")))))
+          (tags >= 2 &&
+           (ci_find(u, end, "<div") || ci_find(u, end, "<span") || ci_find(u, end, "<p>") ||
+            ci_find(u, end, "<h1") || ci_find(u, end, "<title")))))
         return;
     r->is_html = 1;
     char *title = html_element(u, end, "<title", "</title", 1);
@@ -721,8 +743,9 @@ void read_text(struct reading *r, const char *u, size_t n)
 
 static const char *strip_lead(const char *s, const char *e)
 {
-    static const char *const lead[] = { "[API Error:", "API Error:", "[GoogleGenerativeAI Error]:",
-                                        "Error:", "ERROR:", "error:", "* ", "- ", "✕" };
+    static const char *const lead[] = {"[API Error:", "API Error:", "[GoogleGenerativeAI Error]:",
+                                       "Error:",      "ERROR:",     "error:",
+                                       "* ",          "- ",         "✕"};
     for (int again = 1; again;) {
         again = 0;
         while (s < e && (*s == ' ' || *s == '\n'))
@@ -752,12 +775,15 @@ static int property_line(const char *s, const char *le)
  * message: the exception's class, not the message. */
 static const char *strip_exception(const char *s, const char *le)
 {
-    const char *p = s;
-    while (p < le && p - s < 80 && (is_word(*p) || *p == '.'))
-        p++;
-    if (p - s >= 5 && p + 1 < le && p[0] == ':' && p[1] == ' ' &&
-        (ci_find(s, p, "error") || ci_find(s, p, "exception")))
-        return p + 2;
+    for (int i = 0; i < 4; i++) {
+        const char *p = s;
+        while (p < le && p - s < 80 && (is_word(*p) || *p == '.'))
+            p++;
+        if (!(p - s >= 5 && p + 1 < le && p[0] == ':' && p[1] == ' ' &&
+              (ci_find(s, p, "error") || ci_find(s, p, "exception"))))
+            break;
+        s = p + 2;
+    }
     return s;
 }
 
@@ -776,9 +802,9 @@ char *read_phrase_message(const struct reading *r, const char *u, size_t n)
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
         const char *s = skip_spaces(p, le);
-        if (lines > 0 && (s == le || strncmp(s, "at ", 3) == 0 ||
-                          strncmp(s, "File \"", 6) == 0 || strncmp(s, "Traceback", 9) == 0 ||
-                          *s == '{' || *s == '[' || property_line(s, le)))
+        if (lines > 0 &&
+            (s == le || strncmp(s, "at ", 3) == 0 || strncmp(s, "File \"", 6) == 0 ||
+             strncmp(s, "Traceback", 9) == 0 || *s == '{' || *s == '[' || property_line(s, le)))
             break;
         if (lines == 0)
             s = strip_exception(strip_lead(s, le), le);

@@ -32,26 +32,26 @@ static const struct {
     const char *s;
     int weight;
 } anchors[] = {
-    { "RESOURCE_EXHAUSTED", 12 },
-    { "INVALID_ARGUMENT", 12 },
-    { "PERMISSION_DENIED", 12 },
-    { "FAILED_PRECONDITION", 12 },
-    { "UNAUTHENTICATED", 12 },
-    { "UNAVAILABLE", 11 },
-    { "DEADLINE_EXCEEDED", 11 },
-    { "got status", 11 },
-    { "API Error", 11 },
-    { "\"error\"", 10 },
-    { "'error'", 10 },
-    { "HTTP/1.1 4", 8 },
-    { "HTTP/1.1 5", 8 },
-    { "HTTP/2 4", 8 },
-    { "HTTP/2 5", 8 },
-    { "API key", 7 },
-    { "xhausted", 7 },
-    { "verloaded", 7 },
-    { "quota", 6 },
-    { "googleapis.com", 5 },
+    {"RESOURCE_EXHAUSTED", 12},
+    {"INVALID_ARGUMENT", 12},
+    {"PERMISSION_DENIED", 12},
+    {"FAILED_PRECONDITION", 12},
+    {"UNAUTHENTICATED", 12},
+    {"UNAVAILABLE", 11},
+    {"DEADLINE_EXCEEDED", 11},
+    {"got status", 11},
+    {"API Error", 11},
+    {"\"error\"", 10},
+    {"'error'", 10},
+    {"HTTP/1.1 4", 8},
+    {"HTTP/1.1 5", 8},
+    {"HTTP/2 4", 8},
+    {"HTTP/2 5", 8},
+    {"API key", 7},
+    {"xhausted", 7},
+    {"verloaded", 7},
+    {"quota", 6},
+    {"googleapis.com", 5},
 };
 
 /* One pass over buf: the last occurrence of the strongest anchor. Returns 0
@@ -60,7 +60,7 @@ static int best_anchor(const char *buf, size_t len, size_t *pos)
 {
     int best_w = 0;
     size_t best = 0;
-    unsigned char first[256] = { 0 };
+    unsigned char first[256] = {0};
 
     for (size_t a = 0; a < ARRAY_SIZE(anchors); a++)
         first[(unsigned char)anchors[a].s[0]] = 1;
@@ -93,9 +93,14 @@ static void choose_window(const char *buf, size_t len, size_t *start, size_t *wl
     size_t s = a > WINDOW_BEFORE ? a - WINDOW_BEFORE : 0;
     size_t e = len - a > WINDOW_AFTER ? a + WINDOW_AFTER : len;
     if (s > 0) {
+        /* Start at a line (or at least a word): never inside a key. */
         const char *nl = memchr(buf + s, '\n', a - s);
-        if (nl)
+        if (nl) {
             s = (size_t)(nl - buf) + 1;
+        } else {
+            while (s < a && buf[s - 1] != ' ' && buf[s - 1] != '\n')
+                s++;
+        }
     }
     *start = s;
     *wlen = e - s;
@@ -105,11 +110,11 @@ static void choose_window(const char *buf, size_t len, size_t *start, size_t *wl
 static char *mask_key_params(const char *s)
 {
     struct sbuf sb;
-    const char *p = s;
+    const char *p = s, *end = s + strlen(s);
 
     sbuf_init(&sb);
     for (;;) {
-        const char *k = gd_memcasemem(p, strlen(p), "key=", 4);
+        const char *k = gd_memcasemem(p, (size_t)(end - p), "key=", 4);
         if (!k) {
             sbuf_adds(&sb, p);
             break;
@@ -134,13 +139,60 @@ static char *mask_key_params(const char *s)
     return sbuf_detach(&sb);
 }
 
-/* Every string that leaves the reader passes here: no key survives. */
+static int key_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+}
+
+/* Mask what is left of a key that a cut, a wrap or a paste shortened below
+ * the length key_redact looks for: any key prefix followed by four or more
+ * key characters. Masking a look-alike costs nothing. */
+static char *mask_partial_keys(const char *s)
+{
+    static const char *const prefixes[] = {"AIza", "AQ.", "ya29."};
+    struct sbuf sb;
+    const char *p = s;
+
+    sbuf_init(&sb);
+    while (*p) {
+        size_t plen = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+            size_t l = strlen(prefixes[i]);
+            if (strncmp(p, prefixes[i], l) == 0)
+                plen = l;
+        }
+        if (plen) {
+            size_t n = plen;
+            while (key_char(p[n]))
+                n++;
+            if (n - plen >= 4) {
+                char *raw = xstrndup(p, n);
+                char *m = key_mask(raw);
+                memset(raw, 0, n);
+                free(raw);
+                sbuf_adds(&sb, m);
+                free(m);
+                p += n;
+                continue;
+            }
+        }
+        sbuf_addc(&sb, *p++);
+    }
+    sbuf_add(&sb, "", 0);
+    return sbuf_detach(&sb);
+}
+
+/* Every string that leaves the reader passes here: no key survives, whole
+ * or in part. */
 static char *redact(const char *s)
 {
     char *a = key_redact(s);
     char *b = mask_key_params(a);
+    char *c = mask_partial_keys(b);
     free(a);
-    return b;
+    free(b);
+    return c;
 }
 
 static char *take(struct cand *c)
@@ -167,8 +219,8 @@ static char *find_key(const char *u, size_t n)
         const char *v = p + 4, *e = v;
         int digit = 0, lower = 0;
         while (e < end && e - v < 200 &&
-               ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
-                (*e >= '0' && *e <= '9') || *e == '_' || *e == '-' || *e == '.')) {
+               ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9') ||
+                *e == '_' || *e == '-' || *e == '.')) {
             digit |= *e >= '0' && *e <= '9';
             lower |= *e >= 'a' && *e <= 'z';
             e++;
@@ -230,10 +282,10 @@ static enum input_form detect_form(const char *u, size_t n, int flags)
         has_cs(u, n, "_InactiveRpcError") || has_cs(u, n, "Error code: ") ||
         has_cs(u, n, "langchain_google"))
         return FORM_PYTHON_SDK;
-    if (has_cs(u, n, "[GoogleGenerativeAI Error]") || has_cs(u, n, "GoogleGenerativeAIFetchError") ||
-        has_cs(u, n, "got status:") || has_cs(u, n, "ApiError:") ||
-        has_cs(u, n, "AI_APICallError") || has_cs(u, n, "node_modules") ||
-        has_cs(u, n, ".mjs:") || has_cs(u, n, "@google/genai"))
+    if (has_cs(u, n, "[GoogleGenerativeAI Error]") ||
+        has_cs(u, n, "GoogleGenerativeAIFetchError") || has_cs(u, n, "got status:") ||
+        has_cs(u, n, "ApiError:") || has_cs(u, n, "AI_APICallError") ||
+        has_cs(u, n, "node_modules") || has_cs(u, n, ".mjs:") || has_cs(u, n, "@google/genai"))
         return FORM_JS_SDK;
     const char *p = u;
     while (p < u + n && (*p == ' ' || *p == '\n'))
@@ -260,8 +312,10 @@ static char *make_text(const char *u, size_t un, const char *message)
     size_t s = centre > TEXT_MAX / 4 ? centre - TEXT_MAX / 4 : 0;
     if (n - s < TEXT_MAX)
         s = n - TEXT_MAX;
-    while (s > 0 && ((unsigned char)c[s] & 0xc0) == 0x80)
-        s--;
+    /* Start after a space: a cut must not remove the prefix of a key that
+     * redaction recognises. */
+    while (s > 0 && s < n && c[s - 1] != ' ')
+        s++;
     char *out = textfix_strndup_utf8(c + s, n - s, TEXT_MAX);
     free(c);
     return out;
@@ -367,8 +421,8 @@ static void finish(struct reading *r, const char *u, size_t un, int flags, struc
     }
 }
 
-/* Read buf[0..len) into ev; *block (may be NULL) tells whether a 200 body
- * carried a block reason. */
+/* Read buf[0..len) into ev; *block (may be NULL) tells whether the text
+ * carried a block reason or an error object (what makes a 200 an error). */
 static int read_core(const char *buf, size_t len, struct evidence *ev, int *block)
 {
     struct reading r;
@@ -384,7 +438,7 @@ static int read_core(const char *buf, size_t len, struct evidence *ev, int *bloc
     read_text(&r, u, un);
     finish(&r, u, un, flags, ev);
     if (block)
-        *block = r.block_reason.has;
+        *block = r.block_reason.has || r.envelope;
     reading_release(&r);
     free(t);
     free(u);
@@ -411,11 +465,13 @@ static char *describe_body(const char *ct, const char *body, size_t len)
     sbuf_init(&sb);
     sbuf_addf(&sb, "received %s, %zu bytes", ct && *ct ? ct : "no content type", len);
     if (*safe)
-        sbuf_addf(&sb, ": %s%s", safe, strlen(clean) > strlen(shown) ? "..." : "");
+        sbuf_addf(&sb, ": %s%s", safe, strlen(clean) > strlen(shown) ? " ..." : "");
     free(clean);
     free(shown);
     free(safe);
-    return sbuf_detach(&sb);
+    char *out = redact(sb.buf);
+    sbuf_release(&sb);
+    return out;
 }
 
 static int blank(const char *s, size_t n)
@@ -427,8 +483,8 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-int reader_read_response(int http, const char *content_type, double retry_after,
-                         const char *body, size_t len, struct evidence *ev)
+int reader_read_response(int http, const char *content_type, double retry_after, const char *body,
+                         size_t len, struct evidence *ev)
 {
     int is2xx = http >= 200 && http < 300;
     int json_ok = 0, block = 0, empty = !body || blank(body, len);
@@ -437,6 +493,12 @@ int reader_read_response(int http, const char *content_type, double retry_after,
         cJSON *j = cJSON_ParseWithLength(body, len);
         json_ok = j && (cJSON_IsObject(j) || cJSON_IsArray(j));
         cJSON_Delete(j);
+        /* A server-sent event stream (streamGenerateContent?alt=sse) is the
+         * API's own format too: "data: {…}" lines. */
+        if (!json_ok && ((content_type &&
+                          gd_memcasemem(content_type, strlen(content_type), "event-stream", 12)) ||
+                         (len >= 5 && memcmp(body, "data:", 5) == 0)))
+            json_ok = 1;
         read_core(body, len, ev, &block);
     }
     if (is2xx && json_ok && !block) {

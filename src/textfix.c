@@ -120,8 +120,8 @@ static void clean_bytes(const char *buf, size_t len, struct sbuf *sb, int *flags
             size_t j = i + 1;
             if (j < len && s[j] == '[') {
                 j++;
-                while (j < len && j - i < 32 && ((s[j] >= '0' && s[j] <= '9') || s[j] == ';' ||
-                                                 s[j] == '?'))
+                while (j < len && j - i < 32 &&
+                       ((s[j] >= '0' && s[j] <= '9') || s[j] == ';' || s[j] == '?'))
                     j++;
                 if (j < len && s[j] >= 0x40 && s[j] <= 0x7e)
                     j++;
@@ -246,8 +246,8 @@ static size_t timestamp_at(const char *p, const char *end)
 }
 
 static const char *const levels[] = {
-    "TRACE", "DEBUG", "INFO", "NOTICE", "WARNING", "WARN", "ERROR", "ERR", "FATAL", "CRITICAL",
-    "SEVERE",
+    "TRACE", "DEBUG", "INFO",  "NOTICE",   "WARNING", "WARN",
+    "ERROR", "ERR",   "FATAL", "CRITICAL", "SEVERE",
 };
 
 static size_t level_at(const char *p, const char *end)
@@ -480,8 +480,8 @@ char *textfix_unescape(const char *s, size_t n, size_t *outlen, int *changed)
                 int lo = (end - p >= 6 && p[0] == '\\' && p[1] == 'u') ? hex4(p + 2, end) : -1;
                 if (lo >= 0xdc00 && lo <= 0xdfff) {
                     p += 6;
-                    add_utf8(&sb, 0x10000 + (((unsigned)u - 0xd800) << 10) +
-                                      ((unsigned)lo - 0xdc00));
+                    add_utf8(&sb,
+                             0x10000 + (((unsigned)u - 0xd800) << 10) + ((unsigned)lo - 0xdc00));
                 } else {
                     sbuf_addc(&sb, '?');
                 }

@@ -13,9 +13,9 @@
 #include <stddef.h>
 
 /* What textfix_clean saw and removed, for telling input forms apart. */
-#define TF_BOX 1        /* box-drawing borders or CLI status marks */
-#define TF_QUOTED 2     /* "> " quote prefixes */
-#define TF_LOGPREFIX 4  /* per-line timestamps, levels or container names */
+#define TF_BOX 1       /* box-drawing borders or CLI status marks */
+#define TF_QUOTED 2    /* "> " quote prefixes */
+#define TF_LOGPREFIX 4 /* per-line timestamps, levels or container names */
 
 /* The most escape layers textfix_unescape_all undoes. */
 #define TF_MAX_LAYERS 12

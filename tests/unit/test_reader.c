@@ -73,8 +73,9 @@ static void test_rest_minimal(void)
 {
     struct evidence ev;
     current = "rest minimal";
-    read_s(&ev, "{\n  \"error\": {\n    \"code\": 429,\n    \"message\": \"Resource has been "
-                "exhausted (e.g. check quota).\",\n    \"status\": \"RESOURCE_EXHAUSTED\"\n  }\n}\n");
+    read_s(&ev,
+           "{\n  \"error\": {\n    \"code\": 429,\n    \"message\": \"Resource has been "
+           "exhausted (e.g. check quota).\",\n    \"status\": \"RESOURCE_EXHAUSTED\"\n  }\n}\n");
     EQ_N(found, 1);
     EQ_N(http, 429);
     EQ_N(http_inferred, 0);
@@ -90,10 +91,11 @@ static void test_nested_cli(void)
 {
     struct evidence ev;
     current = "gemini-cli nested 503";
-    read_s(&ev, "\xe2\x9c\x95 [API Error: {\"error\":{\"message\":\"{\\n  \\\"error\\\": {\\n    "
-                "\\\"code\\\": 503,\\n    \\\"message\\\": \\\"The model is overloaded. Please try\n"
-                "  again later.\\\",\\n    \\\"status\\\": \\\"UNAVAILABLE\\\"\\n  }\\n}\\n\","
-                "\"code\":503,\"status\":\"Service Unavailable\"}}]\n");
+    read_s(&ev,
+           "\xe2\x9c\x95 [API Error: {\"error\":{\"message\":\"{\\n  \\\"error\\\": {\\n    "
+           "\\\"code\\\": 503,\\n    \\\"message\\\": \\\"The model is overloaded. Please try\n"
+           "  again later.\\\",\\n    \\\"status\\\": \\\"UNAVAILABLE\\\"\\n  }\\n}\\n\","
+           "\"code\":503,\"status\":\"Service Unavailable\"}}]\n");
     EQ_N(http, 503);
     EQ_S(status, "UNAVAILABLE");
     EQ_S(message, "The model is overloaded. Please try again later.");
@@ -101,20 +103,22 @@ static void test_nested_cli(void)
     evidence_release(&ev);
 
     current = "nested: deeper code wins over the wrapper's";
-    read_s(&ev, "{\"error\":{\"message\":\"{\\n  \\\"error\\\": {\\n    \\\"code\\\": 400,\\n    "
-                "\\\"message\\\": \\\"The input token count (1091639) exceeds the maximum number "
-                "of tokens allowed (1048576).\\\",\\n    \\\"status\\\": \\\"INVALID_ARGUMENT\\\"\\n  "
-                "}\\n}\\n\",\"code\":503,\"status\":\"Service Unavailable\"}}");
+    read_s(&ev,
+           "{\"error\":{\"message\":\"{\\n  \\\"error\\\": {\\n    \\\"code\\\": 400,\\n    "
+           "\\\"message\\\": \\\"The input token count (1091639) exceeds the maximum number "
+           "of tokens allowed (1048576).\\\",\\n    \\\"status\\\": \\\"INVALID_ARGUMENT\\\"\\n  "
+           "}\\n}\\n\",\"code\":503,\"status\":\"Service Unavailable\"}}");
     EQ_N(http, 400);
     EQ_S(status, "INVALID_ARGUMENT");
     HAS_S(message, "input token count");
     evidence_release(&ev);
 
     current = "proxy status UPSTREAM_ERROR around the body";
-    read_s(&ev, "{\n  \"error\": {\n    \"code\": 502,\n    \"message\": \"{\\n  \\\"error\\\": {\\n    "
-                "\\\"code\\\": 400,\\n    \\\"message\\\": \\\"Request contains an invalid "
-                "argument.\\\",\\n    \\\"status\\\": \\\"INVALID_ARGUMENT\\\"\\n  }\\n}\\n\",\n    "
-                "\"status\": \"UPSTREAM_ERROR\"\n  }\n}\n");
+    read_s(&ev,
+           "{\n  \"error\": {\n    \"code\": 502,\n    \"message\": \"{\\n  \\\"error\\\": {\\n    "
+           "\\\"code\\\": 400,\\n    \\\"message\\\": \\\"Request contains an invalid "
+           "argument.\\\",\\n    \\\"status\\\": \\\"INVALID_ARGUMENT\\\"\\n  }\\n}\\n\",\n    "
+           "\"status\": \"UPSTREAM_ERROR\"\n  }\n}\n");
     EQ_N(http, 400);
     EQ_S(status, "INVALID_ARGUMENT");
     EQ_S(message, "Request contains an invalid argument.");
@@ -181,17 +185,19 @@ static void test_python_forms(void)
     evidence_release(&ev);
 
     current = "api_core protobuf text with retry_delay and quota map";
-    read_s(&ev,
-           "google.api_core.exceptions.ResourceExhausted: 429 You exceeded your current quota, "
-           "please check your plan and billing details. For more information on this error, head "
-           "to: https://ai.google.dev/gemini-api/docs/rate-limits. [violations {\n"
-           "  quota_metric: \"generativelanguage.googleapis.com/generate_content_free_tier_requests\"\n"
-           "  quota_id: \"GenerateRequestsPerMinutePerProjectPerModel-FreeTier\"\n"
-           "  quota_dimensions {\n    key: \"model\"\n    value: \"gemini-2.0-flash\"\n  }\n"
-           "  quota_dimensions {\n    key: \"location\"\n    value: \"global\"\n  }\n"
-           "  quota_value: 15\n}\n, links {\n  description: \"Learn more about Gemini API quotas\"\n"
-           "  url: \"https://ai.google.dev/gemini-api/docs/rate-limits\"\n}\n, retry_delay {\n"
-           "  seconds: 37\n  nanos: 500000000\n}\n]\n");
+    read_s(
+        &ev,
+        "google.api_core.exceptions.ResourceExhausted: 429 You exceeded your current quota, "
+        "please check your plan and billing details. For more information on this error, head "
+        "to: https://ai.google.dev/gemini-api/docs/rate-limits. [violations {\n"
+        "  quota_metric: "
+        "\"generativelanguage.googleapis.com/generate_content_free_tier_requests\"\n"
+        "  quota_id: \"GenerateRequestsPerMinutePerProjectPerModel-FreeTier\"\n"
+        "  quota_dimensions {\n    key: \"model\"\n    value: \"gemini-2.0-flash\"\n  }\n"
+        "  quota_dimensions {\n    key: \"location\"\n    value: \"global\"\n  }\n"
+        "  quota_value: 15\n}\n, links {\n  description: \"Learn more about Gemini API quotas\"\n"
+        "  url: \"https://ai.google.dev/gemini-api/docs/rate-limits\"\n}\n, retry_delay {\n"
+        "  seconds: 37\n  nanos: 500000000\n}\n]\n");
     EQ_N(http, 429);
     HAS_S(message, "You exceeded your current quota");
     TRUE(ev.message && !strstr(ev.message, "violations"));
@@ -211,11 +217,12 @@ static void test_python_forms(void)
     evidence_release(&ev);
 
     current = "api_core proto metadata (sample 002)";
-    read_s(&ev, "429 Quota exceeded for quota metric 'Generate Content API requests per minute' "
-                "of service 'generativelanguage.googleapis.com' for consumer "
-                "'project_number:99'. [reason: \"RATE_LIMIT_EXCEEDED\"\ndomain: \"googleapis.com\"\n"
-                "metadata {\n  key: \"service\"\n  value: \"generativelanguage.googleapis.com\"\n}\n"
-                "metadata {\n  key: \"quota_limit_value\"\n  value: \"0\"\n}\n]\n");
+    read_s(&ev,
+           "429 Quota exceeded for quota metric 'Generate Content API requests per minute' "
+           "of service 'generativelanguage.googleapis.com' for consumer "
+           "'project_number:99'. [reason: \"RATE_LIMIT_EXCEEDED\"\ndomain: \"googleapis.com\"\n"
+           "metadata {\n  key: \"service\"\n  value: \"generativelanguage.googleapis.com\"\n}\n"
+           "metadata {\n  key: \"quota_limit_value\"\n  value: \"0\"\n}\n]\n");
     EQ_N(http, 429);
     EQ_S(reason, "RATE_LIMIT_EXCEEDED");
     EQ_S(domain, "googleapis.com");
@@ -235,11 +242,12 @@ static void test_python_forms(void)
     evidence_release(&ev);
 
     current = "grpc debug string";
-    read_s(&ev, "grpc._channel._InactiveRpcError: <_InactiveRpcError of RPC that terminated "
-                "with:\n\tstatus = StatusCode.FAILED_PRECONDITION\n\tdetails = \"User location is "
-                "not supported for the API use.\"\n\tdebug_error_string = \"UNKNOWN:Error received "
-                "from peer ipv4:142.250.0.1:443 {created_time:\"2024-05-01T10:00:00+00:00\", "
-                "grpc_status:9, grpc_message:\"User location is not supported for the API use.\"}\"\n>");
+    read_s(&ev,
+           "grpc._channel._InactiveRpcError: <_InactiveRpcError of RPC that terminated "
+           "with:\n\tstatus = StatusCode.FAILED_PRECONDITION\n\tdetails = \"User location is "
+           "not supported for the API use.\"\n\tdebug_error_string = \"UNKNOWN:Error received "
+           "from peer ipv4:142.250.0.1:443 {created_time:\"2024-05-01T10:00:00+00:00\", "
+           "grpc_status:9, grpc_message:\"User location is not supported for the API use.\"}\"\n>");
     EQ_S(status, "FAILED_PRECONDITION");
     EQ_N(http, 400);
     EQ_N(http_inferred, 1);
@@ -293,11 +301,12 @@ static void test_js_forms(void)
     evidence_release(&ev);
 
     current = "js sdk [400 ] with empty status text";
-    read_s(&ev, "[GoogleGenerativeAI Error]: Error fetching from https://generativelanguage."
-                "googleapis.com/v1beta/models/gemini-pro:generateContent: [400 ] API key not valid. "
-                "Please pass a valid API key. [{\"@type\":\"type.googleapis.com/google.rpc."
-                "ErrorInfo\",\"reason\":\"API_KEY_INVALID\",\"domain\":\"googleapis.com\","
-                "\"metadata\":{\"service\":\"generativelanguage.googleapis.com\"}}]");
+    read_s(&ev,
+           "[GoogleGenerativeAI Error]: Error fetching from https://generativelanguage."
+           "googleapis.com/v1beta/models/gemini-pro:generateContent: [400 ] API key not valid. "
+           "Please pass a valid API key. [{\"@type\":\"type.googleapis.com/google.rpc."
+           "ErrorInfo\",\"reason\":\"API_KEY_INVALID\",\"domain\":\"googleapis.com\","
+           "\"metadata\":{\"service\":\"generativelanguage.googleapis.com\"}}]");
     EQ_N(http, 400);
     EQ_S(http_text, NULL);
     EQ_S(message, "API key not valid. Please pass a valid API key.");
@@ -347,10 +356,9 @@ static void test_interactions(void)
     const struct {
         const char *code;
         int http;
-    } codes[] = { { "payment_required", 402 }, { "quota_exceeded", 429 },
-                  { "model_not_found", 404 },  { "authentication", 401 },
-                  { "invalid_request", 400 },  { "out_of_range", 416 },
-                  { "permission_denied", 403 }, { "cancelled", 499 } };
+    } codes[] = {{"payment_required", 402},  {"quota_exceeded", 429},  {"model_not_found", 404},
+                 {"authentication", 401},    {"invalid_request", 400}, {"out_of_range", 416},
+                 {"permission_denied", 403}, {"cancelled", 499}};
     for (size_t i = 0; i < ARRAY_SIZE(codes); i++) {
         char buf[200];
         snprintf(buf, sizeof(buf), "{\"error\":{\"code\":\"%s\",\"message\":\"x\"}}",
@@ -369,13 +377,20 @@ static void test_status_inference(void)
     const struct {
         const char *status;
         int http;
-    } map[] = { { "RESOURCE_EXHAUSTED", 429 }, { "INVALID_ARGUMENT", 400 },
-                { "FAILED_PRECONDITION", 400 }, { "OUT_OF_RANGE", 400 },
-                { "UNAUTHENTICATED", 401 },     { "PERMISSION_DENIED", 403 },
-                { "NOT_FOUND", 404 },           { "INTERNAL", 500 },
-                { "UNAVAILABLE", 503 },         { "DEADLINE_EXCEEDED", 504 },
-                { "CANCELLED", 499 },           { "ALREADY_EXISTS", 409 },
-                { "ABORTED", 409 },             { "UNIMPLEMENTED", 501 } };
+    } map[] = {{"RESOURCE_EXHAUSTED", 429},
+               {"INVALID_ARGUMENT", 400},
+               {"FAILED_PRECONDITION", 400},
+               {"OUT_OF_RANGE", 400},
+               {"UNAUTHENTICATED", 401},
+               {"PERMISSION_DENIED", 403},
+               {"NOT_FOUND", 404},
+               {"INTERNAL", 500},
+               {"UNAVAILABLE", 503},
+               {"DEADLINE_EXCEEDED", 504},
+               {"CANCELLED", 499},
+               {"ALREADY_EXISTS", 409},
+               {"ABORTED", 409},
+               {"UNIMPLEMENTED", 501}};
     for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
         struct evidence ev;
         char buf[200];
@@ -394,10 +409,11 @@ static void test_curl(void)
 {
     struct evidence ev;
     current = "curl -i with retry-after";
-    read_s(&ev, "HTTP/2 429 \r\ncontent-type: application/json; charset=UTF-8\r\nretry-after: 17\r\n"
-                "date: Sat, 28 Nov 2026 10:00:00 GMT\r\n\r\n{\n  \"error\": {\n    \"code\": 429,\n"
-                "    \"message\": \"Resource has been exhausted (e.g. check quota).\",\n    "
-                "\"status\": \"RESOURCE_EXHAUSTED\"\n  }\n}\n");
+    read_s(&ev,
+           "HTTP/2 429 \r\ncontent-type: application/json; charset=UTF-8\r\nretry-after: 17\r\n"
+           "date: Sat, 28 Nov 2026 10:00:00 GMT\r\n\r\n{\n  \"error\": {\n    \"code\": 429,\n"
+           "    \"message\": \"Resource has been exhausted (e.g. check quota).\",\n    "
+           "\"status\": \"RESOURCE_EXHAUSTED\"\n  }\n}\n");
     EQ_N(http, 429);
     EQ_N(form, FORM_CURL);
     EQ_N(has_retry_after, 1);
@@ -414,8 +430,10 @@ static void test_curl(void)
     evidence_release(&ev);
 
     current = "headers-only json dump (sample 127)";
-    read_s(&ev, "Full Error:\n{\n  \"status\": 429,\n  \"headers\": {\n    \"alt-svc\": "
-                "\"h3=\\\":443\\\"; ma=2592000\",\n    \"content-type\": \"application/json\"\n  }\n}\n");
+    read_s(
+        &ev,
+        "Full Error:\n{\n  \"status\": 429,\n  \"headers\": {\n    \"alt-svc\": "
+        "\"h3=\\\":443\\\"; ma=2592000\",\n    \"content-type\": \"application/json\"\n  }\n}\n");
     EQ_N(http, 429);
     EQ_N(found, 1);
     evidence_release(&ev);
@@ -449,11 +467,12 @@ static void test_prefixes(void)
     evidence_release(&ev);
 
     current = "box-drawn CLI output";
-    read_s(&ev, "\xe2\x95\xad\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x95\xae\n"
-                "\xe2\x94\x82 \xe2\x9c\x95 [API Error: {\"error\":{\"code\":429,\"message\":\"You "
-                "exceeded your current quota. Please retry in  \xe2\x94\x82\n"
-                "\xe2\x94\x82 37.5s.\",\"status\":\"RESOURCE_EXHAUSTED\"}}]            \xe2\x94\x82\n"
-                "\xe2\x95\xb0\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x95\xaf\n");
+    read_s(&ev,
+           "\xe2\x95\xad\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x95\xae\n"
+           "\xe2\x94\x82 \xe2\x9c\x95 [API Error: {\"error\":{\"code\":429,\"message\":\"You "
+           "exceeded your current quota. Please retry in  \xe2\x94\x82\n"
+           "\xe2\x94\x82 37.5s.\",\"status\":\"RESOURCE_EXHAUSTED\"}}]            \xe2\x94\x82\n"
+           "\xe2\x95\xb0\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x95\xaf\n");
     EQ_N(http, 429);
     EQ_S(status, "RESOURCE_EXHAUSTED");
     EQ_S(message, "You exceeded your current quota. Please retry in 37.5s.");
@@ -473,7 +492,9 @@ static void test_punctuation(void)
 {
     struct evidence ev;
     current = "curly quotes";
-    read_s(&ev, "{\xe2\x80\x9c" "error\xe2\x80\x9d: {\xe2\x80\x9c" "code\xe2\x80\x9d: 429, "
+    read_s(&ev, "{\xe2\x80\x9c"
+                "error\xe2\x80\x9d: {\xe2\x80\x9c"
+                "code\xe2\x80\x9d: 429, "
                 "\xe2\x80\x9cmessage\xe2\x80\x9d: \xe2\x80\x9cYou exceeded your current "
                 "quota.\xe2\x80\x9d, \xe2\x80\x9cstatus\xe2\x80\x9d: "
                 "\xe2\x80\x9cRESOURCE_EXHAUSTED\xe2\x80\x9d}}");
@@ -483,7 +504,9 @@ static void test_punctuation(void)
     evidence_release(&ev);
 
     current = "single curly quotes in a dict";
-    read_s(&ev, "{\xe2\x80\x98" "error\xe2\x80\x99: {\xe2\x80\x98" "code\xe2\x80\x99: 404, "
+    read_s(&ev, "{\xe2\x80\x98"
+                "error\xe2\x80\x99: {\xe2\x80\x98"
+                "code\xe2\x80\x99: 404, "
                 "\xe2\x80\x98status\xe2\x80\x99: \xe2\x80\x98NOT_FOUND\xe2\x80\x99}}");
     EQ_N(http, 404);
     EQ_S(status, "NOT_FOUND");
@@ -491,9 +514,15 @@ static void test_punctuation(void)
 
     current = "full-width punctuation and digits";
     /* ｛＂error＂：｛＂code＂：４００，＂status＂：＂INVALID_ARGUMENT＂｝｝ */
-    read_s(&ev, "\xef\xbd\x9b\xef\xbc\x82" "error" "\xef\xbc\x82\xef\xbc\x9a\xef\xbd\x9b\xef\xbc\x82"
-                "code" "\xef\xbc\x82\xef\xbc\x9a\xef\xbc\x94\xef\xbc\x90\xef\xbc\x90\xef\xbc\x8c"
-                "\xef\xbc\x82" "status" "\xef\xbc\x82\xef\xbc\x9a\xef\xbc\x82" "INVALID_ARGUMENT"
+    read_s(&ev, "\xef\xbd\x9b\xef\xbc\x82"
+                "error"
+                "\xef\xbc\x82\xef\xbc\x9a\xef\xbd\x9b\xef\xbc\x82"
+                "code"
+                "\xef\xbc\x82\xef\xbc\x9a\xef\xbc\x94\xef\xbc\x90\xef\xbc\x90\xef\xbc\x8c"
+                "\xef\xbc\x82"
+                "status"
+                "\xef\xbc\x82\xef\xbc\x9a\xef\xbc\x82"
+                "INVALID_ARGUMENT"
                 "\xef\xbc\x82\xef\xbd\x9d\xef\xbd\x9d");
     EQ_N(http, 400);
     EQ_S(status, "INVALID_ARGUMENT");
@@ -571,7 +600,8 @@ static void test_keys(void)
              "(%s). Please pass a valid API key.\",\"status\":\"INVALID_ARGUMENT\"}}",
              key, key);
     read_s(&ev, buf);
-    EQ_S(key_masked, "AIza\xe2\x80\xa6" "5678");
+    EQ_S(key_masked, "AIza\xe2\x80\xa6"
+                     "5678");
     TRUE(ev.text && !strstr(ev.text, key));
     TRUE(ev.message && !strstr(ev.message, key));
     TRUE(ev.text && !strstr(ev.text, "D3m0Fak3"));
@@ -584,10 +614,19 @@ static void test_keys(void)
     TRUE(ev.text && !strstr(ev.text, "abcDEF0123456789ghiJKL"));
     evidence_release(&ev);
 
+    current = "a key cut short by a wrap is still masked";
+    read_s(&ev, "{\"error\":{\"code\":400,\"message\":\"API key not valid: AIzaSyD3m0Fak3K3y\n"
+                "F0rT3st1ng\",\"status\":\"INVALID_ARGUMENT\"}}");
+    TRUE(ev.text && !strstr(ev.text, "SyD3m0Fak3K3y"));
+    TRUE(ev.message && !strstr(ev.message, "SyD3m0Fak3K3y"));
+    evidence_release(&ev);
+
     current = "auth key AQ.";
-    read_s(&ev, "{\"error\":{\"code\":401,\"message\":\"bad key AQ.Ab8RN6LxYzTestTestTestTest1234\","
-                "\"status\":\"UNAUTHENTICATED\"}}");
-    EQ_S(key_masked, "AQ.\xe2\x80\xa6" "1234");
+    read_s(&ev,
+           "{\"error\":{\"code\":401,\"message\":\"bad key AQ.Ab8RN6LxYzTestTestTestTest1234\","
+           "\"status\":\"UNAUTHENTICATED\"}}");
+    EQ_S(key_masked, "AQ.\xe2\x80\xa6"
+                     "1234");
     TRUE(!strstr(ev.message, "Ab8RN6"));
     evidence_release(&ev);
 }
@@ -638,8 +677,9 @@ static void test_message_only(void)
     evidence_release(&ev);
 
     current = "successful response is not an error";
-    read_s(&ev, "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hi\"}], \"role\": "
-                "\"model\"}, \"finishReason\": \"STOP\"}], \"modelVersion\": \"gemini-2.5-flash\"}");
+    read_s(&ev,
+           "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hi\"}], \"role\": "
+           "\"model\"}, \"finishReason\": \"STOP\"}], \"modelVersion\": \"gemini-2.5-flash\"}");
     EQ_N(found, 0);
     evidence_release(&ev);
 }
@@ -660,8 +700,9 @@ static void test_delays_limits_models(void)
     evidence_release(&ev);
 
     current = "reset after 4h28m20s";
-    read_s(&ev, "{\"error\":{\"code\":429,\"message\":\"You have exhausted your capacity on this "
-                "model. Your quota will reset after 4h28m20s.\",\"status\":\"RESOURCE_EXHAUSTED\"}}");
+    read_s(&ev,
+           "{\"error\":{\"code\":429,\"message\":\"You have exhausted your capacity on this "
+           "model. Your quota will reset after 4h28m20s.\",\"status\":\"RESOURCE_EXHAUSTED\"}}");
     EQ_N(retry_after_s, 4 * 3600 + 28 * 60 + 20);
     evidence_release(&ev);
 
@@ -673,13 +714,14 @@ static void test_delays_limits_models(void)
     evidence_release(&ev);
 
     current = "vertex metadata quota";
-    read_s(&ev, "{\"error\":{\"code\":429,\"message\":\"Quota exceeded\",\"status\":"
-                "\"RESOURCE_EXHAUSTED\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc."
-                "ErrorInfo\",\"reason\":\"RATE_LIMIT_EXCEEDED\",\"domain\":\"googleapis.com\","
-                "\"metadata\":{\"quota_limit_value\":\"0\",\"quota_location\":\"us-central1\","
-                "\"quota_metric\":\"aiplatform.googleapis.com/generate_content_requests_per_minute\","
-                "\"quota_limit\":\"GenerateContentRequestsPerMinutePerProjectPerBaseModel\","
-                "\"service\":\"aiplatform.googleapis.com\"}}]}}");
+    read_s(&ev,
+           "{\"error\":{\"code\":429,\"message\":\"Quota exceeded\",\"status\":"
+           "\"RESOURCE_EXHAUSTED\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc."
+           "ErrorInfo\",\"reason\":\"RATE_LIMIT_EXCEEDED\",\"domain\":\"googleapis.com\","
+           "\"metadata\":{\"quota_limit_value\":\"0\",\"quota_location\":\"us-central1\","
+           "\"quota_metric\":\"aiplatform.googleapis.com/generate_content_requests_per_minute\","
+           "\"quota_limit\":\"GenerateContentRequestsPerMinutePerProjectPerBaseModel\","
+           "\"service\":\"aiplatform.googleapis.com\"}}]}}");
     EQ_N(nquota, 1);
     if (ev.nquota == 1) {
         eq_num(__LINE__, "quota value", (double)ev.quota[0].value, 0);
@@ -729,12 +771,78 @@ static void test_delays_limits_models(void)
     evidence_release(&ev);
 }
 
+static void test_more_forms(void)
+{
+    struct evidence ev;
+    current = "python requests HTTPError with the key in the URL";
+    read_s(&ev, "requests.exceptions.HTTPError: 429 Client Error: Too Many Requests for url: "
+                "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:"
+                "generateContent?key=AIzaSyD3m0Fak3K3yF0rT3st1ngOnly12345678");
+    EQ_N(http, 429);
+    EQ_S(model, "gemini-2.0-flash");
+    TRUE(ev.message && !strstr(ev.message, "D3m0Fak3"));
+    TRUE(ev.text && !strstr(ev.text, "D3m0Fak3"));
+    EQ_S(key_masked, "AIza\xe2\x80\xa6"
+                     "5678");
+    evidence_release(&ev);
+
+    current = "axios status code";
+    read_s(&ev, "AxiosError: Request failed with status code 503");
+    EQ_N(http, 503);
+    EQ_N(found, 1);
+    evidence_release(&ev);
+
+    current = "java grpc status colon";
+    read_s(&ev,
+           "com.google.api.gax.rpc.ResourceExhaustedException: io.grpc.StatusRuntimeException: "
+           "RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Generate Content API requests "
+           "per minute'");
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    EQ_N(http, 429);
+    HAS_S(message, "Quota exceeded for quota metric");
+    TRUE(ev.message && strncmp(ev.message, "Quota", 5) == 0);
+    evidence_release(&ev);
+
+    current = "a message quoting JSON is still the message";
+    read_s(&ev, "{\"error\": {\"code\": 400, \"message\": \"Invalid value at 'tools[0]' "
+                "(type.googleapis.com/google.protobuf.Struct), {\\\"type\\\": \\\"object\\\"}\", "
+                "\"status\": \"INVALID_ARGUMENT\"}}");
+    HAS_S(message, "Invalid value at 'tools[0]'");
+    evidence_release(&ev);
+
+    current = "access log statuses are not errors";
+    read_s(&ev, "{\"level\":\"info\",\"status\":200,\"path\":\"/v1/x\"}\n"
+                "{\"level\":\"info\",\"status\":\"201\",\"path\":\"/v1/y\"}\n");
+    EQ_N(found, 0);
+    EQ_N(http, 0);
+    evidence_release(&ev);
+
+    current = "an object as the wrapper's message";
+    read_s(&ev,
+           "{\"error\":{\"code\":500,\"message\":{\"error\":{\"code\":404,\"message\":"
+           "\"models/gemini-9 is not found for API version v1beta\",\"status\":\"NOT_FOUND\"}},"
+           "\"status\":\"INTERNAL\"}}");
+    EQ_N(http, 404);
+    EQ_S(status, "NOT_FOUND");
+    EQ_S(model, "gemini-9");
+    evidence_release(&ev);
+
+    current = "openai error shape is recorded as seen";
+    read_s(&ev, "{\"error\": {\"message\": \"Rate limit reached for gpt-4o\", \"type\": "
+                "\"requests\", \"param\": null, \"code\": \"rate_limit_exceeded\"}}");
+    EQ_S(api_code, "rate_limit_exceeded");
+    EQ_S(service, NULL);
+    HAS_S(text, "gpt-4o");
+    evidence_release(&ev);
+}
+
 static void test_html(void)
 {
     struct evidence ev;
     current = "nginx 502 page";
-    read_s(&ev, "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>"
-                "502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>");
+    read_s(&ev,
+           "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>"
+           "502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>");
     EQ_N(http, 502);
     EQ_N(http_inferred, 0);
     EQ_S(content_type, "text/html");
@@ -811,6 +919,27 @@ static void test_response(void)
     reader_read_response(502, "application/json", -1, "{\"err", 5, &ev);
     EQ_S(net_error, "bad-response");
     EQ_N(found, 1);
+    evidence_release(&ev);
+
+    const char *sse =
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hi\"}]}}]}\n\n"
+        "data: {\"error\": {\"code\": 503, \"message\": \"The model is overloaded.\", "
+        "\"status\": \"UNAVAILABLE\"}}\n\n";
+    current = "200 event stream that fails midway";
+    evidence_init(&ev);
+    reader_read_response(200, "text/event-stream", -1, sse, strlen(sse), &ev);
+    EQ_N(found, 1);
+    EQ_S(status, "UNAVAILABLE");
+    EQ_S(net_error, NULL);
+    evidence_release(&ev);
+
+    const char *sse_ok =
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hi\"}]}}]}\n\n";
+    current = "200 event stream";
+    evidence_init(&ev);
+    reader_read_response(200, "text/event-stream", -1, sse_ok, strlen(sse_ok), &ev);
+    EQ_N(found, 0);
+    EQ_S(net_error, NULL);
     evidence_release(&ev);
 
     current = "200 html";
@@ -952,6 +1081,26 @@ static void test_hostile(void)
         TRUE(ev.text && strlen(ev.text) <= 65536);
         evidence_release(&ev);
     }
+    {
+        /* The strongest anchor wins over later, weaker ones: benign
+         * "error": null log lines after the real error. */
+        size_t off = 0;
+        const char *err = "google.genai.errors.ClientError: 429 RESOURCE_EXHAUSTED. {'error': "
+                          "{'code': 429, 'message': 'Resource has been exhausted.', 'status': "
+                          "'RESOURCE_EXHAUSTED'}}\n";
+        const char *line = "{\"level\":\"info\",\"error\":null,\"msg\":\"ok\"}\n";
+        size_t ll = strlen(line);
+        memcpy(b, err, strlen(err));
+        off = strlen(err);
+        while (off + ll < 3 * n) {
+            memcpy(b + off, line, ll);
+            off += ll;
+        }
+        timed("error first, 3 MB of benign lines after", b, off, 2, &ev);
+        EQ_N(http, 429);
+        EQ_S(status, "RESOURCE_EXHAUSTED");
+        evidence_release(&ev);
+    }
     free(b);
 }
 
@@ -1010,6 +1159,7 @@ int main(void)
     test_keys();
     test_message_only();
     test_delays_limits_models();
+    test_more_forms();
     test_html();
     test_response();
     test_hostile();
