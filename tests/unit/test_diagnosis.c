@@ -360,7 +360,7 @@ static void test_rules(const struct rule_table *t)
                                       "version v1beta, or is not supported for "
                                       "generateContent."};
     run(t, "retired", &gone, now, "model-retired", "model-retired-shut", 0, &d);
-    expect("retired replacement step", has_step(&d, "gemini-2.5-pro"));
+    expect("retired replacement step", has_step(&d, "gemini-3.8-flash"));
     expect("retired uncertain date said", has_step(&d, "unconfirmed"));
     expect("retired model info", d.model_info && strcmp(d.model_info->status, "shut") == 0);
     diagnosis_release(&d);
