@@ -63,6 +63,8 @@ int cmd_explain(int argc, char **argv, struct options *opt)
         puts(s);
         free(s);
         cJSON_Delete(o);
+    } else if (opt->quiet) {
+        render_diagnosis_line(stdout, &d);
     } else {
         render_diagnosis_text(stdout, &d, use_color(opt, 1));
     }

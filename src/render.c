@@ -180,3 +180,19 @@ void render_diagnosis_text(FILE *out, const struct diagnosis *d, int color)
             fprintf(out, "  %s\n", d->docs[i]);
     }
 }
+
+void render_diagnosis_line(FILE *out, const struct diagnosis *d)
+{
+    fprintf(out, "%s: %s", d->cause, d->title ? d->title : "Unrecognised error");
+    if (diagnosis_recognised(d)) {
+        fputs(d->retryable ? "; retryable" : "; not retryable", out);
+        if (d->resets_at[0])
+            fprintf(out, ", resets %s", d->resets_at);
+        else if (d->has_retry_after && d->retryable) {
+            char dur[32];
+            human_duration(d->retry_after_s, dur, sizeof(dur));
+            fprintf(out, ", wait %s", dur);
+        }
+    }
+    fputc('\n', out);
+}

@@ -17,4 +17,7 @@ struct cJSON *render_diagnosis_json(const struct diagnosis *d);
 /* The explain text report; color adds ANSI colour. */
 void render_diagnosis_text(FILE *out, const struct diagnosis *d, int color);
 
+/* One line for --quiet: "cause: title; retry verdict". */
+void render_diagnosis_line(FILE *out, const struct diagnosis *d);
+
 #endif
