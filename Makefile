@@ -103,6 +103,7 @@ bench: all
 
 FUZZ_SECONDS ?= 60
 fuzz:
+	@GD_FUZZ_DEPS=1 sh .ci/install-deps
 	@sh tests/fuzz.sh $(FUZZ_SECONDS)
 
 install: all

@@ -340,7 +340,12 @@ static void plan_wait(struct diagnosis *d, const struct rule *r, time_t now)
     char dur[32];
 
     sbuf_init(&sb);
-    if (w && strcmp(w->id, "daily-reset") == 0) {
+    if (strcmp(r->cause, "not-gemini") == 0 && !d->retryable) {
+        /* Another API's error: whether retrying helps is for its provider to
+         * say, so there is no verdict here (and no server delay either). */
+        sbuf_adds(&sb, "no verdict: this error is not from the Gemini API; its provider's "
+                       "documentation says whether and when to retry");
+    } else if (w && strcmp(w->id, "daily-reset") == 0) {
         time_t reset = next_pacific_midnight(now, d->resets_at, sizeof(d->resets_at));
         d->retryable = 0;
         d->retry_after_s = difftime(reset, now);
@@ -435,10 +440,9 @@ void diagnose(const struct rule_table *t, struct evidence *ev, time_t now, struc
         d->title = "Unrecognised error";
         d->retryable = 0;
         d->dimension = NULL;
-        if (d->ev.has_retry_after) {
-            d->retry_after_s = d->ev.retry_after_s;
-            d->has_retry_after = 1;
-        }
+        /* No retry_after_s either: a delay next to "unrecognised, not
+         * retryable" reads as a contradiction. The server's delay stays in
+         * the evidence (d->ev) for renderers that list what was seen. */
         for (size_t i = 0; i < ARRAY_SIZE(unknown_steps); i++)
             add_step(d, xstrdup(unknown_steps[i]));
         for (int i = 0; i < d->ev.nlinks; i++)

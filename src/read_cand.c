@@ -312,6 +312,22 @@ static int model_char(char c)
            c == '_' || c == '.' || c == '@';
 }
 
+/* Model families whose ids may carry no digit ("gemini-pro", "aqa"). */
+static int model_family(const char *s, size_t n)
+{
+    static const char *const families[] = {
+        "gemini-",    "gemma-",     "imagen-", "veo-",        "text-embedding-",
+        "embedding-", "learnlm-",   "aqa",     "nano-banana", "lyria-",
+        "chat-bison", "text-bison", "claude-", "gpt-",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+        size_t l = strlen(families[i]);
+        if (n >= l && strncasecmp(s, families[i], l) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 char *model_name(const char *s, size_t n)
 {
     /* Keep the last path segment after "models/" (resource names such as
@@ -332,10 +348,16 @@ char *model_name(const char *s, size_t n)
         k--;
     if (k < 2)
         return NULL;
-    int letter = 0;
-    for (size_t i = 0; i < k; i++)
+    int letter = 0, digit = 0;
+    for (size_t i = 0; i < k; i++) {
         letter |= (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z');
+        digit |= s[i] >= '0' && s[i] <= '9';
+    }
     if (!letter)
+        return NULL;
+    /* A model id has a version number or a known family's name; a word
+     * such as "providers" from a class or directory path has neither. */
+    if (!digit && !model_family(s, k))
         return NULL;
     return xstrndup(s, k);
 }

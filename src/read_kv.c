@@ -844,7 +844,12 @@ static size_t handle(struct kv *k, enum kid id, size_t vpos, int depth, int quot
         if (id == K_MESSAGE && !quoted) {
             size_t e = bare_text_end(k, v.s);
             take_string(k, id, k->t + v.s, e - v.s, depth, q, 1);
-        } else if (id != K_NONE && id != K_ERROR) {
+        } else if (id == K_ERROR) {
+            /* {"error": true, "message": "…"}: a wrapper's flag that what
+             * follows is an error. */
+            if (v.e - v.s == 4 && memcmp(k->t + v.s, "true", 4) == 0)
+                k->r->envelope = 1;
+        } else if (id != K_NONE) {
             take_string(k, id, k->t + v.s, v.e - v.s, depth, q, !quoted);
         }
         return v.next;

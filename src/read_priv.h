@@ -62,6 +62,13 @@ struct reading {
     size_t phrase_pos;
     int is_html;
     int html_http;
+
+    /* Set by read_text: the most specific transport failure the text names
+     * ("dns", "connect", …), its rank and where its phrase sits in the
+     * unescaped text. NULL when none. */
+    const char *net_kind;
+    int net_rank;
+    size_t net_pos, net_len;
 };
 
 void reading_init(struct reading *r);

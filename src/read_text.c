@@ -12,6 +12,7 @@
  */
 #include "read_priv.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +43,15 @@ static const char *ci_find(const char *s, const char *end, const char *needle)
     return gd_memcasemem(s, (size_t)(end - s), needle, strlen(needle));
 }
 
-/* A 3-digit error code (400-599) at p, not part of a longer number. */
+/* A 3-digit error code (400-599) at p, not part of a longer number
+ * ("4290", "429.5", "429,000"); "429, " and "429." end one. */
 static int code_at(const char *p, const char *end)
 {
     if (end - p < 3 || !is_digit(p[0]) || !is_digit(p[1]) || !is_digit(p[2]))
         return 0;
-    if (p + 3 < end && (is_digit(p[3]) || p[3] == '.' || p[3] == ','))
+    if (p + 3 < end && is_digit(p[3]))
+        return 0;
+    if (p + 4 < end && (p[3] == '.' || p[3] == ',') && is_digit(p[4]))
         return 0;
     int v = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
     return v >= 400 && v <= 599 ? v : 0;
@@ -117,9 +121,17 @@ static void offer_code(struct reading *r, int code, int q)
     cand_offer_num(&r->http, code, 0, q);
 }
 
-/* "[429 Too Many Requests] message [details]" and "[400 ] message". */
+/* "[429 Too Many Requests] message [details]" and "[400 ] message". A line
+ * may hold several: an app's own "[500]" around the SDK's "Error fetching
+ * from <url>: [400 Bad Request] …". The code nearest Google's text wins: one
+ * after "Error fetching from", then the SDK's "[NNN reason]" form, then a
+ * bare "[NNN]"; the first of the best. */
 static void bracket_form(struct reading *r, const char *l, const char *le)
 {
+    const char *fetch = ci_find(l, le, "error fetching from ");
+    const char *best = NULL, *best_close = NULL;
+    int best_score = -1;
+
     for (const char *p = memchr(l, '[', (size_t)(le - l)); p;
          p = p + 1 < le ? memchr(p + 1, '[', (size_t)(le - p - 1)) : NULL) {
         int code = code_at(p + 1, le);
@@ -130,11 +142,20 @@ static void bracket_form(struct reading *r, const char *l, const char *le)
             close++;
         if (close >= le || *close != ']')
             continue;
-        offer_code(r, code, Q_TEXT);
-        offer_http_text(r, p + 4, close, ']');
-        offer_message(r, close + 1, le, Q_TEXT);
-        return;
+        int score = (fetch && p > fetch ? 2 : 0) + (p[4] == ' ' ? 1 : 0);
+        if (score > best_score) {
+            best = p;
+            best_close = close;
+            best_score = score;
+        }
+        if (score == 3)
+            break;
     }
+    if (!best)
+        return;
+    offer_code(r, code_at(best + 1, le), Q_TEXT);
+    offer_http_text(r, best + 4, best_close, ']');
+    offer_message(r, best_close + 1, le, Q_TEXT);
 }
 
 static void status_word(struct reading *r, const char *p, const char *end, int q)
@@ -204,6 +225,24 @@ static void exception_class(struct reading *r, const char *l, const char *le)
     }
 }
 
+/* Statuses that are also common words and prefixes ("UNKNOWN: Error
+ * fetching…" from Next.js): taken from a "X: " form only after an exception
+ * class. */
+static int weak_status(const char *st)
+{
+    return strcmp(st, "UNKNOWN") == 0 || strcmp(st, "ABORTED") == 0;
+}
+
+/* Does w follow "…Exception: " or "…Error: " in the line starting at l? */
+static int after_exception(const char *l, const char *w)
+{
+    if (w - l < 7 || w[-1] != ' ' || w[-2] != ':')
+        return 0;
+    const char *e = w - 2;
+    return (e - l >= 9 && memcmp(e - 9, "Exception", 9) == 0) ||
+           (e - l >= 5 && memcmp(e - 5, "Error", 5) == 0);
+}
+
 /* Java and C++ gRPC: "StatusRuntimeException: RESOURCE_EXHAUSTED: message". */
 static void status_colon_form(struct reading *r, const char *l, const char *le)
 {
@@ -215,7 +254,7 @@ static void status_colon_form(struct reading *r, const char *l, const char *le)
         if (w == c || (w > l && is_word(w[-1])) || c + 1 >= le || c[1] != ' ')
             continue;
         const char *st = canonical_status(w, (size_t)(c - w));
-        if (!st)
+        if (!st || (weak_status(st) && !after_exception(l, w)))
             continue;
         cand_offer_str(&r->status, st, strlen(st), 0, Q_TEXT);
         offer_message(r, c + 2, le, Q_PROSE);
@@ -294,9 +333,11 @@ static void code_message_form(struct reading *r, const char *l, const char *le)
 static void prefixed_codes(struct reading *r, const char *l, const char *le)
 {
     static const char *const prefixes[] = {
-        "error code: ",      "error code ",  "status code: ", "status code ", "status code=",
-        "statuscode: ",      "http error ",  "http error: ",  "(http ",       "http ",
-        "googleapi: error ", "error: http ", "error ",        "status: ",     "status=",
+        "error code: ",  "error code ",       "status code: ", "status code of ", "status code ",
+        "status code=",  "statuscode: ",      "statuscode=",   "status_code: ",   "status_code=",
+        "http status: ", "http status ",      "http error ",   "http error: ",    "(http ",
+        "http ",         "googleapi: error ", "error: http ",  "error ",          "status: ",
+        "status=",
     };
     for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
         size_t pl = strlen(prefixes[i]);
@@ -438,6 +479,27 @@ static void offer_model(struct reading *r, const char *s, const char *end, int q
     }
 }
 
+/* "Requested Model: alias" and "Effective Model: id" in a debug block: the
+ * model actually used is the one the error is about. */
+static int model_label_quality(const char *u, const char *p)
+{
+    static const struct {
+        const char *word;
+        int q;
+    } labels[] = {{"requested ", Q_GUESS},
+                  {"effective ", Q_TEXT},
+                  {"actual ", Q_TEXT},
+                  {"resolved ", Q_TEXT},
+                  {"routed ", Q_TEXT}};
+    for (size_t i = 0; i < ARRAY_SIZE(labels); i++) {
+        size_t l = strlen(labels[i].word);
+        if ((size_t)(p - u) >= l && strncasecmp(p - l, labels[i].word, l) == 0 &&
+            (p - u == (ptrdiff_t)l || !is_word(p[-(ptrdiff_t)l - 1])))
+            return labels[i].q;
+    }
+    return Q_PROSE;
+}
+
 static void models(struct reading *r, const char *u, size_t n)
 {
     const char *end = u + n;
@@ -445,7 +507,8 @@ static void models(struct reading *r, const char *u, size_t n)
         const char *s = p + 7, *e = s;
         while (e < end && e - s < 100 && (is_word(*e) || *e == '-' || *e == '.' || *e == '@'))
             e++;
-        if (e == s)
+        /* "models/providers/GeminiService.bx": a directory, not a model. */
+        if (e == s || (e < end && *e == '/'))
             continue;
         if (ci_find(e, e + 20 < end ? e + 20 : end, " is not found") == e ||
             ci_find(e, e + 20 < end ? e + 20 : end, " not found") == e ||
@@ -468,7 +531,7 @@ static void models(struct reading *r, const char *u, size_t n)
             continue;
         const char *s = p + 7;
         if (s < end && is_alpha(*s))
-            offer_model(r, s, end, Q_PROSE);
+            offer_model(r, s, end, model_label_quality(u, p));
     }
 }
 
@@ -533,7 +596,7 @@ static void hosts(struct reading *r, const char *u, size_t n)
 
 /* Known Gemini error phrases, lower case without spaces (hard wraps and
  * collapsed spaces compare equal), with the HTTP code Google sends them
- * with, used only when no code or status was seen. */
+ * with (0: none implied), used only when no code or status was seen. */
 static const struct {
     const char *z;
     int http;
@@ -569,6 +632,12 @@ static const struct {
     {"aninternalerrorhasoccurred", 500},
     {"theoperationwascancelled", 499},
     {"multipleauthenticationcredentialsreceived", 400},
+    /* Safety blocks arrive with HTTP 200: recognised, no code implied. */
+    {"candidatewasblocked", 0},
+    {"blockedforreason:safety", 0},
+    {"blockedduetosafety", 0},
+    {"finishreason.safety", 0},
+    {"blockreason.safety", 0},
 };
 
 static void phrase_scan(struct reading *r, const char *u, size_t n)
@@ -720,6 +789,128 @@ static void html(struct reading *r, const char *u, size_t n)
     }
 }
 
+/* Transport failures as clients print them, lower case. A more specific
+ * kind outranks a vaguer one: "fetch failed" names no cause, its undici
+ * "cause" (ENOTFOUND, ECONNRESET…) does; a proxy or certificate problem
+ * explains the connection error it comes with. */
+static const struct {
+    const char *z;
+    const char *kind;
+    int rank;
+} net_phrases[] = {
+    {"connect tunnel failed", "proxy", 7},
+    {"proxy connect aborted", "proxy", 7},
+    {"407 proxy authentication required", "proxy", 7},
+    {"proxyerror", "proxy", 7},
+    {"could not resolve proxy", "proxy", 7},
+    {"cannot connect to proxy", "proxy", 7},
+    {"unable to connect to proxy", "proxy", 7},
+    {"curl: (5)", "proxy", 7},
+    {"certificate_verify_failed", "tls", 6},
+    {"self signed certificate", "tls", 6},
+    {"self-signed certificate", "tls", 6},
+    {"self_signed_cert", "tls", 6},
+    {"ssl certificate problem", "tls", 6},
+    {"unable_to_verify_leaf_signature", "tls", 6},
+    {"unable to verify the first certificate", "tls", 6},
+    {"unable to get local issuer certificate", "tls", 6},
+    {"x509: certificate", "tls", 6},
+    {"err_tls_cert", "tls", 6},
+    {"tls handshake", "tls", 6},
+    {"curl: (35)", "tls", 6},
+    {"curl: (60)", "tls", 6},
+    {"could not resolve host", "dns", 5},
+    {"enotfound", "dns", 5},
+    {"eai_again", "dns", 5},
+    {"getaddrinfo", "dns", 5},
+    {"nameresolutionerror", "dns", 5},
+    {"failed to resolve '", "dns", 5},
+    {"temporary failure in name resolution", "dns", 5},
+    {"name or service not known", "dns", 5},
+    {"nodename nor servname", "dns", 5},
+    {"no such host", "dns", 5},
+    {"curl: (6)", "dns", 5},
+    {"readtimeout", "timeout", 4},
+    {"connecttimeout", "timeout", 4},
+    {"etimedout", "timeout", 4},
+    {"timed out", "timeout", 4},
+    {"context deadline exceeded (client.timeout", "timeout", 4},
+    {"und_err_connect_timeout", "timeout", 4},
+    {"und_err_headers_timeout", "timeout", 4},
+    {"headerstimeouterror", "timeout", 4},
+    {"timeoutexception", "timeout", 4},
+    {"curl: (28)", "timeout", 4},
+    {"econnreset", "reset", 3},
+    {"socket hang up", "reset", 3},
+    {"connection reset", "reset", 3},
+    {"premature close", "reset", 3},
+    {"remotedisconnected", "reset", 3},
+    {"empty reply from server", "reset", 3},
+    {"other side closed", "reset", 3},
+    {"broken pipe", "reset", 3},
+    {"curl: (52)", "reset", 3},
+    {"curl: (56)", "reset", 3},
+    {"econnrefused", "connect", 2},
+    {"connection refused", "connect", 2},
+    {"failed to establish a new connection", "connect", 2},
+    {"ehostunreach", "connect", 2},
+    {"enetunreach", "connect", 2},
+    {"network is unreachable", "connect", 2},
+    {"no route to host", "connect", 2},
+    {"failed to connect to", "connect", 2},
+    {"tcp connect error", "connect", 2},
+    {"curl: (7)", "connect", 2},
+    {"fetch failed", "connect", 1},
+    {"load failed", "connect", 1},
+    {"network request failed", "connect", 1},
+    {"failed to fetch", "connect", 1},
+    {"networkerror when attempting to fetch", "connect", 1},
+    {"error sending request", "connect", 1},
+    {"apiconnectionerror", "connect", 1},
+    {"connecterror", "connect", 1},
+    {"connectionerror", "connect", 1},
+};
+
+static int is_alnum(char c)
+{
+    return is_alpha(c) || is_digit(c);
+}
+
+/* The most specific transport failure named in u[0..n): a phrase that starts
+ * a word (so "upload failed" is not Safari's "Load failed"). Whether it is
+ * the error or the API's answer is decided later, with everything seen. */
+static void net_scan(struct reading *r, const char *u, size_t n)
+{
+    char *z = xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        z[i] = (char)((u[i] >= 'A' && u[i] <= 'Z') ? u[i] + 32 : u[i]);
+    z[n] = '\0';
+    for (size_t i = 0; i < ARRAY_SIZE(net_phrases); i++) {
+        size_t l = strlen(net_phrases[i].z);
+        if (net_phrases[i].rank < r->net_rank)
+            continue;
+        const char *p = z, *end = z + n;
+        while (p < end) {
+            const char *hit = read_memfind(p, (size_t)(end - p), net_phrases[i].z, l);
+            if (!hit)
+                break;
+            size_t pos = (size_t)(hit - z);
+            if (pos > 0 && is_alnum(z[pos - 1])) {
+                p = hit + 1;
+                continue;
+            }
+            if (net_phrases[i].rank > r->net_rank || pos < r->net_pos) {
+                r->net_kind = net_phrases[i].kind;
+                r->net_rank = net_phrases[i].rank;
+                r->net_pos = pos;
+                r->net_len = l;
+            }
+            break;
+        }
+    }
+    free(z);
+}
+
 void read_text(struct reading *r, const char *u, size_t n)
 {
     const char *p = u, *end = u + n;
@@ -739,6 +930,7 @@ void read_text(struct reading *r, const char *u, size_t n)
     hosts(r, u, n);
     phrase_scan(r, u, n);
     html(r, u, n);
+    net_scan(r, u, n);
 }
 
 static const char *strip_lead(const char *s, const char *e)

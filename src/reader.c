@@ -26,6 +26,7 @@
 /* ev->text is bounded: the rules match patterns in it, nothing more. */
 #define TEXT_MAX ((size_t)64 << 10)
 #define MESSAGE_MAX 2000
+#define NET_DETAIL_MAX 200
 
 /* Strings that mark where an error sits in a long log, by strength. */
 static const struct {
@@ -60,18 +61,23 @@ static int best_anchor(const char *buf, size_t len, size_t *pos)
 {
     int best_w = 0;
     size_t best = 0;
+    size_t alen[ARRAY_SIZE(anchors)];
     unsigned char first[256] = {0};
 
-    for (size_t a = 0; a < ARRAY_SIZE(anchors); a++)
-        first[(unsigned char)anchors[a].s[0]] = 1;
+    /* first[c] is 1 + the index of the first anchor starting with c; the
+     * anchors sharing a first byte are compared only where it occurs. */
+    for (size_t a = ARRAY_SIZE(anchors); a-- > 0;) {
+        alen[a] = strlen(anchors[a].s);
+        first[(unsigned char)anchors[a].s[0]] = (unsigned char)(a + 1);
+    }
     for (size_t i = 0; i < len; i++) {
-        if (!first[(unsigned char)buf[i]])
+        unsigned char f = first[(unsigned char)buf[i]];
+        if (!f)
             continue;
-        for (size_t a = 0; a < ARRAY_SIZE(anchors); a++) {
-            const char *s = anchors[a].s;
-            size_t l = strlen(s);
-            if (s[0] == buf[i] && len - i >= l && memcmp(buf + i, s, l) == 0 &&
-                anchors[a].weight >= best_w) {
+        for (size_t a = f - 1u; a < ARRAY_SIZE(anchors); a++) {
+            size_t l = alen[a];
+            if (anchors[a].s[0] == buf[i] && len - i >= l && anchors[a].weight >= best_w &&
+                memcmp(buf + i, anchors[a].s, l) == 0) {
                 best_w = anchors[a].weight;
                 best = i;
             }
@@ -143,6 +149,70 @@ static int key_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-' || c == '.';
+}
+
+/* The length of the key prefix at t[0..n) ("AIza", "AQ.", "ya29."), 0 when
+ * none, and through *full the length of a whole key of that kind (0 when
+ * it varies). */
+static size_t key_prefix(const char *t, size_t n, size_t *full)
+{
+    *full = 0;
+    if (n >= 4 && memcmp(t, "AIza", 4) == 0) {
+        *full = 39;
+        return 4;
+    }
+    if (n >= 3 && memcmp(t, "AQ.", 3) == 0)
+        return 3;
+    if (n >= 5 && memcmp(t, "ya29.", 5) == 0)
+        return 5;
+    return 0;
+}
+
+/* Join the halves of a key that a hard wrap cut, in place, and return the
+ * new length: a key-like token (a prefix and at least KEY_WRAP_MIN key
+ * characters, shorter than a whole key of its kind) that ends a line goes on
+ * with the key characters that start the next one. Joined, the key is masked
+ * as one; apart, the second half would pass for a word. A word glued to a
+ * whole auth key is masked with it, which is the safe side. One pass. */
+#define KEY_WRAP_MIN 10
+#define KEY_WRAP_JOINS 8
+
+static size_t heal_key_wraps(char *t, size_t n)
+{
+    size_t w = 0, i = 0;
+    char prev = ' ';
+
+    while (i < n) {
+        size_t full;
+        size_t plen = key_char(prev) ? 0 : key_prefix(t + i, n - i, &full);
+        if (!plen) {
+            prev = t[i];
+            t[w++] = t[i++];
+            continue;
+        }
+        size_t klen = 0;
+        for (int joins = 0;; joins++) {
+            while (i < n && key_char(t[i])) {
+                t[w++] = t[i++];
+                klen++;
+            }
+            if (joins >= KEY_WRAP_JOINS || klen < plen + KEY_WRAP_MIN || (full && klen >= full))
+                break;
+            size_t j = i;
+            while (j < n && t[j] == ' ')
+                j++;
+            if (j >= n || t[j] != '\n')
+                break;
+            j++;
+            while (j < n && t[j] == ' ')
+                j++;
+            if (j >= n || !key_char(t[j]))
+                break;
+            i = j;
+        }
+        prev = t[w - 1];
+    }
+    return w;
 }
 
 /* Mask what is left of a key that a cut, a wrap or a paste shortened below
@@ -333,7 +403,46 @@ static int upper_reason(const char *s)
     return letter;
 }
 
-static void finish(struct reading *r, const char *u, size_t un, int flags, struct evidence *ev)
+/* The transport failure named in the text, as ev->net_error and its phrase
+ * (to the end of its line, bounded) as ev->net_detail. An answer from the API
+ * wins: a status, an error object, a known Gemini phrase or an HTTP code
+ * other than a proxy's 407 means a response arrived, and "timed out" in it
+ * is the API's own word. */
+static void finish_net(const struct reading *r, const char *u, size_t un, struct evidence *ev)
+{
+    int answered = (r->http.has && (int)r->http.num != 407) || ev->status || r->envelope ||
+                   (ev->api_code && api_code_http(ev->api_code)) || r->phrase || r->nquota > 0 ||
+                   r->block_reason.has || r->is_html;
+    if (!r->net_kind || answered || r->net_pos >= un)
+        return;
+    const char *s = u + r->net_pos;
+    const char *nl = memchr(s, '\n', un - r->net_pos);
+    size_t len = nl ? (size_t)(nl - s) : un - r->net_pos;
+    if (len < r->net_len)
+        len = r->net_len;
+    char *line = textfix_strndup_utf8(s, len, NET_DETAIL_MAX);
+    textfix_collapse(line);
+    ev->net_error = xstrdup(r->net_kind);
+    ev->net_detail = redact(line);
+    free(line);
+}
+
+/* A QuotaFailure names a quota ("…PerMinute…", "…PerDay…") or a metric
+ * ("generativelanguage.googleapis.com/…"): Google sends those with 429 only,
+ * so a fragment that lost its code still tells it. */
+static int quota_named(const struct reading *r)
+{
+    for (int i = 0; i < r->nquota; i++) {
+        const struct quota_violation *q = &r->quota[i];
+        if ((q->quota_id && strstr(q->quota_id, "Per")) ||
+            (q->quota_metric && strstr(q->quota_metric, "googleapis.com/")))
+            return 1;
+    }
+    return 0;
+}
+
+static void finish(struct reading *r, const char *u, size_t un, int flags, int allow_net,
+                   struct evidence *ev)
 {
     ev->form = detect_form(u, un, flags);
 
@@ -346,6 +455,9 @@ static void finish(struct reading *r, const char *u, size_t un, int flags, struc
         ev->http_inferred = 1;
     } else if (ev->api_code && api_code_http(ev->api_code)) {
         ev->http = api_code_http(ev->api_code);
+        ev->http_inferred = 1;
+    } else if (quota_named(r)) {
+        ev->http = 429;
         ev->http_inferred = 1;
     } else if (r->is_html && r->html_http) {
         ev->http = r->html_http;
@@ -411,7 +523,10 @@ static void finish(struct reading *r, const char *u, size_t un, int flags, struc
     ev->text = redact(text);
     free(text);
 
-    ev->found = ev->http >= 400 || ev->status || r->envelope ||
+    if (allow_net)
+        finish_net(r, u, un, ev);
+
+    ev->found = ev->net_error || ev->http >= 400 || ev->status || r->envelope ||
                 (ev->api_code && api_code_http(ev->api_code)) || r->phrase || ev->nquota > 0 ||
                 r->block_reason.has || (ev->reason && upper_reason(ev->reason) && ev->domain);
     if (!ev->found && ev->message) {
@@ -422,8 +537,10 @@ static void finish(struct reading *r, const char *u, size_t un, int flags, struc
 }
 
 /* Read buf[0..len) into ev; *block (may be NULL) tells whether the text
- * carried a block reason or an error object (what makes a 200 an error). */
-static int read_core(const char *buf, size_t len, struct evidence *ev, int *block)
+ * carried a block reason or an error object (what makes a 200 an error).
+ * allow_net is clear for a body that came with an HTTP response: a
+ * response arrived, so its text cannot be a transport failure. */
+static int read_core(const char *buf, size_t len, int allow_net, struct evidence *ev, int *block)
 {
     struct reading r;
     size_t start = 0, wlen = len, tn, un;
@@ -432,11 +549,13 @@ static int read_core(const char *buf, size_t len, struct evidence *ev, int *bloc
     if (len > WINDOW_LIMIT)
         choose_window(buf, len, &start, &wlen);
     char *t = textfix_clean(buf + start, wlen, &tn, &flags);
+    tn = heal_key_wraps(t, tn);
+    t[tn] = '\0';
     char *u = textfix_unescape_all(t, tn, &un);
     reading_init(&r);
     read_kv(&r, t, tn);
     read_text(&r, u, un);
-    finish(&r, u, un, flags, ev);
+    finish(&r, u, un, flags, allow_net, ev);
     if (block)
         *block = r.block_reason.has || r.envelope;
     reading_release(&r);
@@ -449,7 +568,7 @@ int reader_read(const char *buf, size_t len, struct evidence *ev)
 {
     if (!buf)
         len = 0;
-    return read_core(buf ? buf : "", len, ev, NULL);
+    return read_core(buf ? buf : "", len, 1, ev, NULL);
 }
 
 /* "text/html page, 5123 bytes: <first bytes>" with nothing unsafe shown. */
@@ -499,7 +618,7 @@ int reader_read_response(int http, const char *content_type, double retry_after,
                           gd_memcasemem(content_type, strlen(content_type), "event-stream", 12)) ||
                          (len >= 5 && memcmp(body, "data:", 5) == 0)))
             json_ok = 1;
-        read_core(body, len, ev, &block);
+        read_core(body, len, 0, ev, &block);
     }
     if (is2xx && json_ok && !block) {
         /* A successful answer: whatever its text says is not an error. */

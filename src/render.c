@@ -82,6 +82,7 @@ cJSON *render_diagnosis_json(const struct diagnosis *d)
     }
     add_str(o, "key", ev->key_masked);
     add_str(o, "net_error", ev->net_error);
+    add_str(o, "net_detail", ev->net_detail);
     if (ev->nfields)
         add_list(o, "field_violations", ev->fields, ev->nfields);
     add_list(o, "steps", d->steps, d->nsteps);
@@ -131,6 +132,9 @@ void render_diagnosis_text(FILE *out, const struct diagnosis *d, int color)
         fprintf(out, "  reason:    %s\n", ev->reason);
     if (ev->message)
         fprintf(out, "  message:   %s\n", ev->message);
+    if (ev->net_error)
+        fprintf(out, "  network:   %s%s%s\n", ev->net_error, ev->net_detail ? ": " : "",
+                ev->net_detail ? ev->net_detail : "");
     if (ev->model)
         fprintf(out, "  model:     %s\n", ev->model);
     if (d->model_info && d->model_info->status) {

@@ -59,6 +59,7 @@ static const struct {
     {"quota_id", COND_STRINGS},
     {"message", COND_STRINGS},
     {"also_message", COND_STRINGS},
+    {"not_message", COND_STRINGS},
     {"limit_zero", COND_BOOL},
     {"model_status", COND_STRINGS},
     {"fact", COND_STRINGS},
@@ -66,6 +67,7 @@ static const struct {
     {"has_retry_after", COND_BOOL},
     {"retry_after_max", COND_NUMBER},
     {"envelope", COND_BOOL},
+    {"google_envelope", COND_BOOL},
     {"fields", COND_BOOL},
     {"key_kind", COND_STRINGS},
 };

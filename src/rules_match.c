@@ -117,6 +117,44 @@ static int quota_matches(const struct evidence *ev, const cJSON *list)
     return 0;
 }
 
+/* The canonical gRPC status names. Only these count as a Google marker: a
+ * gateway's own "status" ("Bad Request", "UPSTREAM_ERROR") does not. */
+static const char *const canonical_statuses[] = {
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+};
+
+/* Did the evidence carry the Google-only parts of an error envelope: a
+ * canonical status, an ErrorInfo reason or a domain? The Interactions API
+ * code is left out on purpose: other providers' string codes
+ * ("insufficient_quota", "invalid_api_key") land in the same field. */
+static int google_envelope(const struct evidence *ev)
+{
+    if (ev->reason || ev->domain)
+        return 1;
+    if (!ev->status)
+        return 0;
+    for (size_t i = 0; i < ARRAY_SIZE(canonical_statuses); i++)
+        if (strcasecmp(ev->status, canonical_statuses[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static int limit_is_zero(const struct evidence *ev)
 {
     if (ev->limit == 0)
@@ -176,6 +214,8 @@ static int condition_holds(const struct prepared *p, const cJSON *c)
         return quota_matches(ev, c);
     if (strcmp(name, "message") == 0 || strcmp(name, "also_message") == 0)
         return any_phrase(p, c);
+    if (strcmp(name, "not_message") == 0)
+        return !any_phrase(p, c);
     if (strcmp(name, "limit_zero") == 0)
         return limit_is_zero(ev) == cJSON_IsTrue(c);
     if (strcmp(name, "model_status") == 0)
@@ -192,6 +232,8 @@ static int condition_holds(const struct prepared *p, const cJSON *c)
         int has = ev->status || ev->reason || ev->api_code || ev->domain;
         return has == cJSON_IsTrue(c);
     }
+    if (strcmp(name, "google_envelope") == 0)
+        return google_envelope(ev) == cJSON_IsTrue(c);
     if (strcmp(name, "key_kind") == 0)
         return in_list_nocase(key_kind_id(ev->key_masked), c);
     if (strcmp(name, "fields") == 0)

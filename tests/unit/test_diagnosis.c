@@ -113,7 +113,7 @@ struct ev_spec {
     const char *quota_id, *quota_metric, *quota_model;
     long long quota_value, limit;
     double retry_after;
-    const char *fact, *net_error, *link, *field;
+    const char *fact, *net_error, *link, *field, *key_masked;
 };
 
 static void build(struct evidence *ev, const struct ev_spec *s)
@@ -133,6 +133,7 @@ static void build(struct evidence *ev, const struct ev_spec *s)
     DUP(model);
     DUP(fact);
     DUP(net_error);
+    DUP(key_masked);
 #undef DUP
     ev->text = xstrdup(s->text ? s->text : s->message ? s->message : "");
     ev->limit = s->limit ? s->limit : -1;
@@ -439,6 +440,117 @@ static void test_rules(const struct rule_table *t)
     diagnosis_release(&d);
     struct ev_spec inc = {.fact = "incident-active"};
     run(t, "incident", &inc, now, "incident", "incident-active", 1, &d);
+    diagnosis_release(&d);
+
+    /* Gemini's other services: Code Assist and Firebase AI Logic. */
+    struct ev_spec cac = {.found = 1,
+                          .http = 403,
+                          .status = "PERMISSION_DENIED",
+                          .reason = "SERVICE_DISABLED",
+                          .domain = "googleapis.com",
+                          .service = "cloudaicompanion.googleapis.com",
+                          .message = "Gemini for Google Cloud API has not been used in project "
+                                     "p before or it is disabled."};
+    run(t, "cloudaicompanion", &cac, now, "service-disabled", "service-disabled-reason", 0, &d);
+    diagnosis_release(&d);
+    cac.service = "firebasevertexai.googleapis.com";
+    cac.message = "Firebase AI Logic API has not been used in project p before or it is disabled.";
+    run(t, "firebasevertexai", &cac, now, "service-disabled", "service-disabled-reason", 0, &d);
+    diagnosis_release(&d);
+
+    /* Other providers: OpenAI's 429 shares Gemini's first sentence; its
+     * string code lands in api_code, which is no Google marker. */
+    struct ev_spec oai = {.found = 1,
+                          .http = 429,
+                          .api_code = "insufficient_quota",
+                          .message = "You exceeded your current quota, please check your plan "
+                                     "and billing details.",
+                          .text = "{'error': {'message': 'You exceeded your current quota, "
+                                  "please check your plan and billing details.', 'type': "
+                                  "'insufficient_quota', 'param': None, 'code': "
+                                  "'insufficient_quota'}}",
+                          .retry_after = 20};
+    run(t, "openai quota", &oai, now, "not-gemini", "not-gemini-openai", 0, &d);
+    expect("openai quota: no retry_after", !d.has_retry_after);
+    expect("openai quota: no verdict", d.wait_plan && strstr(d.wait_plan, "no verdict"));
+    diagnosis_release(&d);
+    /* The same wrapper around Google's body (a canonical status) is Gemini. */
+    oai.status = "RESOURCE_EXHAUSTED";
+    run(t, "openai wrapper, google body", &oai, now, "quota-unknown", NULL, 1, &d);
+    diagnosis_release(&d);
+    /* A gateway's own "status" is not a canonical one. */
+    oai.status = "Bad Request";
+    run(t, "non-canonical status", &oai, now, "not-gemini", "not-gemini-openai", 0, &d);
+    diagnosis_release(&d);
+    /* A Gemini model named in the text keeps it Gemini's. */
+    oai.status = NULL;
+    oai.text = "litellm.RateLimitError: 'param': None, model gemini-2.5-flash: You exceeded "
+               "your current quota";
+    run(t, "openai shape naming gemini", &oai, now, "quota-unknown", NULL, 1, &d);
+    diagnosis_release(&d);
+    /* Claude on Vertex AI: Google's host, Anthropic's error. */
+    struct ev_spec claude = {.found = 1,
+                             .http = 529,
+                             .message = "Overloaded",
+                             .service = "aiplatform.googleapis.com",
+                             .model = "claude-sonnet-4@20250514",
+                             .text = "{'type': 'error', 'error': {'type': 'overloaded_error', "
+                                     "'message': 'Overloaded'}} POST https://us-east5-aiplatform"
+                                     ".googleapis.com/v1/projects/p/locations/us-east5/publishers/"
+                                     "anthropic/models/claude-sonnet-4@20250514:streamRawPredict"};
+    run(t, "claude on vertex", &claude, now, "not-gemini", "not-gemini-anthropic", 0, &d);
+    diagnosis_release(&d);
+
+    /* A Gemini quota id with no visible 429 still names the quota. */
+    struct ev_spec tpm_nohttp = {.found = 1,
+                                 .quota_id = "GenerateContentInputTokensPerModelPerMinute-FreeTier",
+                                 .quota_model = "gemini-2.0-flash",
+                                 .quota_value = -1,
+                                 .retry_after = 59};
+    run(t, "tpm without http", &tpm_nohttp, now, "quota-tpm", "quota-tpm-quota-id", 1, &d);
+    expect("tpm without http: server delay", d.has_retry_after && d.retry_after_s == 59);
+    diagnosis_release(&d);
+    struct ev_spec rpd_nohttp = {.found = 1,
+                                 .quota_id = "GenerateRequestsPerDayPerProjectPerModel-FreeTier",
+                                 .quota_value = -1};
+    run(t, "rpd without http", &rpd_nohttp, now, "quota-rpd", "quota-rpd-quota-id", 0, &d);
+    diagnosis_release(&d);
+    rpd_nohttp.quota_value = 0;
+    run(t, "zero without http", &rpd_nohttp, now, "quota-zero", "quota-zero-quota-id", 0, &d);
+    diagnosis_release(&d);
+    struct ev_spec rpm_nohttp = {.found = 1,
+                                 .quota_id = "GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+                                 .quota_value = -1};
+    run(t, "rpm without http", &rpm_nohttp, now, "quota-rpm", "quota-rpm-quota-id", 1, &d);
+    diagnosis_release(&d);
+
+    /* A network failure is never a key problem, even when the paste also
+     * carries key wording, a key, or a probe fact. */
+    struct ev_spec reset = {.found = 1,
+                            .net_error = "reset",
+                            .key_masked = "AIza…wXyZ",
+                            .message = "API key not valid. Please pass a valid API key.",
+                            .text = "using GEMINI_API_KEY: read ECONNRESET"};
+    run(t, "reset with key wording", &reset, now, "net-connect", "net-connect-failure", 1, &d);
+    expect("reset step names check", has_step(&d, "gemini-doctor check"));
+    diagnosis_release(&d);
+    reset.fact = "key-oauth-token";
+    run(t, "reset with key fact", &reset, now, "net-connect", "net-connect-failure", 1, &d);
+    diagnosis_release(&d);
+    struct ev_spec dns = {.found = 1, .net_error = "dns", .http = 401};
+    run(t, "dns over 401", &dns, now, "net-dns", "net-dns-failure", 1, &d);
+    diagnosis_release(&d);
+
+    /* 499: the client's own timeout, retryable, and the steps say so. */
+    struct ev_spec c499 = {.found = 1, .http = 499, .status = "CANCELLED"};
+    run(t, "499", &c499, now, "cancelled", "status-cancelled", 1, &d);
+    expect("499 says timeout", has_step(&d, "longer client timeout"));
+    diagnosis_release(&d);
+
+    /* Unknown carries no retry_after, even when the paste had a delay. */
+    struct ev_spec odd_delay = {.found = 1, .message = "something odd", .retry_after = 12};
+    run(t, "unknown with delay", &odd_delay, now, "unknown", NULL, 0, &d);
+    expect("unknown has no retry_after", !d.has_retry_after);
     diagnosis_release(&d);
 
     /* Nothing found: unknown, with paste advice; found but unmatched too. */

@@ -1104,6 +1104,296 @@ static void test_hostile(void)
     free(b);
 }
 
+static void test_network(void)
+{
+    struct evidence ev;
+
+    current = "curl (6) is a DNS failure";
+    read_s(&ev, "$ curl -sS https://generativelanguage.googleapis.com/v1beta/models\n"
+                "curl: (6) Could not resolve host: generativelanguage.googleapis.com\n");
+    EQ_N(found, 1);
+    EQ_S(net_error, "dns");
+    HAS_S(net_detail, "Could not resolve host");
+    EQ_N(http, 0);
+    evidence_release(&ev);
+
+    current = "undici fetch failed alone is a connection failure";
+    read_s(&ev,
+           "TypeError: fetch failed\n    at Object.fetch (node:internal/deps/undici/undici:1)\n");
+    EQ_S(net_error, "connect");
+    HAS_S(net_detail, "fetch failed");
+    evidence_release(&ev);
+
+    current = "fetch failed: its cause names the kind";
+    read_s(&ev, "TypeError: fetch failed\n  [cause]: Error: getaddrinfo ENOTFOUND "
+                "generativelanguage.googleapis.com\n");
+    EQ_S(net_error, "dns");
+    evidence_release(&ev);
+    read_s(&ev, "TypeError: fetch failed\n  [cause]: ConnectTimeoutError: Connect Timeout Error\n"
+                "  code: 'UND_ERR_CONNECT_TIMEOUT'\n");
+    EQ_S(net_error, "timeout");
+    evidence_release(&ev);
+
+    current = "a certificate problem explains the connect error around it";
+    read_s(&ev, "httpx.ConnectError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+                "failed: self-signed certificate in certificate chain (_ssl.c:1006)\n");
+    EQ_S(net_error, "tls");
+    evidence_release(&ev);
+
+    current = "reset, refused, Safari, Go";
+    read_s(&ev, "Error: read ECONNRESET\n    at TLSWrap.onStreamRead (node:internal)\n");
+    EQ_S(net_error, "reset");
+    evidence_release(&ev);
+    read_s(&ev, "tcp connect error: Connection refused (os error 111)");
+    EQ_S(net_error, "connect");
+    evidence_release(&ev);
+    read_s(&ev, "[GoogleGenerativeAI Error]: Error fetching from https://generativelanguage."
+                "googleapis.com/v1/models/gemini-pro:streamGenerateContent?alt=sse: Load failed");
+    EQ_S(net_error, "connect");
+    EQ_N(http, 0);
+    evidence_release(&ev);
+    read_s(&ev,
+           "Post \"https://generativelanguage.googleapis.com/v1beta/models/x:generateContent\":"
+           " dial tcp: lookup generativelanguage.googleapis.com: no such host");
+    EQ_S(net_error, "dns");
+    evidence_release(&ev);
+    read_s(&ev, "context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
+    EQ_S(net_error, "timeout");
+    evidence_release(&ev);
+
+    current = "curl exit codes alone";
+    read_s(&ev, "curl: (7) Failed to connect to generativelanguage.googleapis.com port 443");
+    EQ_S(net_error, "connect");
+    evidence_release(&ev);
+    read_s(&ev, "curl: (52) Empty reply from server");
+    EQ_S(net_error, "reset");
+    evidence_release(&ev);
+    read_s(&ev, "curl: (60) SSL certificate problem: unable to get local issuer certificate");
+    EQ_S(net_error, "tls");
+    evidence_release(&ev);
+
+    current = "a proxy's 407 is the proxy's, not the API's";
+    read_s(&ev, "curl: (56) CONNECT tunnel failed, response 407");
+    EQ_S(net_error, "proxy");
+    HAS_S(net_detail, "response 407");
+    evidence_release(&ev);
+    read_s(&ev, "< HTTP/1.1 407 Proxy Authentication Required\n< Proxy-Authenticate: Basic\n");
+    EQ_S(net_error, "proxy");
+    evidence_release(&ev);
+
+    current = "the API's answer wins over words that sound like a network failure";
+    read_s(&ev, "{\"error\":{\"code\":504,\"message\":\"Request timed out.\",\"status\":"
+                "\"DEADLINE_EXCEEDED\"}}");
+    EQ_S(net_error, NULL);
+    EQ_N(http, 504);
+    evidence_release(&ev);
+    read_s(&ev, "google.genai.errors.ServerError: 503 UNAVAILABLE. upstream connect error or "
+                "disconnect/reset before headers. reset reason: connection refused");
+    EQ_S(net_error, NULL);
+    EQ_N(http, 503);
+    evidence_release(&ev);
+
+    current = "words inside other words are not network failures";
+    read_s(&ev, "Upload failed for file report.pdf");
+    EQ_S(net_error, NULL);
+    EQ_N(found, 0);
+    evidence_release(&ev);
+
+    current = "the detail is masked";
+    read_s(&ev, "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='x', port=443): Max "
+                "retries exceeded with url: /v1beta/models/gemini-2.5-flash:generateContent?key="
+                "AIzaSyD3m0Fak3K3yF0rT3st1ngOnly12345678 (Caused by NameResolutionError(\"Failed "
+                "to resolve 'x' ([Errno -3] Temporary failure in name resolution)\"))");
+    EQ_S(net_error, "dns");
+    TRUE(ev.net_detail && !strstr(ev.net_detail, "D3m0Fak3"));
+    TRUE(ev.text && !strstr(ev.text, "D3m0Fak3"));
+    evidence_release(&ev);
+
+    current = "a response's body is never a transport failure";
+    {
+        const char *body = "upstream connect error: connect ECONNREFUSED 10.0.0.1:443";
+        evidence_init(&ev);
+        reader_read_response(502, "text/plain", -1, body, strlen(body), &ev);
+        EQ_S(net_error, "bad-response");
+        EQ_N(http, 502);
+        evidence_release(&ev);
+    }
+}
+
+static void test_wrapped_codes(void)
+{
+    struct evidence ev;
+
+    current = "the code after Error fetching from beats an app's [500]";
+    read_s(&ev, "[nuxt] [request error] [unhandled] [500] [GoogleGenerativeAI Error]: Error "
+                "fetching from https://generativelanguage.googleapis.com/v1/models/gemini-pro:"
+                "streamGenerateContent?alt=sse: [400 Bad Request] API key not valid. Please pass "
+                "a valid API key.");
+    EQ_N(http, 400);
+    EQ_S(http_text, "Bad Request");
+    HAS_S(message, "API key not valid");
+    evidence_release(&ev);
+
+    current = "the SDK's [NNN reason] form beats a bare [NNN]";
+    read_s(&ev, "[500] wrapper: [429 Too Many Requests] Resource has been exhausted");
+    EQ_N(http, 429);
+    evidence_release(&ev);
+
+    current = "status code phrasings";
+    read_s(&ev, "This exception was thrown because the response has a status code of 503 and "
+                "RequestOptions.validateStatus was configured to throw for this status code.");
+    EQ_N(http, 503);
+    EQ_N(http_inferred, 0);
+    evidence_release(&ev);
+    read_s(&ev, "AxiosError: Request failed with status code 400");
+    EQ_N(http, 400);
+    evidence_release(&ev);
+    read_s(&ev, "GeminiError: HTTP status 503 from the API");
+    EQ_N(http, 503);
+    evidence_release(&ev);
+    read_s(&ev, "{ statusCode: 429, body: 'rate limited' }");
+    EQ_N(http, 429);
+    evidence_release(&ev);
+    read_s(&ev, "APIError(status_code=429, body=None)");
+    EQ_N(http, 429);
+    evidence_release(&ev);
+
+    current = "a quota id without a code means 429";
+    read_s(&ev, "'quotaMetric': 'generativelanguage.googleapis.com/generate_content_free_tier_"
+                "input_token_count', 'quotaId': 'GenerateContentInputTokensPerModelPerMinute-"
+                "FreeTier', 'quotaDimensions': {'model': 'gemini-2.0-flash'}}]}");
+    EQ_N(found, 1);
+    EQ_N(http, 429);
+    EQ_N(http_inferred, 1);
+    EQ_S(status, NULL);
+    EQ_N(nquota, 1);
+    evidence_release(&ev);
+
+    current = "{\"error\": true} marks an error";
+    read_s(&ev, "{\n  \"error\": true,\n  \"message\": \"Message is being blocked for reason: "
+                "SAFETY\"\n}\n");
+    EQ_N(found, 1);
+    HAS_S(message, "blocked for reason");
+    evidence_release(&ev);
+    read_s(&ev, "{\"error\": false, \"message\": \"all good\"}");
+    EQ_N(found, 0);
+    evidence_release(&ev);
+}
+
+static void test_model_and_status_positions(void)
+{
+    struct evidence ev;
+
+    current = "a directory named models is not a model";
+    read_s(&ev, "CustomException: {\n  code : 503,\n  message : \"The model is overloaded.\",\n"
+                "  status : \"UNAVAILABLE\"\n}\n\tat boxgenerated.bxai.models.providers."
+                "Geminiservice$bx$Func_chat._invoke(/home/build/module/models/providers/"
+                "GeminiService.bx:157)\n");
+    EQ_S(model, NULL);
+    EQ_S(status, "UNAVAILABLE");
+    evidence_release(&ev);
+
+    current = "model ids look like model ids";
+    {
+        const char *ok_names[] = {
+            "gemini-pro",     "gemini-2.5-flash",   "aqa",
+            "gemma-3-27b-it", "text-embedding-004", "models/gemini-flash-latest"};
+        const char *bad_names[] = {"providers", "exceptions", "genai", "v"};
+        for (size_t i = 0; i < ARRAY_SIZE(ok_names); i++) {
+            char *m = model_name(ok_names[i], strlen(ok_names[i]));
+            TRUE(m != NULL);
+            free(m);
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(bad_names); i++) {
+            char *m = model_name(bad_names[i], strlen(bad_names[i]));
+            TRUE(m == NULL);
+            free(m);
+        }
+    }
+
+    current = "the model used beats the model requested";
+    read_s(&ev, "The operation was cancelled.\n[Debug Info]\nRequested Model: antigravity-gemini-"
+                "3.1-pro\nEffective Model: gemini-3.1-pro-low\nStatus: 499\n");
+    EQ_S(model, "gemini-3.1-pro-low");
+    EQ_N(http, 499);
+    evidence_release(&ev);
+
+    current = "UNKNOWN: as a prefix is not a status";
+    read_s(&ev, "UNKNOWN: Error fetching from https://generativelanguage.googleapis.com/v1beta/"
+                "models/gemini-1.5-flash:generateContent: [404 Not Found] models/gemini-1.5-flash "
+                "is not found for API version v1beta");
+    EQ_S(status, NULL);
+    EQ_N(http, 404);
+    evidence_release(&ev);
+    read_s(&ev, "ABORTED: the user pressed escape");
+    EQ_S(status, NULL);
+    evidence_release(&ev);
+
+    current = "UNKNOWN after an exception class is a status";
+    read_s(&ev, "io.grpc.StatusRuntimeException: UNKNOWN: Stream removed");
+    EQ_S(status, "UNKNOWN");
+    evidence_release(&ev);
+}
+
+static void test_wrapped_keys(void)
+{
+    struct evidence ev;
+    const char *halves[] = {"SyD3m0Fak3K3y", "F0rT3st1ngOnly1234", "Ab8RN6LxYzTest",
+                            "TestTestTest9876"};
+
+    current = "a standard key cut by a hard wrap is masked whole";
+    read_s(&ev, "{\"error\":{\"code\":400,\"message\":\"API key not valid: AIzaSyD3m0Fak3K3y\n"
+                "F0rT3st1ngOnly12345678 please\",\"status\":\"INVALID_ARGUMENT\"}}");
+    for (size_t i = 0; i < 2; i++) {
+        TRUE(ev.text && !strstr(ev.text, halves[i]));
+        TRUE(ev.message && !strstr(ev.message, halves[i]));
+    }
+    EQ_S(key_masked, "AIza\xe2\x80\xa6"
+                     "5678");
+    HAS_S(message, "please");
+    evidence_release(&ev);
+
+    current = "an indented continuation of an auth key is masked";
+    read_s(&ev, "Error: 401 bad key AQ.Ab8RN6LxYzTest\n    TestTestTest9876 rest\n");
+    for (size_t i = 2; i < 4; i++) {
+        TRUE(ev.text && !strstr(ev.text, halves[i]));
+        TRUE(!ev.message || !strstr(ev.message, halves[i]));
+    }
+    evidence_release(&ev);
+
+    current = "a key wrapped twice";
+    read_s(&ev, "400 API key not valid: AIzaSyD3m0Fak3K3y\nF0rT3st1ng\nOnly12345678\n");
+    TRUE(ev.text && !strstr(ev.text, "F0rT3st1ng") && !strstr(ev.text, "Only1234"));
+    evidence_release(&ev);
+
+    current = "a whole key at a line end keeps the next line";
+    read_s(&ev, "400 API key not valid: AIzaSyD3m0Fak3K3yF0rT3st1ngOnly12345678\nPlease pass "
+                "a valid API key.\n");
+    HAS_S(text, "Please pass");
+    evidence_release(&ev);
+
+    current = "many wrapped key prefixes stay linear";
+    {
+        size_t n = 4 << 20, off = 0;
+        char *b = xmalloc(n);
+        while (off + 16 <= n) {
+            memcpy(b + off, "AQ.0123456789a\n ", 16);
+            off += 16;
+        }
+        timed("4 MB of wrapped auth key prefixes", b, off, 2, &ev);
+        evidence_release(&ev);
+        off = 0;
+        while (off + 14 <= n) {
+            memcpy(b + off, "fetch failed\n", 13);
+            off += 13;
+        }
+        timed("4 MB of fetch failed", b, off, 2, &ev);
+        EQ_S(net_error, "connect");
+        evidence_release(&ev);
+        free(b);
+    }
+}
+
 static void test_textfix(void)
 {
     size_t n;
@@ -1163,6 +1453,10 @@ int main(void)
     test_html();
     test_response();
     test_hostile();
+    test_network();
+    test_wrapped_codes();
+    test_model_and_status_positions();
+    test_wrapped_keys();
     test_textfix();
     printf("test_reader: %d passed, %d failed\n", npass, nfail);
     return nfail ? 1 : 0;
