@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "evidence.h"
@@ -16,16 +17,17 @@
 #include "textfix.h"
 #include "util.h"
 
-static int npass, nfail;
+#include "unit.h"
+
 static const char *current;
 
 static void ok(int cond, int line, const char *what)
 {
     if (cond) {
-        npass++;
+        passed++;
         return;
     }
-    nfail++;
+    failed++;
     printf("FAIL %s (line %d): %s\n", current, line, what);
 }
 
@@ -950,22 +952,13 @@ static void test_response(void)
     evidence_release(&ev);
 }
 
-static double now_s(void)
+/* Hostile inputs must end; how fast is a benchmark's business (make bench),
+ * not a test's: main() arms a generous alarm so that a hang fails the run
+ * instead of stalling it. */
+static void timed(const char *name, const char *s, size_t n, struct evidence *ev)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void timed(const char *name, const char *s, size_t n, double max_s, struct evidence *ev)
-{
-    double t0 = now_s();
     current = name;
     read_b(ev, s, n);
-    double dt = now_s() - t0;
-    char what[128];
-    snprintf(what, sizeof(what), "took %.2f s (max %.2f)", dt, max_s);
-    ok(dt < max_s, __LINE__, what);
 }
 
 static void test_hostile(void)
@@ -974,22 +967,22 @@ static void test_hostile(void)
     size_t n = 1 << 20;
     char *b = xmalloc(5 * n + 1);
 
-    timed("empty", "", 0, 1, &ev);
+    timed("empty", "", 0, &ev);
     EQ_N(found, 0);
     evidence_release(&ev);
 
     memset(b, '{', 200000);
-    timed("200000 open braces", b, 200000, 2, &ev);
+    timed("200000 open braces", b, 200000, &ev);
     EQ_N(found, 0);
     evidence_release(&ev);
 
     memset(b, '[', 200000);
-    timed("200000 open brackets", b, 200000, 2, &ev);
+    timed("200000 open brackets", b, 200000, &ev);
     evidence_release(&ev);
 
     b[0] = '"';
     memset(b + 1, 'a', n - 1);
-    timed("1 MB string", b, n, 2, &ev);
+    timed("1 MB string", b, n, &ev);
     EQ_N(found, 0);
     evidence_release(&ev);
 
@@ -1000,7 +993,7 @@ static void test_hostile(void)
             memcpy(b + off, pre, l);
             off += l;
         }
-        timed("40000 unclosed messages", b, off, 3, &ev);
+        timed("40000 unclosed messages", b, off, &ev);
         EQ_N(found, 1);
         evidence_release(&ev);
     }
@@ -1014,7 +1007,7 @@ static void test_hostile(void)
                        "\"RESOURCE_EXHAUSTED\"}}");
         for (int i = 0; i < 2000; i++)
             sbuf_adds(&sb, "}}");
-        timed("2000 deep", sb.buf, sb.len, 3, &ev);
+        timed("2000 deep", sb.buf, sb.len, &ev);
         EQ_N(found, 1);
         EQ_S(status, "RESOURCE_EXHAUSTED");
         evidence_release(&ev);
@@ -1029,7 +1022,7 @@ static void test_hostile(void)
             sbuf_adds(&sb, "{\\\"error\\\":{\\\"message\\\":\\\"");
         }
         sbuf_adds(&sb, "x");
-        timed("2000 escaped openings", sb.buf, sb.len, 3, &ev);
+        timed("2000 escaped openings", sb.buf, sb.len, &ev);
         evidence_release(&ev);
         sbuf_release(&sb);
     }
@@ -1039,21 +1032,21 @@ static void test_hostile(void)
             s = s * 1103515245u + 12345u;
             b[i] = (char)(s >> 16);
         }
-        timed("1 MB binary", b, n, 3, &ev);
+        timed("1 MB binary", b, n, &ev);
         evidence_release(&ev);
     }
     {
         const char *e = "{\"error\":\0{\"code\": 429,\0 \"message\": \"quota\xff\xfe gone\", "
                         "\"status\": \"RESOURCE_EXHAUSTED\"}}";
         size_t el = 80;
-        timed("NUL bytes and invalid UTF-8", e, el, 1, &ev);
+        timed("NUL bytes and invalid UTF-8", e, el, &ev);
         EQ_N(http, 429);
         EQ_S(message, "quota?? gone");
         evidence_release(&ev);
     }
     {
         const char *e = "\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xe2\x82{\"error\":{\"code\":404}}";
-        timed("overlong and surrogate UTF-8", e, strlen(e), 1, &ev);
+        timed("overlong and surrogate UTF-8", e, strlen(e), &ev);
         EQ_N(http, 404);
         TRUE(ev.text && !strchr(ev.text, '\xc0'));
         evidence_release(&ev);
@@ -1075,7 +1068,7 @@ static void test_hostile(void)
             memcpy(b + off, line, ll);
             off += ll;
         }
-        timed("5 MB log", b, off, 2, &ev);
+        timed("5 MB log", b, off, &ev);
         EQ_N(http, 403);
         EQ_S(status, "PERMISSION_DENIED");
         TRUE(ev.text && strlen(ev.text) <= 65536);
@@ -1096,7 +1089,7 @@ static void test_hostile(void)
             memcpy(b + off, line, ll);
             off += ll;
         }
-        timed("error first, 3 MB of benign lines after", b, off, 2, &ev);
+        timed("error first, 3 MB of benign lines after", b, off, &ev);
         EQ_N(http, 429);
         EQ_S(status, "RESOURCE_EXHAUSTED");
         evidence_release(&ev);
@@ -1380,14 +1373,14 @@ static void test_wrapped_keys(void)
             memcpy(b + off, "AQ.0123456789a\n ", 16);
             off += 16;
         }
-        timed("4 MB of wrapped auth key prefixes", b, off, 2, &ev);
+        timed("4 MB of wrapped auth key prefixes", b, off, &ev);
         evidence_release(&ev);
         off = 0;
         while (off + 14 <= n) {
             memcpy(b + off, "fetch failed\n", 13);
             off += 13;
         }
-        timed("4 MB of fetch failed", b, off, 2, &ev);
+        timed("4 MB of fetch failed", b, off, &ev);
         EQ_S(net_error, "connect");
         evidence_release(&ev);
         free(b);
@@ -1433,6 +1426,7 @@ static void test_textfix(void)
 
 int main(void)
 {
+    alarm(300);
     test_rest_minimal();
     test_nested_cli();
     test_three_layers();
@@ -1458,6 +1452,5 @@ int main(void)
     test_model_and_status_positions();
     test_wrapped_keys();
     test_textfix();
-    printf("test_reader: %d passed, %d failed\n", npass, nfail);
-    return nfail ? 1 : 0;
+    return unit_done("test_reader");
 }
