@@ -51,7 +51,7 @@ $(BUILD)/rules_builtin.c: $(RULES) src/embed.sh | $(BUILD)
 $(BUILD)/rules_builtin.o: $(BUILD)/rules_builtin.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/test_%: tests/unit/test_%.c $(LIB_OBJS)
+$(BUILD)/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB_OBJS)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) $(LDFLAGS)
 
@@ -117,7 +117,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -754,6 +754,23 @@ static void fail_http(struct check_run *run, enum check_id id, const struct prob
     summarise_diag(run, id, NULL);
 }
 
+/* A probe that did not reach the API, or that the API answered with other
+ * than 2xx, fails the check. Returns 1 when it did (the failure is recorded),
+ * 0 when the answer is left to the caller to judge. */
+static int fail_unless_2xx(struct check_run *run, enum check_id id, const struct probe *p,
+                           int about_model)
+{
+    if (probe_net_error(p)) {
+        fail_net(run, id, p);
+        return 1;
+    }
+    if (p->http < 200 || p->http > 299) {
+        fail_http(run, id, p, about_model);
+        return 1;
+    }
+    return 0;
+}
+
 static cJSON *parse_json(const struct probe *p)
 {
     if (!p->body.buf || !p->body.len)
@@ -821,14 +838,8 @@ static void judge_key(struct check_run *run, const struct probe *p)
     long left;
     struct sbuf sb;
 
-    if (probe_net_error(p)) {
-        fail_net(run, id, p);
+    if (fail_unless_2xx(run, id, p, 0))
         goto done;
-    }
-    if (p->http < 200 || p->http > 299) {
-        fail_http(run, id, p, 0);
-        goto done;
-    }
     root = parse_json(p);
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
@@ -908,11 +919,7 @@ static void judge_model(struct check_run *run, const struct probe *p)
     enum check_id id = CHECK_MODEL_AVAILABLE;
     cJSON *root;
 
-    if (probe_net_error(p)) {
-        fail_net(run, id, p);
-    } else if (p->http < 200 || p->http > 299) {
-        fail_http(run, id, p, 1);
-    } else {
+    if (!fail_unless_2xx(run, id, p, 1)) {
         root = parse_json(p);
         if (!cJSON_IsObject(root)) {
             fail_bad_body(run, id, p);
@@ -940,11 +947,7 @@ static void judge_generate(struct check_run *run, const struct probe *p)
     enum check_id id = CHECK_REQUEST_GENERATE;
     cJSON *root;
 
-    if (probe_net_error(p)) {
-        fail_net(run, id, p);
-    } else if (p->http < 200 || p->http > 299) {
-        fail_http(run, id, p, 1);
-    } else {
+    if (!fail_unless_2xx(run, id, p, 1)) {
         const cJSON *fb, *block, *ver;
         root = parse_json(p);
         fb = cJSON_GetObjectItemCaseSensitive(root, "promptFeedback");
@@ -1139,31 +1142,23 @@ static void judge_reach(struct check_run *run, const struct probe *p)
     finish_check(run, id);
 }
 
+/* The judge of each check that sends a probe; the config checks send none. */
+static void (*const judges[CHECK_COUNT])(struct check_run *run, const struct probe *p) = {
+    [CHECK_NETWORK_REACH] = judge_reach,
+    [CHECK_KEY_ACCEPTED] = judge_key,
+    [CHECK_MODEL_AVAILABLE] = judge_model,
+    [CHECK_REQUEST_GENERATE] = judge_generate,
+    [CHECK_STATUS_INCIDENTS] = judge_status,
+};
+
 static void judge(struct check_run *run, struct probe *p)
 {
     enum check_id id = (enum check_id)p->tag;
 
     run->probe[id] = NULL;
     record_probe(run, id, p);
-    switch (id) {
-    case CHECK_NETWORK_REACH:
-        judge_reach(run, p);
-        break;
-    case CHECK_KEY_ACCEPTED:
-        judge_key(run, p);
-        break;
-    case CHECK_MODEL_AVAILABLE:
-        judge_model(run, p);
-        break;
-    case CHECK_REQUEST_GENERATE:
-        judge_generate(run, p);
-        break;
-    case CHECK_STATUS_INCIDENTS:
-        judge_status(run, p);
-        break;
-    default:
-        break;
-    }
+    if (judges[id])
+        judges[id](run, p);
     probe_free(p);
 }
 

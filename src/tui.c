@@ -490,6 +490,18 @@ static void draw_footer(struct tui *t, const char *hints)
     }
 }
 
+/* Draw a screen's text between the header and the footer, scrolled by
+ * t->scroll, and release it; then the footer with these hints. */
+static void draw_page(struct tui *t, struct tui_doc *d, const char *hints)
+{
+    int rows, cols;
+
+    tui_term_size(&rows, &cols);
+    tui_draw_doc(t, d, HEADER_ROWS, rows - HEADER_ROWS - 1, &t->scroll);
+    tui_doc_release(d);
+    draw_footer(t, hints);
+}
+
 static void dash_detail(struct tui *t, struct tui_doc *d)
 {
     const struct check *c = get_check(t, t->sel);
@@ -551,6 +563,48 @@ static void dash_draw(struct tui *t)
     tui_doc_release(&d);
     draw_footer(t, "Enter walkthrough  r re-run  R all  p paste  m model  K key  l limits"
                    "  ? help  q quit");
+}
+
+/* Open screen scr. Esc goes back to the screen open before it, unless that
+ * is scr itself or a text field: a field is never a screen to return to. */
+static void screen_open(struct tui *t, enum tui_screen scr)
+{
+    int field = t->screen == SCR_PASTE || t->screen == SCR_KEY;
+
+    if (t->screen != scr && !field)
+        t->back = t->screen;
+    t->screen = scr;
+    t->scroll = 0;
+    t->msg[0] = '\0';
+}
+
+/* Back to the screen that opened this one, at its top. */
+static void screen_back(struct tui *t)
+{
+    t->screen = t->back;
+    t->scroll = 0;
+}
+
+/* The four scrolling actions move *scroll by a line or a page. Returns 1
+ * when act was one of them, 0 when it is left to the caller. */
+static int scroll_key(int *scroll, enum action act)
+{
+    switch (act) {
+    case ACT_DOWN:
+        (*scroll)++;
+        return 1;
+    case ACT_UP:
+        (*scroll)--;
+        return 1;
+    case ACT_PGDN:
+        *scroll += page_rows();
+        return 1;
+    case ACT_PGUP:
+        *scroll -= page_rows();
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 static void walk_init(struct tui *t, int check);
@@ -753,9 +807,7 @@ static void walk_draw(struct tui *t)
     const struct check *c = t->walk_check >= 0 ? get_check(t, t->walk_check) : NULL;
     time_t arrived = 0;
     const struct diagnosis *g = walk_diag(t, &arrived);
-    int rows, cols;
 
-    tui_term_size(&rows, &cols);
     tui_doc_init(&d);
     if (t->walk_check >= 0) {
         draw_header(t, check_label((enum check_id)t->walk_check));
@@ -818,9 +870,7 @@ static void walk_draw(struct tui *t)
         doc_add(&d, ST_TITLE, 0, 0, "More facts");
         doc_add(&d, ST_DIM, 2, 2, "%s", c->detail);
     }
-    tui_draw_doc(t, &d, HEADER_ROWS, rows - HEADER_ROWS - 1, &t->scroll);
-    tui_doc_release(&d);
-    draw_footer(t, "n/b step  j/k scroll  r re-run  K key  m model  Esc back  ? help");
+    draw_page(t, &d, "n/b step  j/k scroll  r re-run  K key  m model  Esc back  ? help");
 }
 
 static void walk_key(struct tui *t, enum action act)
@@ -829,19 +879,9 @@ static void walk_key(struct tui *t, enum action act)
     const struct diagnosis *g = walk_diag(t, &arrived);
     int nsteps = g ? g->nsteps : 0;
 
+    if (scroll_key(&t->scroll, act))
+        return;
     switch (act) {
-    case ACT_DOWN:
-        t->scroll++;
-        break;
-    case ACT_UP:
-        t->scroll--;
-        break;
-    case ACT_PGDN:
-        t->scroll += page_rows();
-        break;
-    case ACT_PGUP:
-        t->scroll -= page_rows();
-        break;
     case ACT_OPEN:
     case ACT_NEXT:
         if (t->walk_step < nsteps - 1)
@@ -880,21 +920,16 @@ static void input_wipe(struct tui *t)
 static void paste_init(struct tui *t)
 {
     input_wipe(t);
-    if (t->screen != SCR_PASTE && t->screen != SCR_KEY)
-        t->back = t->screen;
-    t->screen = SCR_PASTE;
-    t->scroll = 0;
-    t->msg[0] = '\0';
+    screen_open(t, SCR_PASTE);
 }
 
 static void paste_draw(struct tui *t)
 {
     struct tui_doc d;
-    int rows, cols, lines = 0;
+    int lines = 0;
     const char *show = t->input.buf ? t->input.buf : "";
     size_t len = t->input.len;
 
-    tui_term_size(&rows, &cols);
     draw_header(t, "paste an error");
     tui_doc_init(&d);
     doc_add(&d, ST_NORMAL, 0, 0,
@@ -913,9 +948,7 @@ static void paste_draw(struct tui *t)
     }
     doc_add(&d, ST_NORMAL, 2, 2, "%s_", show);
     d.focus = d.n - 1;
-    tui_draw_doc(t, &d, HEADER_ROWS, rows - HEADER_ROWS - 1, &t->scroll);
-    tui_doc_release(&d);
-    draw_footer(t, "Ctrl-D explain  Enter new line  Esc cancel");
+    draw_page(t, &d, "Ctrl-D explain  Enter new line  Esc cancel");
 }
 
 static void paste_submit(struct tui *t)
@@ -974,25 +1007,33 @@ static void input_add(struct tui *t, int cp, size_t max)
     sbuf_add(&t->input, u, n);
 }
 
-static void paste_key(struct tui *t, int key)
+/* The keys both text fields share: Esc cancels, Backspace deletes a
+ * character, Ctrl-U clears, and a printable character is typed into a field
+ * that holds at most max bytes. Other keys do nothing. */
+static void input_key(struct tui *t, int key, size_t max)
 {
-    if (key == TK_CTRL('d')) {
-        paste_submit(t);
-    } else if (key == TK_ESC) {
+    if (key == TK_ESC) {
         input_wipe(t);
-        t->screen = t->back;
-        t->scroll = 0;
-    } else if (key == TK_ENTER) {
-        input_add(t, '\n', PASTE_INPUT_MAX);
-    } else if (key == TK_TAB) {
-        input_add(t, '\t', PASTE_INPUT_MAX);
+        screen_back(t);
     } else if (key == TK_BACKSPACE) {
         input_backspace(t);
     } else if (key == TK_CTRL('u')) {
         input_wipe(t);
     } else if (key >= 0x20 && key != 0x7f && key < 0x110000) {
-        input_add(t, key, PASTE_INPUT_MAX);
+        input_add(t, key, max);
     }
+}
+
+static void paste_key(struct tui *t, int key)
+{
+    if (key == TK_CTRL('d'))
+        paste_submit(t);
+    else if (key == TK_ENTER)
+        input_add(t, '\n', PASTE_INPUT_MAX);
+    else if (key == TK_TAB)
+        input_add(t, '\t', PASTE_INPUT_MAX);
+    else
+        input_key(t, key, PASTE_INPUT_MAX);
 }
 
 /* ---- the new-key field ---- */
@@ -1000,21 +1041,15 @@ static void paste_key(struct tui *t, int key)
 static void key_init(struct tui *t)
 {
     input_wipe(t);
-    if (t->screen != SCR_PASTE && t->screen != SCR_KEY)
-        t->back = t->screen;
-    t->screen = SCR_KEY;
-    t->scroll = 0;
-    t->msg[0] = '\0';
+    screen_open(t, SCR_KEY);
 }
 
 static void key_draw(struct tui *t)
 {
     struct tui_doc d;
     struct sbuf dots;
-    int rows, cols;
     size_t chars = 0;
 
-    tui_term_size(&rows, &cols);
     draw_header(t, "a new API key");
     for (size_t i = 0; i < t->input.len; i++)
         chars += ((unsigned char)t->input.buf[i] & 0xc0) != 0x80;
@@ -1032,10 +1067,8 @@ static void key_draw(struct tui *t)
     if (chars)
         doc_add(&d, ST_DIM, 2, 2, "%zu characters; looks like: %s", chars,
                 key_kind_name(key_kind_of(t->input.buf)));
-    tui_draw_doc(t, &d, HEADER_ROWS, rows - HEADER_ROWS - 1, &t->scroll);
-    tui_doc_release(&d);
     sbuf_release(&dots);
-    draw_footer(t, "Enter check this key  Ctrl-U clear  Esc cancel");
+    draw_page(t, &d, "Enter check this key  Ctrl-U clear  Esc cancel");
 }
 
 /* Hand the key to the run for this session (the run copies it; our copy is
@@ -1053,27 +1086,17 @@ static void key_submit(struct tui *t)
     }
     check_run_set_key(t->run, t->input.buf);
     input_wipe(t);
-    t->screen = t->back;
-    t->scroll = 0;
+    screen_back(t);
     if (start_run(t, CHECK_CONFIG_KEY) == 0)
         set_busy(t, "checking the new key...");
 }
 
 static void key_key(struct tui *t, int key)
 {
-    if (key == TK_ENTER) {
+    if (key == TK_ENTER)
         key_submit(t);
-    } else if (key == TK_ESC) {
-        input_wipe(t);
-        t->screen = t->back;
-        t->scroll = 0;
-    } else if (key == TK_BACKSPACE) {
-        input_backspace(t);
-    } else if (key == TK_CTRL('u')) {
-        input_wipe(t);
-    } else if (key >= 0x20 && key != 0x7f && key < 0x110000) {
-        input_add(t, key, KEY_INPUT_MAX);
-    }
+    else
+        input_key(t, key, KEY_INPUT_MAX);
 }
 
 /* ---- the model picker ---- */
@@ -1154,20 +1177,14 @@ static void model_init(struct tui *t)
     qsort(t->models, (size_t)t->nmodels, sizeof(*t->models), by_distance);
     sort_target = NULL;
     t->model_sel = 0;
-    if (t->screen != SCR_MODEL)
-        t->back = t->screen;
-    t->screen = SCR_MODEL;
-    t->scroll = 0;
-    t->msg[0] = '\0';
+    screen_open(t, SCR_MODEL);
 }
 
 static void model_draw(struct tui *t)
 {
     struct tui_doc d;
-    int rows, cols;
     const char *cur = check_run_model(t->run);
 
-    tui_term_size(&rows, &cols);
     draw_header(t, "pick a model");
     tui_doc_init(&d);
     if (t->models_live)
@@ -1200,9 +1217,7 @@ static void model_draw(struct tui *t)
         if (i == t->model_sel)
             d.focus = d.n - 1;
     }
-    tui_draw_doc(t, &d, HEADER_ROWS, rows - HEADER_ROWS - 1, &t->scroll);
-    tui_doc_release(&d);
-    draw_footer(t, "j/k move  Enter pick  Esc back");
+    draw_page(t, &d, "j/k move  Enter pick  Esc back");
 }
 
 static void model_key(struct tui *t, enum action act)
@@ -1238,8 +1253,7 @@ static void model_key(struct tui *t, enum action act)
         free(t->model);
         t->model = xstrdup(t->models[t->model_sel]);
         check_run_set_model(t->run, t->model);
-        t->screen = t->back;
-        t->scroll = 0;
+        screen_back(t);
         /* The generate probe names the model too, so it runs again as well. */
         if (start_run(t, CHECK_MODEL_AVAILABLE) == 0) {
             if (!t->opt->no_generate && check_run_start(t->run, CHECK_REQUEST_GENERATE) < 0)
@@ -1249,8 +1263,7 @@ static void model_key(struct tui *t, enum action act)
         }
         break;
     case ACT_BACK:
-        t->screen = t->back;
-        t->scroll = 0;
+        screen_back(t);
         break;
     default:
         break;
@@ -1261,11 +1274,7 @@ static void model_key(struct tui *t, enum action act)
 
 static void limits_init(struct tui *t)
 {
-    if (t->screen != SCR_LIMITS)
-        t->back = t->screen;
-    t->screen = SCR_LIMITS;
-    t->scroll = 0;
-    t->msg[0] = '\0';
+    screen_open(t, SCR_LIMITS);
 }
 
 /* Show a JSON value as indented lines, whatever shape the table has. */
@@ -1360,9 +1369,7 @@ static void limits_draw(struct tui *t)
     time_t now = gd_now(), reset;
     char iso[40] = "", w[64];
     const char *tier = NULL;
-    int rows, cols;
 
-    tui_term_size(&rows, &cols);
     draw_header(t, "rate limits");
     tui_doc_init(&d);
     doc_add(&d, ST_TITLE, 0, 0, "The dimensions");
@@ -1402,26 +1409,14 @@ static void limits_draw(struct tui *t)
         json_lines(&d, lim, NULL, 2, 0);
     else
         doc_add(&d, ST_NORMAL, 2, 2, "The rules table has no limits section.");
-    tui_draw_doc(t, &d, HEADER_ROWS, rows - HEADER_ROWS - 1, &t->scroll);
-    tui_doc_release(&d);
-    draw_footer(t, "j/k scroll  PgUp/PgDn page  Esc back  ? help");
+    draw_page(t, &d, "j/k scroll  PgUp/PgDn page  Esc back  ? help");
 }
 
 static void limits_key(struct tui *t, enum action act)
 {
+    if (scroll_key(&t->scroll, act))
+        return;
     switch (act) {
-    case ACT_DOWN:
-        t->scroll++;
-        break;
-    case ACT_UP:
-        t->scroll--;
-        break;
-    case ACT_PGDN:
-        t->scroll += page_rows();
-        break;
-    case ACT_PGUP:
-        t->scroll -= page_rows();
-        break;
     case ACT_BACK:
         t->screen = t->back == SCR_LIMITS ? SCR_DASH : t->back;
         t->scroll = 0;
@@ -1459,29 +1454,24 @@ static void help_draw(struct tui *t)
 
 /* ---- the loop ---- */
 
+/* Each screen's drawing and its keys. The text fields take raw keys, not
+ * actions (handle_key gives them every key), so their key is NULL here. */
+static const struct {
+    void (*draw)(struct tui *t);
+    void (*key)(struct tui *t, enum action act);
+} screens[] = {
+    [SCR_DASH] = {dash_draw, dash_key},
+    [SCR_WALK] = {walk_draw, walk_key},
+    [SCR_PASTE] = {paste_draw, NULL},
+    [SCR_KEY] = {key_draw, NULL},
+    [SCR_MODEL] = {model_draw, model_key},
+    [SCR_LIMITS] = {limits_draw, limits_key},
+};
+
 static void draw(struct tui *t)
 {
     tui_draw_begin(t);
-    switch (t->screen) {
-    case SCR_DASH:
-        dash_draw(t);
-        break;
-    case SCR_WALK:
-        walk_draw(t);
-        break;
-    case SCR_PASTE:
-        paste_draw(t);
-        break;
-    case SCR_KEY:
-        key_draw(t);
-        break;
-    case SCR_MODEL:
-        model_draw(t);
-        break;
-    case SCR_LIMITS:
-        limits_draw(t);
-        break;
-    }
+    screens[t->screen].draw(t);
     if (t->help)
         help_draw(t);
     tui_draw_end(t);
@@ -1528,12 +1518,7 @@ static void handle_key(struct tui *t, int key)
         return;
     }
     if (t->help) {
-        enum action a = action_of(key);
-        if (a == ACT_DOWN || a == ACT_PGDN)
-            t->help_scroll += a == ACT_DOWN ? 1 : page_rows();
-        else if (a == ACT_UP || a == ACT_PGUP)
-            t->help_scroll -= a == ACT_UP ? 1 : page_rows();
-        else
+        if (!scroll_key(&t->help_scroll, action_of(key)))
             t->help = 0;
         return;
     }
@@ -1549,23 +1534,8 @@ static void handle_key(struct tui *t, int key)
     if (act == ACT_NONE)
         return;
     t->msg[0] = '\0';
-    switch (t->screen) {
-    case SCR_DASH:
-        dash_key(t, act);
-        break;
-    case SCR_WALK:
-        walk_key(t, act);
-        break;
-    case SCR_MODEL:
-        model_key(t, act);
-        break;
-    case SCR_LIMITS:
-        limits_key(t, act);
-        break;
-    case SCR_PASTE:
-    case SCR_KEY:
-        break;
-    }
+    if (screens[t->screen].key)
+        screens[t->screen].key(t, act);
     global_key(t, act);
 }
 

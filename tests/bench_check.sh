@@ -12,35 +12,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 runs=${BENCH_CHECK_RUNS:-7}
 delay_ms=400
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gemini-doctor-bench.XXXXXX") || exit 1
-pid=
+. "$here/fake-lib.sh"
 
-cleanup() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-        pid=
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
-
-python3 "$here/fake_gemini.py" --port 0 --delay-ms "$delay_ms" > "$tmp/fake.out" 2> "$tmp/fake.err" &
-pid=$!
-url=
-i=0
-while [ $i -lt 100 ]; do
-    url=$(sed -n 's/^listening \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$tmp/fake.out" 2>/dev/null)
-    [ -n "$url" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-    i=$((i + 1))
-done
-if [ -z "$url" ]; then
+if ! fake_start --delay-ms "$delay_ms"; then
     echo "bench_check: the fake Gemini API did not start" >&2
     exit 1
 fi
+url=$fake_url
 
 key=AIzaTest_valid_xxxxxxxxxxxxxxxxxxxxxxxx
 : > "$tmp/times"

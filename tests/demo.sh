@@ -12,19 +12,7 @@ set -u
 bin=${1:-build/gemini-doctor}
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gemini-doctor-demo.XXXXXX") || exit 1
-pid=
-
-cleanup() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-        pid=
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+. "$here/fake-lib.sh"
 
 say() { printf '%s\n' "$*"; }
 step() { printf '\n==> %s\n\n' "$*"; }
@@ -34,18 +22,8 @@ fail() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 command -v python3 >/dev/null 2>&1 || fail "python3 is needed for the fake Gemini API"
 
 step "Starting the fake Gemini API (tests/fake_gemini.py) on 127.0.0.1"
-python3 "$here/fake_gemini.py" --port 0 > "$tmp/fake.out" 2> "$tmp/fake.err" &
-pid=$!
-url=
-i=0
-while [ $i -lt 100 ]; do
-    url=$(sed -n 's/^listening \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$tmp/fake.out" 2>/dev/null)
-    [ -n "$url" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-    i=$((i + 1))
-done
-[ -n "$url" ] || fail "the fake Gemini API did not start: $(cat "$tmp/fake.err")"
+fake_start || fail "the fake Gemini API did not start: $(cat "$tmp/fake.err")"
+url=$fake_url
 say "fake API listening at $url (the status feed is $url/incidents.json)"
 
 # A made-up key that tells the fake server which problem to simulate: here a
@@ -88,7 +66,7 @@ say ""
 say "explain exited $explain_rc (0 recognised and explained, 65 not a Gemini error)"
 
 step "Stopping the fake Gemini API"
-cleanup
+fake_stop
 trap - EXIT
 
 if [ "$check_rc" -eq 1 ] && [ "$explain_rc" -eq 0 ]; then

@@ -159,14 +159,19 @@ def check_json(doc, lines, problems):
 
 
 class FakeServer:
-    def __init__(self):
+    """The bundled fake Gemini API (fake_gemini.py) on a free port of 127.0.0.1.
+    start() sets url; the server logs each request to log, a new temporary
+    file unless a path is given. The caller removes the log (remove_log)."""
+
+    def __init__(self, log=None):
         self.proc = None
         self.url = None
-        self.log = None
+        self.log = log
 
     def start(self):
-        fd, self.log = tempfile.mkstemp(prefix="fake-gemini-", suffix=".log")
-        os.close(fd)
+        if self.log is None:
+            fd, self.log = tempfile.mkstemp(prefix="fake-gemini-", suffix=".log")
+            os.close(fd)
         self.proc = subprocess.Popen(
             [sys.executable, os.path.join(HERE, "fake_gemini.py"), "--port", "0",
              "--log", self.log],
@@ -185,6 +190,13 @@ class FakeServer:
                 self.proc.wait(5)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait()
+
+    def remove_log(self):
+        try:
+            os.unlink(self.log)
+        except OSError:
+            pass
 
 
 def expand(s, case_dir, fake):
@@ -323,10 +335,7 @@ def main():
     finally:
         if fake:
             fake.stop()
-            try:
-                os.unlink(fake.log)
-            except OSError:
-                pass
+            fake.remove_log()
     print("%s: %d passed, %d failed" % (opts.label, passed, failed))
     return 1 if failed or passed == 0 else 0
 

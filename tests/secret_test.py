@@ -30,7 +30,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import string
 import subprocess
 import sys
@@ -38,6 +37,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run as harness  # noqa: E402
+
 ALNUM = string.ascii_letters + string.digits
 CLEARED_ENV = ("GOOGLE_API_KEY", "GEMINI_API_KEY", "GEMINI_MODEL", "GOOGLE_GEMINI_BASE_URL",
                "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
@@ -72,29 +74,6 @@ def leaks(data, needles):
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogateescape")
     return sorted(n for n in needles if n.encode() in data)
-
-
-class Fake:
-    def __init__(self, log):
-        self.log = log
-        self.proc = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "fake_gemini.py"), "--port", "0", "--log", log],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        line = self.proc.stdout.readline()
-        m = re.match(r"listening (http://127\.0\.0\.1:\d+)$", line.strip())
-        if not m:
-            self.stop()
-            raise RuntimeError("the fake Gemini API did not start: %r" % line)
-        self.url = m.group(1)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 class Run:
@@ -282,7 +261,8 @@ def main():
     keydir = os.path.join(work, "keys")
     os.mkdir(keydir)
     open(log, "a").close()
-    fake = Fake(log)
+    fake = harness.FakeServer(log)
+    fake.start()
     runs = build_runs()
     try:
         with ThreadPoolExecutor(max_workers=opts.jobs) as pool:

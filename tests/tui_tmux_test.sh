@@ -23,23 +23,13 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gd-tmux.XXXXXX") || exit 1
 sock=gd-tui-test-$$
-fake_pid=
 passed=0
 failed=0
 leaked=AIzaTest_leaked_xxxxxxxxxxxxxxxxxxxxxxx
 valid=AIzaTest_valid_xxxxxxxxxxxxxxxxxxxxxxxx
 
-cleanup() {
-    tmux -L "$sock" kill-server 2>/dev/null
-    if [ -n "$fake_pid" ]; then
-        kill "$fake_pid" 2>/dev/null
-        wait "$fake_pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+. "$here/fake-lib.sh"
+trap 'tmux -L "$sock" kill-server 2>/dev/null; fake_stop' EXIT
 
 ok() {
     passed=$((passed + 1))
@@ -85,19 +75,11 @@ keys() {
     tmux -L "$sock" send-keys -t gd "$@"
 }
 
-python3 "$here/fake_gemini.py" --port 0 >"$tmp/fake.out" 2>"$tmp/fake.err" &
-fake_pid=$!
-n=50
-url=
-while [ "$n" -gt 0 ] && [ -z "$url" ]; do
-    url=$(sed -n 's/^listening //p' "$tmp/fake.out")
-    sleep 0.1
-    n=$((n - 1))
-done
-if [ -z "$url" ]; then
+if ! fake_start; then
     echo "the fake Gemini API did not start"
     exit 1
 fi
+url=$fake_url
 
 # A plain shell with a known prompt and nothing from this environment but PATH.
 tmux -L "$sock" -f /dev/null new-session -d -s gd -x 80 -y 24 \

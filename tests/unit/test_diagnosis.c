@@ -15,27 +15,7 @@
 #include "rules.h"
 #include "util.h"
 
-static int passed, failed;
-
-static void expect(const char *what, int ok)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL %s\n", what);
-}
-
-static void expect_str(const char *what, const char *got, const char *want)
-{
-    if (got && want && strcmp(got, want) == 0) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL %s: got '%s', wanted '%s'\n", what, got ? got : "(null)", want ? want : "(null)");
-}
+#include "unit.h"
 
 /* 2026-11-28T12:00:00Z, the harness's default "now". */
 static time_t t_utc(int y, int mo, int d, int h, int mi, int s)
@@ -644,6 +624,5 @@ int main(void)
     test_rules(t);
     test_bad_dirs();
     rule_table_free(t);
-    printf("test_diagnosis: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return unit_done("test_diagnosis");
 }

@@ -9,27 +9,7 @@
 #include "keymask.h"
 #include "util.h"
 
-static int passed, failed;
-
-static void expect_str(const char *what, const char *got, const char *want)
-{
-    if (strcmp(got, want) == 0) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL %s: got '%s', wanted '%s'\n", what, got, want);
-}
-
-static void expect(const char *what, int ok)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL %s\n", what);
-}
+#include "unit.h"
 
 int main(void)
 {
@@ -87,6 +67,5 @@ int main(void)
         expect_str("pinned now", iso, "2026-11-28T12:00:00Z");
     }
 
-    printf("keymask: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return unit_done("keymask");
 }

@@ -13,31 +13,7 @@
 #include "probe.h"
 #include "util.h"
 
-static int passed, failed;
-
-static void expect(const char *what, int ok)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL %s\n", what);
-}
-
-static void expect_str(const char *what, const char *got, const char *want)
-{
-    if (got && want && strcmp(got, want) == 0) {
-        passed++;
-        return;
-    }
-    if (!got && !want) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL %s: got '%s', wanted '%s'\n", what, got ? got : "(null)", want ? want : "(null)");
-}
+#include "unit.h"
 
 static const char *A = "AIzaTest_valid_xxxxxxxxxxxxxxxxxxxxxxxx";
 static const char *B = "AQ.Test_other_xxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
@@ -209,6 +185,5 @@ int main(void)
     test_stray();
     test_key_file();
     test_urls();
-    printf("test_probes: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return unit_done("test_probes");
 }
