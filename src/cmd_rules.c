@@ -61,6 +61,8 @@ static int rules_list(const struct rule_table *t, const struct options *opt)
             cJSON_AddNumberToObject(o, "priority", r->priority);
             cJSON_AddStringToObject(o, "title", r->title);
             cJSON_AddBoolToObject(o, "retryable", r->retryable);
+            if (r->standalone)
+                cJSON_AddBoolToObject(o, "standalone", 1);
             cJSON_AddItemToArray(a, o);
         }
         print_json(a);
@@ -83,7 +85,8 @@ static void show_rule(const struct rule_table *t, const struct rule *r)
     printf("cause:     %s%s\n", r->cause, rules_is_cause(t, r->cause) ? "" : " (not public!)");
     printf("title:     %s\n", r->title);
     printf("priority:  %d\n", r->priority);
-    printf("match:     %s\n", match ? match : "{}");
+    printf("match:     %s%s\n", match ? match : "{}",
+           r->standalone ? " (standalone: also without a code or status)" : "");
     printf("retryable: %s\n", r->retryable ? "yes" : "no");
     if (r->wait) {
         printf("wait:      %s", r->wait->id);

@@ -160,12 +160,14 @@ static const char *dimension_of(const char *cause, const struct evidence *ev)
         return "spend";
     if (strncmp(cause, "quota-", 6) != 0)
         return NULL;
-    /* quota-zero and quota-unknown: the dimension, if any, is in the id. */
-    if (quota_has(ev, "PerDay"))
+    /* quota-zero and quota-unknown: the dimension, if any, is in the id or
+     * the metric (ids say PerDay, metrics per_day). */
+    if (quota_has(ev, "PerDay") || quota_has(ev, "per_day"))
         return "rpd";
     if (quota_has(ev, "Token"))
         return "tpm";
-    if (quota_has(ev, "PerMinute") || quota_has(ev, "PerSecond"))
+    if (quota_has(ev, "PerMinute") || quota_has(ev, "PerSecond") || quota_has(ev, "per_minute") ||
+        quota_has(ev, "per_second"))
         return "rpm";
     return NULL;
 }
@@ -186,6 +188,69 @@ static void fill_quota(struct diagnosis *d)
         d->tier = "paid";
 }
 
+static int model_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_';
+}
+
+/* The model a message tells the user to switch to: "Please update your code
+ * to use models/gemini-3.6-flash", "Consider switching to different model,
+ * for example gemini-1.5-flash". The name must follow one of these verbs,
+ * with "models/" or a Gemini/Gemma name right after, and differ from the
+ * model the error is about. A suggestion that the table knows is shut by now
+ * is replaced by its successor. Writes "" when there is none. */
+static void find_suggested(const struct rule_table *t, const struct diagnosis *d, char *out,
+                           size_t size)
+{
+    static const char *const verbs[] = {"to use ", "please use ", "instead use ", "switch to ",
+                                        "switching to ", "migrate to ", "for example ",
+                                        "upgrade to ", "move to "};
+    const char *texts[2] = {d->ev.message, d->ev.text};
+    const char *self = first_model(&d->ev);
+
+    out[0] = '\0';
+    for (size_t k = 0; k < 2; k++) {
+        const char *s = texts[k];
+        size_t sn = s ? strlen(s) : 0;
+        for (size_t v = 0; s && v < ARRAY_SIZE(verbs); v++) {
+            size_t vn = strlen(verbs[v]);
+            const char *p = s;
+            while ((p = gd_memcasemem(p, sn - (size_t)(p - s), verbs[v], vn)) != NULL) {
+                const char *q = p + vn, *e;
+                int prefixed = strncasecmp(q, "models/", 7) == 0;
+                char name[64];
+                size_t n;
+                p += vn;
+                if (prefixed)
+                    q += 7;
+                else if (strncasecmp(q, "gemini-", 7) != 0 && strncasecmp(q, "gemma-", 6) != 0)
+                    continue;
+                for (e = q; *e && model_char(*e); e++)
+                    ;
+                while (e > q && (e[-1] == '.' || e[-1] == '-' || e[-1] == '_'))
+                    e--;
+                n = (size_t)(e - q);
+                if (n < 3 || n >= sizeof(name) || n >= size)
+                    continue;
+                memcpy(name, q, n);
+                name[n] = '\0';
+                if (self && strcasecmp(self, name) == 0)
+                    continue;
+                const struct model_info *mi = rules_model(t, name);
+                if (mi && strcmp(mi->status, "shut") == 0) {
+                    if (!mi->successor || strlen(mi->successor) >= size)
+                        continue;
+                    snprintf(out, size, "%s", mi->successor);
+                } else {
+                    snprintf(out, size, "%s", name);
+                }
+                return;
+            }
+        }
+    }
+}
+
 /* The value of placeholder name, or NULL when it is not known. */
 static const char *placeholder(const struct diagnosis *d, const char *name, size_t len, char *tmp,
                                size_t tmpsize)
@@ -198,6 +263,11 @@ static const char *placeholder(const struct diagnosis *d, const char *name, size
     }
     if (IS("replacement"))
         return mi ? mi->successor : NULL;
+    if (IS("suggested")) {
+        if (d->suggested[0])
+            return d->suggested;
+        return mi ? mi->successor : NULL;
+    }
     if (IS("shutdown")) {
         if (!mi || !mi->shutdown)
             return NULL;
@@ -452,6 +522,7 @@ void diagnose(const struct rule_table *t, struct evidence *ev, time_t now, struc
     }
     d->cause = r->cause;
     d->retryable = r->retryable;
+    find_suggested(t, d, d->suggested, sizeof(d->suggested));
     d->dimension = dimension_of(r->cause, &d->ev);
     plan_wait(d, r, now);
     for (int i = 0; r->steps && r->steps[i]; i++)

@@ -35,6 +35,8 @@ struct diagnosis {
     long long limit;                /* -1 when unknown */
     const char *quota_id;           /* points into ev */
     const struct model_info *model_info; /* lifecycle facts for ev.model, or NULL */
+    char suggested[64];             /* the model the error message tells to use
+                                       ("… update your code to use models/X"); "" if none */
     char *wait_plan;                /* one line: the retry plan, or why not to retry */
     char *steps[DIAG_MAX_STEPS];
     int nsteps;

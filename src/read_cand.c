@@ -259,6 +259,15 @@ static const struct {
     {"UNAUTHENTICATED", 401, 16},
 };
 
+void reading_block_reason(struct reading *r, const char *s, size_t n, int depth, int quality)
+{
+    /* Normal ends of a generation are not blocks. */
+    if ((n == 4 && memcmp(s, "STOP", 4) == 0) || (n == 10 && memcmp(s, "MAX_TOKENS", 10) == 0) ||
+        (n == 5 && memcmp(s, "OTHER", 5) == 0) || read_memfind(s, n, "UNSPECIFIED", 11))
+        return;
+    cand_offer_str(&r->block_reason, s, n, depth, quality);
+}
+
 const char *canonical_status(const char *s, size_t n)
 {
     /* "OK" is not an error status: the reader never reports it. */

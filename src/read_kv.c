@@ -289,20 +289,20 @@ static size_t str_end(struct kv *k, size_t qpos, char q, size_t b)
     return end;
 }
 
-/* Skip spaces, newlines and escaped newlines from p, within [p, lim). */
-static size_t skip_ws(const struct kv *k, size_t p, size_t lim)
+/* Skip spaces, newlines and escaped newlines in t from p, within [p, lim). */
+static size_t skip_ws_in(const char *t, size_t p, size_t lim)
 {
     while (p < lim) {
-        char c = k->t[p];
+        char c = t[p];
         if (c == ' ' || c == '\n') {
             p++;
             continue;
         }
         if (c == '\\') {
             size_t q = p;
-            while (q < lim && k->t[q] == '\\' && q - p < 64)
+            while (q < lim && t[q] == '\\' && q - p < 64)
                 q++;
-            if (q < lim && (k->t[q] == 'n' || k->t[q] == 'r' || k->t[q] == 't')) {
+            if (q < lim && (t[q] == 'n' || t[q] == 'r' || t[q] == 't')) {
                 p = q + 1;
                 continue;
             }
@@ -312,34 +312,42 @@ static size_t skip_ws(const struct kv *k, size_t p, size_t lim)
     return p;
 }
 
-/* Where the next error object ({"error": or {'error': at any escape level)
- * starts at or after from; k->n when there is none. */
-static size_t next_error_object(const struct kv *k, size_t from)
+static size_t skip_ws(const struct kv *k, size_t p, size_t lim)
 {
-    size_t e = k->n;
-    for (size_t i = from; i < e; i++) {
-        if (k->t[i] != '{' && k->t[i] != '[')
+    return skip_ws_in(k->t, p, lim);
+}
+
+size_t read_error_object(const char *t, size_t n, size_t from)
+{
+    for (size_t i = from; i < n; i++) {
+        if (t[i] != '{' && t[i] != '[')
             continue;
-        size_t lim = e - i > 200 ? i + 200 : e;
-        size_t p = skip_ws(k, i + 1, lim);
-        if (p < lim && k->t[p] == '{')
-            p = skip_ws(k, p + 1, lim);
-        while (p < lim && k->t[p] == '\\')
+        size_t lim = n - i > 200 ? i + 200 : n;
+        size_t p = skip_ws_in(t, i + 1, lim);
+        if (p < lim && t[p] == '{')
+            p = skip_ws_in(t, p + 1, lim);
+        while (p < lim && t[p] == '\\')
             p++;
-        if (p >= lim || (k->t[p] != '"' && k->t[p] != '\''))
+        if (p >= lim || (t[p] != '"' && t[p] != '\''))
             continue;
         p++;
-        if (lim - p < 5 || strncasecmp(k->t + p, "error", 5) != 0)
+        if (lim - p < 5 || strncasecmp(t + p, "error", 5) != 0)
             continue;
         p += 5;
-        while (p < lim && (k->t[p] == '\\' || k->t[p] == '"' || k->t[p] == '\''))
+        while (p < lim && (t[p] == '\\' || t[p] == '"' || t[p] == '\''))
             p++;
-        while (p < lim && k->t[p] == ' ')
+        while (p < lim && t[p] == ' ')
             p++;
-        if (p < lim && k->t[p] == ':')
+        if (p < lim && t[p] == ':')
             return i;
     }
-    return k->n;
+    return n;
+}
+
+/* Where the next error object starts at or after from; k->n when none. */
+static size_t next_error_object(const struct kv *k, size_t from)
+{
+    return read_error_object(k->t, k->n, from);
 }
 
 /* Does t[s..e) hold an error object? A message that merely quotes some JSON
@@ -500,6 +508,43 @@ static int upper_snake(const char *s, size_t n)
     return letter;
 }
 
+/* The lowerCamel reasons of Google's older JSON APIs (errors[].reason). */
+static const char *const camel_reasons[] = {
+    "rateLimitExceeded",
+    "userRateLimitExceeded",
+    "quotaExceeded",
+    "dailyLimitExceeded",
+    "limitExceeded",
+    "keyInvalid",
+    "keyExpired",
+    "accessNotConfigured",
+    "ipRefererBlocked",
+    "insufficientPermissions",
+    "accountDisabled",
+    "billingNotEnabled",
+    "backendError",
+    "internalError",
+    "servingLimitExceeded",
+    "badRequest",
+    "notFound",
+    "forbidden",
+    "authError",
+    "invalid",
+};
+
+/* Does s[0..n) look like an ErrorInfo reason: UPPER_SNAKE_CASE (at least
+ * four characters, starting with a letter) or a known lowerCamel one? */
+static int reason_like(const char *s, size_t n)
+{
+    if (n >= 4 && upper_snake(s, n) && s[0] >= 'A' && s[0] <= 'Z')
+        return 1;
+    for (size_t i = 0; i < ARRAY_SIZE(camel_reasons); i++) {
+        if (strlen(camel_reasons[i]) == n && memcmp(camel_reasons[i], s, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int lower_snake(const char *s, size_t n)
 {
     if (n == 0 || n > 48)
@@ -629,7 +674,11 @@ static void take_string(struct kv *k, enum kid id, const char *s, size_t n, int 
             cand_offer_str(&r->message, s, n, depth, Q_TEXT);
         break;
     case K_REASON:
-        cand_offer_str(&r->reason, s, n, depth, upper_snake(s, n) ? q : Q_PROSE);
+        /* Only a value that looks like an ErrorInfo reason: a label such as
+         * "Reason: Request Failed" names no reason. An older API's
+         * lowerCamel reason (errors[].reason) yields to ErrorInfo's. */
+        if (reason_like(s, n))
+            cand_offer_str(&r->reason, s, n, depth, upper_snake(s, n) ? q : Q_PROSE);
         break;
     case K_DOMAIN:
         cand_offer_str(&r->domain, s, n, depth, memchr(s, '.', n) ? q : Q_PROSE);
@@ -722,11 +771,8 @@ static void take_string(struct kv *k, enum kid id, const char *s, size_t n, int 
             set_ctx(k, K_METADATA);
         break;
     case K_BLOCK_REASON:
-        /* Normal ends of a generation are not blocks. */
-        if (upper_snake(s, n) && !(n == 4 && memcmp(s, "STOP", 4) == 0) &&
-            !(n == 10 && memcmp(s, "MAX_TOKENS", 10) == 0) && !memfind(s, n, "UNSPECIFIED") &&
-            !(n == 5 && memcmp(s, "OTHER", 5) == 0))
-            cand_offer_str(&r->block_reason, s, n, depth, q);
+        if (upper_snake(s, n))
+            reading_block_reason(r, s, n, depth, q);
         break;
     default:
         break;
@@ -808,6 +854,11 @@ static size_t handle(struct kv *k, enum kid id, size_t vpos, int depth, int quot
     struct val v;
     int q = quoted ? Q_JSON : Q_BARE;
 
+    /* A wrapper's own "message" beside an "error" object repeats it with
+     * its prefix ("400 Developer instruction…"): the one inside the error
+     * object is Google's. */
+    if (id == K_MESSAGE && quoted && k->nerr == 0)
+        q = Q_BARE;
     parse_value(k, vpos, &v);
     switch (v.kind) {
     case V_OBJ:

@@ -98,11 +98,18 @@ enum quota_part { QP_ID, QP_METRIC, QP_MODEL, QP_LOCATION, QP_VALUE };
 void reading_quota(struct reading *r, enum quota_part part, const char *s, size_t n, int depth);
 void reading_quota_close(struct reading *r);
 void reading_link(struct reading *r, const char *s, size_t n, int depth);
+/* A finish or block reason (UPPER_SNAKE); normal ends (STOP, MAX_TOKENS,
+ * OTHER, …_UNSPECIFIED) are not offered. */
+void reading_block_reason(struct reading *r, const char *s, size_t n, int depth, int quality);
 void reading_field(struct reading *r, const char *s, size_t n, int depth);
 
 /* Scan key/value pairs (JSON, Python reprs, protobuf text, "Key: value") in
  * the cleaned, still escaped text t[0..n). */
 void read_kv(struct reading *r, const char *t, size_t n);
+
+/* Where the next error object ({"error": or {'error': at any escape level,
+ * also [{"error":) starts in t[0..n) at or after from; n when there is none. */
+size_t read_error_object(const char *t, size_t n, size_t from);
 
 /* Match text forms (status lines, SDK prefixes, phrases, delays, limits,
  * model paths, API hosts, HTML) in the unescaped text u[0..n). */
@@ -111,5 +118,14 @@ void read_text(struct reading *r, const char *u, size_t n);
 /* The line of u around a known phrase, cleaned of CLI and SDK prefixes: the
  * message of a paste that has no structure. NULL when there is none. */
 char *read_phrase_message(const struct reading *r, const char *u, size_t n);
+
+/* Clean a message in place and return its length: punctuation a cut left
+ * (a trailing ",", an unpaired quote or backtick) goes; when from_text is
+ * set (the message was read from text, not from a JSON "message" field),
+ * the wrapper's prefixes go too (exception classes, "Error:", a label
+ * before a status code, the code and its reason phrase, log tags, a stack
+ * trace after it), and a labelled quotation at its end is taken as the
+ * message. */
+size_t read_clean_message(char *msg, int from_text);
 
 #endif

@@ -430,6 +430,65 @@ static void status_tokens(struct reading *r, const char *u, size_t n)
     }
 }
 
+/* ErrorInfo reasons Google sends for the Gemini API, specific enough to be
+ * read as the reason when a paste shows one alone ("401 UNAUTHENTICATED"
+ * then "ACCESS_TOKEN_TYPE_UNSUPPORTED" on its own line), without a key. */
+static const char *const known_reasons[] = {
+    "API_KEY_INVALID",
+    "API_KEY_SERVICE_BLOCKED",
+    "API_KEY_HTTP_REFERRER_BLOCKED",
+    "API_KEY_IP_ADDRESS_BLOCKED",
+    "API_KEY_ANDROID_APP_BLOCKED",
+    "API_KEY_IOS_APP_BLOCKED",
+    "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+    "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+    "ACCESS_TOKEN_EXPIRED",
+    "SERVICE_DISABLED",
+    "CONSUMER_SUSPENDED",
+    "CONSUMER_INVALID",
+    "RATE_LIMIT_EXCEEDED",
+    "BILLING_DISABLED",
+    "USER_PROJECT_DENIED",
+    "IAM_PERMISSION_DENIED",
+};
+
+static void reason_tokens(struct reading *r, const char *u, size_t n)
+{
+    const char *end = u + n;
+    for (size_t i = 0; i < ARRAY_SIZE(known_reasons); i++) {
+        size_t l = strlen(known_reasons[i]);
+        for (const char *p = u; p < end;) {
+            const char *hit = read_memfind(p, (size_t)(end - p), known_reasons[i], l);
+            if (!hit)
+                break;
+            if ((hit == u || !is_word(hit[-1])) && (hit + l == end || !is_word(hit[l]))) {
+                cand_offer_str(&r->reason, known_reasons[i], l, 0, Q_GUESS);
+                break;
+            }
+            p = hit + 1;
+        }
+    }
+}
+
+/* Finish and block reasons written as enum members: "FinishReason.RECITATION"
+ * (Python), "FinishReason::RECITATION" (PHP), "BlockReason.SAFETY". */
+static void reason_enums(struct reading *r, const char *u, size_t n)
+{
+    static const char *const lead[] = {"finishreason.", "finishreason::", "blockreason.",
+                                       "blockreason::"};
+    const char *end = u + n;
+    for (size_t i = 0; i < ARRAY_SIZE(lead); i++) {
+        size_t l = strlen(lead[i]);
+        for (const char *p = ci_find(u, end, lead[i]); p; p = ci_find(p + 1, end, lead[i])) {
+            const char *s = p + l, *e = s;
+            while (e < end && e - s < 40 && ((*e >= 'A' && *e <= 'Z') || *e == '_' || is_digit(*e)))
+                e++;
+            if (e > s && (e == end || !is_word(*e)))
+                reading_block_reason(r, s, (size_t)(e - s), 0, Q_TEXT);
+        }
+    }
+}
+
 static void delays(struct reading *r, const char *u, size_t n)
 {
     static const char *const lead[] = {"retry in", "retry after", "reset after",  "resets after",
@@ -594,6 +653,65 @@ static void hosts(struct reading *r, const char *u, size_t n)
     }
 }
 
+/* A quota metric named in a message ("Quota exceeded for metric:
+ * generativelanguage.googleapis.com/generate_requests_per_model_per_day",
+ * "Quota exceeded for aiplatform.googleapis.com/…"): recorded as a
+ * violation's metric when no structured QuotaFailure was read. */
+static void metric_names(struct reading *r, const char *u, size_t n)
+{
+    const char *end = u + n;
+    const char *sfx = ".googleapis.com/";
+    size_t sl = strlen(sfx);
+    int seen = 0;
+    if (r->nquota > 0)
+        return;
+    for (const char *p = ci_find(u, end, sfx); p && seen < EV_MAX_QUOTA;
+         p = ci_find(p + 1, end, sfx)) {
+        const char *s = p, *e = p + sl;
+        while (s > u && host_char(s[-1]) && p - s < 80)
+            s--;
+        if (s == p)
+            continue;
+        const char *m = e;
+        while (e < end && e - m < 120 && ((*e >= 'a' && *e <= 'z') || is_digit(*e) || *e == '_'))
+            e++;
+        /* A metric is snake case; "v1beta/…" and other paths are not. */
+        if (e - m < 6 || !memchr(m, '_', (size_t)(e - m)) || (e < end && *e == '/'))
+            continue;
+        int dup = 0;
+        for (int i = 0; i < r->nquota; i++) {
+            const char *qm = r->quota[i].quota_metric;
+            if (qm && strlen(qm) == (size_t)(e - s) && strncasecmp(qm, s, (size_t)(e - s)) == 0)
+                dup = 1;
+        }
+        if (dup)
+            continue;
+        reading_quota(r, QP_METRIC, s, (size_t)(e - s), 0);
+        /* ", limit: 1500, model: gemini-…" in the same sentence belong to it. */
+        const char *tail = e + 80 < end ? e + 80 : end;
+        const char *lim = ci_find(e, tail, ", limit: ");
+        if (lim) {
+            const char *v = lim + 9, *ve = v;
+            while (ve < tail && is_digit(*ve) && ve - v < 15)
+                ve++;
+            if (ve > v)
+                reading_quota(r, QP_VALUE, v, (size_t)(ve - v), 0);
+        }
+        const char *mod = ci_find(e, tail, ", model: ");
+        if (mod) {
+            const char *v = mod + 9, *ve = v;
+            while (ve < end && ve - v < 100 && (is_word(*ve) || *ve == '-' || *ve == '.'))
+                ve++;
+            while (ve > v && ve[-1] == '.')
+                ve--;
+            if (ve > v)
+                reading_quota(r, QP_MODEL, v, (size_t)(ve - v), 0);
+        }
+        reading_quota_close(r);
+        seen++;
+    }
+}
+
 /* Known Gemini error phrases, lower case without spaces (hard wraps and
  * collapsed spaces compare equal), with the HTTP code Google sends them
  * with (0: none implied), used only when no code or status was seen. */
@@ -632,6 +750,15 @@ static const struct {
     {"aninternalerrorhasoccurred", 500},
     {"theoperationwascancelled", 499},
     {"multipleauthenticationcredentialsreceived", 400},
+    {"developerinstructionisnotenabled", 400},
+    {"emptytextparameter", 400},
+    {"musthaveatextparameter", 400},
+    {"contentsisnotspecified", 400},
+    {"pleaseuseavalidrole", 400},
+    {"jsonmodeisnotenabled", 400},
+    {"thinkinglevelisnotsupported", 400},
+    /* A retired model answers 400 or 404 depending on the path: no code implied. */
+    {"nolongeravailabletonewusers", 0},
     /* Safety blocks arrive with HTTP 200: recognised, no code implied. */
     {"candidatewasblocked", 0},
     {"blockedforreason:safety", 0},
@@ -924,10 +1051,13 @@ void read_text(struct reading *r, const char *u, size_t n)
         p = nl ? nl + 1 : end;
     }
     status_tokens(r, u, n);
+    reason_tokens(r, u, n);
+    reason_enums(r, u, n);
     delays(r, u, n);
     limits(r, u, n);
     models(r, u, n);
     hosts(r, u, n);
+    metric_names(r, u, n);
     phrase_scan(r, u, n);
     html(r, u, n);
     net_scan(r, u, n);
@@ -1019,4 +1149,168 @@ char *read_phrase_message(const struct reading *r, const char *u, size_t n)
         return NULL;
     }
     return sbuf_detach(&sb);
+}
+
+/* HTTP reason phrases that follow a code at the start of a wrapper's
+ * message ("400 Bad Request: …"). */
+static const char *const reason_phrases[] = {
+    "Bad Request",         "Unauthorized",        "Payment Required",
+    "Forbidden",           "Not Found",           "Request Timeout",
+    "Precondition Failed", "Too Many Requests",   "Internal Server Error",
+    "Bad Gateway",         "Service Unavailable", "Gateway Timeout",
+};
+
+/* A leading status code, with its reason phrase or canonical status after
+ * it ("400 ", "429 Too Many Requests: ", "403 PERMISSION_DENIED. "), or a
+ * bracketed one ("[400 Bad Request] "); returns where the rest starts, s
+ * itself when there is none or nothing would be left. */
+static const char *strip_code(const char *s, const char *e)
+{
+    const char *p = s;
+    int bracket = p < e && *p == '[';
+    if (bracket)
+        p++;
+    if (!code_at(p, e) || p + 3 >= e || (p[3] != ' ' && p[3] != ']' && p[3] != ':'))
+        return s;
+    p += 3;
+    p = skip_spaces(p, e);
+    for (size_t i = 0; i < ARRAY_SIZE(reason_phrases); i++) {
+        size_t l = strlen(reason_phrases[i]);
+        if ((size_t)(e - p) >= l && strncasecmp(p, reason_phrases[i], l) == 0 &&
+            (p + l == e || !is_alpha(p[l]))) {
+            p += l;
+            break;
+        }
+    }
+    const char *w = p;
+    while (w < e && is_word(*w) && w - p < 24)
+        w++;
+    if (w > p && canonical_status(p, (size_t)(w - p)) && (w == e || !is_word(*w)))
+        p = w;
+    if (bracket) {
+        p = skip_spaces(p, e);
+        if (p >= e || *p != ']')
+            return s;
+        p++;
+    }
+    while (p < e && (*p == ' ' || *p == ':' || *p == '.' || *p == '-' || *p == ','))
+        p++;
+    return e - p >= 3 ? p : s;
+}
+
+/* A wrapper's label before a code: "Invalid argument provided to Gemini:
+ * 400 …", "Request failed: 429 …". A label is short and holds no sentence
+ * end; returns where the code starts, s when there is none. */
+static const char *strip_label(const char *s, const char *e)
+{
+    const char *lim = e - s > 100 ? s + 100 : e;
+    if (lim <= s)
+        return s;
+    for (const char *c = memchr(s, ':', (size_t)(lim - s)); c;
+         c = c + 1 < lim ? memchr(c + 1, ':', (size_t)(lim - c - 1)) : NULL) {
+        if (ci_find(s, c, ". "))
+            return s;
+        const char *p = skip_spaces(c + 1, e);
+        if (code_at(p, e) && p + 3 < e && p[3] == ' ')
+            return p;
+    }
+    return s;
+}
+
+static int quote_count(const char *s, const char *e, char q)
+{
+    int n = 0;
+    for (; s < e; s++)
+        n += *s == q;
+    return n;
+}
+
+/* A labelled quotation at the end ("メッセージ:「…」", "原因:"…""): the
+ * quoted words are Google's. Returns 1 and the inner range when found. */
+static int quoted_tail(const char *s, const char *e, const char **qs, const char **qe)
+{
+    static const struct {
+        const char *open, *close;
+    } pairs[] = {{"\xe3\x80\x8c", "\xe3\x80\x8d"}, {"\xe3\x80\x8e", "\xe3\x80\x8f"}, {"\"", "\""}};
+    for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
+        size_t cl = strlen(pairs[i].close), ol = strlen(pairs[i].open);
+        if ((size_t)(e - s) < cl + ol || memcmp(e - cl, pairs[i].close, cl) != 0)
+            continue;
+        const char *o = NULL;
+        for (const char *p = e - cl; p - s >= (ptrdiff_t)ol; p--) {
+            if (memcmp(p - ol, pairs[i].open, ol) == 0) {
+                o = p - ol;
+                break;
+            }
+        }
+        if (!o)
+            continue;
+        const char *before = o;
+        while (before > s && before[-1] == ' ')
+            before--;
+        if (before == s || (before[-1] != ':' && before[-1] != '='))
+            continue;
+        if ((e - cl) - (o + ol) < 10)
+            continue;
+        *qs = o + ol;
+        *qe = e - cl;
+        return 1;
+    }
+    return 0;
+}
+
+size_t read_clean_message(char *msg, int from_text)
+{
+    static const char *const cuts[] = {", Traceback:", " Traceback (most recent call last)"};
+    const char *s = msg, *e = msg + strlen(msg);
+
+    if (from_text) {
+        for (size_t i = 0; i < ARRAY_SIZE(cuts); i++) {
+            const char *hit = ci_find(s, e, cuts[i]);
+            if (hit && hit > s)
+                e = hit;
+        }
+        for (int round = 0; round < 8; round++) {
+            const char *before = s;
+            s = strip_exception(strip_lead(s, e), e);
+            /* A log tag ("[エラー] ", "[WARN] "): a short bracket, no spaces. */
+            if (s < e && *s == '[') {
+                const char *c = s + 1;
+                while (c < e && c - s < 32 && *c != ']' && *c != ' ')
+                    c++;
+                if (c < e && *c == ']' && c > s + 1 && !code_at(s + 1, e))
+                    s = skip_spaces(c + 1, e);
+            }
+            s = strip_code(strip_label(s, e), e);
+            if (s == before)
+                break;
+        }
+        const char *qs, *qe;
+        if (quoted_tail(s, e, &qs, &qe)) {
+            s = qs;
+            e = qe;
+        }
+    }
+    /* JSON or Markdown punctuation the value was cut with: a trailing ","
+     * or ";", and a quote or backtick that has no partner in the text. */
+    for (int round = 0; round < 6; round++) {
+        while (e > s && (e[-1] == ' ' || e[-1] == ',' || e[-1] == ';'))
+            e--;
+        while (s < e && *s == ' ')
+            s++;
+        if (e > s && (e[-1] == '"' || e[-1] == '`' || e[-1] == '\'') &&
+            quote_count(s, e, e[-1]) % 2 == 1) {
+            e--;
+            continue;
+        }
+        if (e > s && (*s == '"' || *s == '`' || *s == '\'') && quote_count(s, e, *s) % 2 == 1) {
+            s++;
+            continue;
+        }
+        break;
+    }
+    size_t n = (size_t)(e - s);
+    memmove(msg, s, n);
+    msg[n] = '\0';
+    return n;
 }

@@ -1,12 +1,14 @@
 /*
  * reader: turns a paste or a probe's HTTP response into evidence. It owns the
  * order of the work: cut a large input to windows around its strongest
- * anchors, clean it (textfix), undo its escape layers, scan key/value pairs
+ * anchors, clean it (textfix), join what hard wraps split, choose the one
+ * error region to read, undo its escape layers, scan key/value pairs
  * (read_kv) and text forms (read_text), then move the best candidates into
  * the evidence, masking any key on the way. See reader.h.
  */
 #include "reader.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -213,6 +215,255 @@ static size_t heal_key_wraps(char *t, size_t n)
         prev = t[w - 1];
     }
     return w;
+}
+
+static int word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static int lower_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Does the token tok[0..n) that ends a line look cut inside an identifier
+ * or a URL, given the line that follows starts at next[0..nn)? Ending in
+ * '.', '_', '/' or '-' counts when the token is already dotted, snaked or a
+ * path ("aiplatform.googleapis." + "com/…", "rate-" after a URL); ending in
+ * a letter counts when both halves carry an inner '_', '/' or '.'
+ * ("generate_content_requ" + "ests_per_minute"), or when the token is a
+ * quota metric ("…googleapis.com/generate_content_free_tier_requ" +
+ * "ests, limit: 0"). A sentence ("later." +
+ * "Next…") or a hyphenated word ("well-" + "known") does not. */
+static int token_cut(const char *tok, size_t n, const char *next, size_t nn)
+{
+    int inner = 0, letter = 0;
+    if (n < 4 || nn == 0 || !word_char(next[0]))
+        return 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        inner |= tok[i] == '.' || tok[i] == '_' || tok[i] == '/';
+        letter |= (tok[i] >= 'a' && tok[i] <= 'z') || (tok[i] >= 'A' && tok[i] <= 'Z');
+    }
+    if (!letter)
+        return 0;
+    char e = tok[n - 1];
+    if (e == '_')
+        return 1;
+    if (e == '/' || e == '-')
+        return inner && lower_start(next[0]);
+    if (e == '.') {
+        /* The part before the final dot must be a real label, not "e.g.". */
+        size_t j = n - 1;
+        while (j > 0 && tok[j - 1] != '.' && tok[j - 1] != '/')
+            j--;
+        return inner && j > 0 && n - 1 - j >= 3 && lower_start(next[0]);
+    }
+    if (!word_char(e) || !inner || !lower_start(next[0]))
+        return 0;
+    /* A quota metric runs to a space or punctuation: one cut in a word
+     * goes on with the next line whatever that line holds. */
+    const char *m = read_memfind(tok, n, ".googleapis.com/", 16);
+    if (m && memchr(m, '_', n - (size_t)(m - tok)))
+        return 1;
+    for (size_t i = 0; i + 1 < nn && i < 200 && next[i] != ' ' && next[i] != '\n'; i++) {
+        if (next[i] == '_' || next[i] == '/' || (next[i] == '.' && word_char(next[i + 1])))
+            return 1;
+    }
+    return 0;
+}
+
+/* Join the lines a hard wrap split inside an identifier or a URL, in place,
+ * and return the new length: a line whose last token is cut (token_cut)
+ * goes on with the next line when that line starts with the rest (no
+ * indentation). A quota metric, a host or a link is then read whole. One
+ * pass; the look-back is bounded per line. */
+#define WRAP_TOKEN_MAX 200
+
+static size_t heal_token_wraps(char *t, size_t n)
+{
+    size_t w = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == '\n' && i + 1 < n) {
+            size_t ts = w;
+            while (ts > 0 && w - ts < WRAP_TOKEN_MAX && t[ts - 1] != ' ' && t[ts - 1] != '\n')
+                ts--;
+            if (w > ts && token_cut(t + ts, w - ts, t + i + 1, n - i - 1))
+                continue;
+        }
+        t[w++] = t[i];
+    }
+    return w;
+}
+
+/* One error per paste. A log often holds several error bodies: a 429 that
+ * was worked around, then the 400 that ended the run. Their fields must not
+ * be mixed, so the reader picks one region and reads only that: the last
+ * complete error object and the identical ones (retries) just before it.
+ * Error objects are found at the top level only; an error escaped inside
+ * another's message lies within the outer one's braces, so a wrapper and
+ * the body it carries stay one region (deepest wins, as before). */
+#define REGION_OBJECTS 64
+
+struct span {
+    size_t s, e;  /* the object's bytes in t, its closing brace included */
+    int complete; /* its braces close */
+};
+
+/* The end (just past the closing brace) of the object opening at t[open],
+ * or n when it never closes; *closed tells which. With aware set, braces inside quoted strings
+ * are skipped, so a message quoting "{" does not unbalance the count;
+ * *aware is cleared when that fails, and the caller counts plainly from
+ * then on (so a paste whose quotes lost their escapes stays linear). */
+static size_t object_end(const char *t, size_t n, size_t open, int *aware, int *closed)
+{
+    *closed = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int level = 0;
+        char q = 0;
+        for (size_t i = open; i < n; i++) {
+            char c = t[i];
+            if (*aware && q) {
+                if (c == q && t[i - 1] != '\\')
+                    q = 0;
+                continue;
+            }
+            if (*aware && (c == '"' || c == '\'') && t[i - 1] != '\\') {
+                q = c;
+            } else if (c == '{' || c == '[') {
+                level++;
+            } else if (c == '}' || c == ']') {
+                level--;
+                if (level == 0) {
+                    *closed = 1;
+                    return i + 1;
+                }
+            }
+        }
+        if (!*aware)
+            break;
+        *aware = 0;
+    }
+    return n;
+}
+
+/* What tells one error from another: code, status and the message's start
+ * (retries of one error differ at most in their delay, which comes last). */
+#define SIG_MESSAGE 48
+
+struct sig {
+    int http;
+    char status[24];
+    char message[SIG_MESSAGE + 1];
+    int empty;
+};
+
+static void span_sig(const char *t, const struct span *sp, struct sig *g)
+{
+    struct reading r;
+
+    memset(g, 0, sizeof(*g));
+    reading_init(&r);
+    read_kv(&r, t + sp->s, sp->e - sp->s);
+    if (r.http.has)
+        g->http = (int)r.http.num;
+    if (r.status.has && r.status.s)
+        snprintf(g->status, sizeof(g->status), "%s", r.status.s);
+    if (r.message.has && r.message.s)
+        snprintf(g->message, sizeof(g->message), "%s", r.message.s);
+    g->empty = !g->http && !g->status[0] && !g->message[0];
+    reading_release(&r);
+}
+
+static int same_sig(const struct sig *a, const struct sig *b)
+{
+    return a->http == b->http && strcmp(a->status, b->status) == 0 &&
+           strcmp(a->message, b->message) == 0;
+}
+
+/* The start of the line after position p (p itself when the line holds
+ * something else first: the next error on the same line). */
+static size_t line_after(const char *t, size_t n, size_t p)
+{
+    const char *nl = p < n ? memchr(t + p, '\n', n - p) : NULL;
+    return nl ? (size_t)(nl - t) + 1 : p;
+}
+
+/* The region of t[0..n) to read: [*rs, *re). The whole text unless it holds
+ * error objects that differ; then the last complete one, from the line
+ * after the last different object before it, to the end (or to the line of
+ * a later, incomplete, different one). Linear: objects are found and
+ * matched in one forward pass, at most REGION_OBJECTS of them (the last
+ * ones) are compared, each read once. */
+static void choose_region(const char *t, size_t n, size_t *rs, size_t *re)
+{
+    struct span ring[REGION_OBJECTS];
+    struct sig sigs[REGION_OBJECTS];
+    size_t count = 0;
+    int aware = 1;
+
+    *rs = 0;
+    *re = n;
+    for (size_t from = 0; from < n;) {
+        size_t open = read_error_object(t, n, from);
+        if (open >= n)
+            break;
+        int closed;
+        size_t end = object_end(t, n, open, &aware, &closed);
+        struct span *sp = &ring[count % REGION_OBJECTS];
+        sp->s = open;
+        sp->e = end;
+        sp->complete = closed;
+        count++;
+        from = end;
+    }
+    if (count < 2)
+        return;
+    size_t kept = count < REGION_OBJECTS ? count : REGION_OBJECTS;
+    size_t first = count - kept;
+    for (size_t k = first; k < count; k++)
+        span_sig(t, &ring[k % REGION_OBJECTS], &sigs[k % REGION_OBJECTS]);
+
+    /* The last complete error object that says something. */
+    size_t chosen = count;
+    for (size_t k = count; k-- > first;) {
+        const struct span *sp = &ring[k % REGION_OBJECTS];
+        if (sp->complete && !sigs[k % REGION_OBJECTS].empty) {
+            chosen = k;
+            break;
+        }
+    }
+    if (chosen == count)
+        return;
+    const struct sig *cs = &sigs[chosen % REGION_OBJECTS];
+    size_t start = 0, stop = n;
+    int differs = 0;
+    for (size_t k = chosen; k-- > first;) {
+        const struct sig *g = &sigs[k % REGION_OBJECTS];
+        if (!g->empty && !same_sig(g, cs)) {
+            start = line_after(t, n, ring[k % REGION_OBJECTS].e);
+            differs = 1;
+            break;
+        }
+    }
+    for (size_t k = chosen + 1; k < count; k++) {
+        const struct sig *g = &sigs[k % REGION_OBJECTS];
+        if (!g->empty && !same_sig(g, cs)) {
+            /* A later object that differs is incomplete (it was not
+             * chosen): the region stops at its line. */
+            size_t ls = ring[k % REGION_OBJECTS].s;
+            while (ls > ring[chosen % REGION_OBJECTS].e && t[ls - 1] != '\n')
+                ls--;
+            stop = ls;
+            differs = 1;
+            break;
+        }
+    }
+    if (!differs)
+        return;
+    *rs = start;
+    *re = stop;
 }
 
 /* Mask what is left of a key that a cut, a wrap or a paste shortened below
@@ -441,10 +692,12 @@ static int quota_named(const struct reading *r)
     return 0;
 }
 
-static void finish(struct reading *r, const char *u, size_t un, int flags, int allow_net,
-                   struct evidence *ev)
+/* Move the reading into ev. u[0..un) is the region read; all[0..an) the
+ * whole paste, which still tells the input form and any key used. */
+static void finish(struct reading *r, const char *u, size_t un, const char *all, size_t an,
+                   int flags, int allow_net, struct evidence *ev)
 {
-    ev->form = detect_form(u, un, flags);
+    ev->form = detect_form(all, an, flags);
 
     ev->status = take(&r->status);
     ev->api_code = take(&r->api_code);
@@ -471,6 +724,7 @@ static void finish(struct reading *r, const char *u, size_t un, int flags, int a
     char *msg = r->message.has ? xstrdup(r->message.s) : read_phrase_message(r, u, un);
     if (msg) {
         textfix_collapse(msg);
+        read_clean_message(msg, !r->message.has || r->message.quality <= Q_TEXT);
         char *cut = textfix_strndup_utf8(msg, strlen(msg), MESSAGE_MAX);
         ev->message = *cut ? redact(cut) : NULL;
         free(cut);
@@ -515,7 +769,7 @@ static void finish(struct reading *r, const char *u, size_t un, int flags, int a
         ev->links[ev->nlinks++] = redact(r->links[i]);
     for (int i = 0; i < r->nfields; i++)
         ev->fields[ev->nfields++] = redact(r->fields[i]);
-    ev->key_masked = find_key(u, un);
+    ev->key_masked = find_key(all, an);
     if (r->is_html)
         ev->content_type = xstrdup("text/html");
 
@@ -550,17 +804,24 @@ static int read_core(const char *buf, size_t len, int allow_net, struct evidence
         choose_window(buf, len, &start, &wlen);
     char *t = textfix_clean(buf + start, wlen, &tn, &flags);
     tn = heal_key_wraps(t, tn);
+    tn = heal_token_wraps(t, tn);
     t[tn] = '\0';
-    char *u = textfix_unescape_all(t, tn, &un);
+    size_t rs, re, an;
+    choose_region(t, tn, &rs, &re);
+    char *u = textfix_unescape_all(t + rs, re - rs, &un);
+    char *all = NULL;
+    if (rs > 0 || re < tn)
+        all = textfix_unescape_all(t, tn, &an);
     reading_init(&r);
-    read_kv(&r, t, tn);
+    read_kv(&r, t + rs, re - rs);
     read_text(&r, u, un);
-    finish(&r, u, un, flags, allow_net, ev);
+    finish(&r, u, un, all ? all : u, all ? an : un, flags, allow_net, ev);
     if (block)
         *block = r.block_reason.has || r.envelope;
     reading_release(&r);
     free(t);
     free(u);
+    free(all);
     return 0;
 }
 

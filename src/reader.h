@@ -3,7 +3,8 @@
  * It finds the error inside surrounding text, repairs what pasting broke
  * (hard wraps, borders, quote and log prefixes, stripped or layered escapes,
  * Python reprs, protobuf text, curly and full-width punctuation, truncation)
- * and extracts fields. It knows nothing of causes.
+ * and extracts fields. It knows nothing of causes. A paste holding several
+ * different errors is read as one: the last complete one (see reader.c).
  *
  * Bounded: time linear in len (large inputs are cut to windows around the
  * strongest anchors), no unbounded recursion, memory O(len).

@@ -62,6 +62,7 @@ static const struct {
     {"not_message", COND_STRINGS},
     {"limit_zero", COND_BOOL},
     {"model_status", COND_STRINGS},
+    {"model_certain", COND_BOOL},
     {"fact", COND_STRINGS},
     {"net_error", COND_STRINGS},
     {"has_retry_after", COND_BOOL},
@@ -335,6 +336,7 @@ static int build_rules(struct rule_table *t)
         const cJSON *docs = cJSON_GetObjectItemCaseSensitive(r, "docs");
         const cJSON *prio = cJSON_GetObjectItemCaseSensitive(r, "priority");
         const cJSON *retry = cJSON_GetObjectItemCaseSensitive(r, "retryable");
+        const cJSON *alone = cJSON_GetObjectItemCaseSensitive(r, "standalone");
         const char *wait;
 
         p->id = get_str(r, "id");
@@ -350,9 +352,12 @@ static int build_rules(struct rule_table *t)
                          p->id);
         if ((steps && !is_string_array(steps)) || (docs && !is_string_array(docs)))
             return error("rule '%s': 'steps' and 'docs' must be lists of strings", p->id);
+        if (alone && !cJSON_IsBool(alone))
+            return error("rule '%s': 'standalone' must be true or false", p->id);
         p->match = cJSON_GetObjectItemCaseSensitive(r, "match");
         if (check_match(p->match, p->id))
             return -1;
+        p->standalone = cJSON_IsTrue(alone);
         p->priority = prio->valueint;
         p->retryable = cJSON_IsTrue(retry);
         p->nconditions = cJSON_GetArraySize(p->match);

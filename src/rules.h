@@ -35,6 +35,8 @@ struct rule {
     const char **docs;    /* NULL-terminated */
     int priority;
     int nconditions;
+    int standalone;       /* its message phrases decide even when the reader found
+                             nothing error-like (a message-only paste) */
     struct cJSON *match;  /* the match object as written */
 };
 

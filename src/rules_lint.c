@@ -21,9 +21,15 @@
 #define CASES_MAX_DEPTH 8
 #define CASE_FILE_MAX ((size_t)1 << 20)
 
-static const char *const placeholders[] = {"model",     "replacement", "shutdown",
-                                           "resets_at", "retry_after", "quota_id",
-                                           "limit",     "reason",      "note"};
+static const char *const placeholders[] = {"model",    "replacement", "shutdown", "resets_at",
+                                           "retry_after", "quota_id", "limit",  "reason",
+                                           "note",     "suggested"};
+
+/* Conditions that never hold when the reader found nothing error-like: a
+ * standalone rule using one could not fire on its own, which is its point. */
+static const char *const needs_found[] = {"http",   "status",     "api_code", "reason",
+                                          "domain", "limit_zero", "fields",   "fact",
+                                          "net_error"};
 static const char *const model_statuses[] = {"ga", "preview", "deprecated", "shut", "alias"};
 
 struct names {
@@ -371,6 +377,16 @@ int rules_lint(const struct rule_table *t, const char *cases_dir)
         problem(&count, "data_as_of is missing or not a date%s", "");
     for (int i = 0; i < n; i++) {
         const struct rule *r = rules_get(t, i);
+        if (r->standalone) {
+            if (!cJSON_GetObjectItemCaseSensitive(r->match, "message"))
+                problem(&count, "rule '%s' is standalone but has no 'message' condition", r->id);
+            for (size_t k = 0; k < ARRAY_SIZE(needs_found); k++)
+                if (cJSON_GetObjectItemCaseSensitive(r->match, needs_found[k]))
+                    problem(&count,
+                            "rule '%s' is standalone but uses '%s', which a message-only paste "
+                            "never has",
+                            r->id, needs_found[k]);
+        }
         if (names_has(&ids, r->id))
             problem(&count, "rule id '%s' is used twice", r->id);
         names_add(&ids, r->id, strlen(r->id));

@@ -4,6 +4,9 @@
  * highest priority wins, then the one with more conditions, then the one
  * that comes first in the table. docs/rules.md describes each condition.
  *
+ * Evidence the reader found nothing error-like in is matched only against
+ * the rules marked "standalone" (message-only pastes with no code or status).
+ *
  * Message phrases are compared case-insensitively with all whitespace
  * removed on both sides, so a hard wrap inside a pasted message (or inside a
  * word) does not hide it.
@@ -220,6 +223,8 @@ static int condition_holds(const struct prepared *p, const cJSON *c)
         return limit_is_zero(ev) == cJSON_IsTrue(c);
     if (strcmp(name, "model_status") == 0)
         return p->model && in_list_nocase(p->model->status, c);
+    if (strcmp(name, "model_certain") == 0)
+        return p->model && (!p->model->uncertain) == cJSON_IsTrue(c);
     if (strcmp(name, "fact") == 0)
         return in_list_nocase(ev->fact, c);
     if (strcmp(name, "net_error") == 0)
@@ -260,10 +265,15 @@ const struct rule *rules_match(const struct rule_table *t, const struct evidence
     struct prepared p;
     const struct rule *best = NULL;
     int n = rules_count(t);
+    int unfound;
 
     if (!t || !ev)
         return NULL;
-    if (!ev->found && !ev->fact && !ev->net_error)
+    /* Evidence in which the reader found nothing error-like matches only the
+     * standalone rules: Gemini's own sentences, distinctive enough to decide
+     * from the text alone ("Developer instruction is not enabled for …"). */
+    unfound = !ev->found && !ev->fact && !ev->net_error;
+    if (unfound && !ev->text)
         return NULL;
     p.ev = ev;
     p.message = squeeze(ev->message);
@@ -273,6 +283,8 @@ const struct rule *rules_match(const struct rule_table *t, const struct evidence
         p.model = rules_model(t, ev->quota[0].model);
     for (int i = 0; i < n; i++) {
         const struct rule *r = rules_get(t, i);
+        if (unfound && !r->standalone)
+            continue;
         if (!rule_matches(&p, r))
             continue;
         if (!best || r->priority > best->priority ||

@@ -327,7 +327,44 @@ static size_t container_prefix(const char *p, const char *end)
     return 0;
 }
 
-/* Pass two: strip quote and log prefixes line by line. */
+/* Pass two: HTML character references that a web page or an HTML log put
+ * around pasted JSON (<pre>{&quot;error&quot;: …}</pre>) become the
+ * characters they stand for, so the JSON is read as JSON. Only the few that
+ * such pages use; anything else stays as written. One forward pass. */
+static void decode_entities(const char *s, size_t len, struct sbuf *out)
+{
+    static const struct {
+        const char *ent;
+        char c;
+    } ents[] = {{"&quot;", '"'},  {"&amp;", '&'},   {"&lt;", '<'},   {"&gt;", '>'},
+                {"&#39;", '\''},  {"&#039;", '\''}, {"&#34;", '"'},  {"&#034;", '"'},
+                {"&#x27;", '\''}, {"&#x22;", '"'},  {"&apos;", '\''}};
+    size_t i = 0;
+
+    while (i < len) {
+        const char *amp = memchr(s + i, '&', len - i);
+        size_t stop = amp ? (size_t)(amp - s) : len;
+        sbuf_add(out, s + i, stop - i);
+        i = stop;
+        if (i >= len)
+            break;
+        size_t k;
+        for (k = 0; k < ARRAY_SIZE(ents); k++) {
+            size_t l = strlen(ents[k].ent);
+            if (len - i >= l && strncasecmp(s + i, ents[k].ent, l) == 0)
+                break;
+        }
+        if (k < ARRAY_SIZE(ents)) {
+            sbuf_addc(out, ents[k].c);
+            i += strlen(ents[k].ent);
+        } else {
+            sbuf_addc(out, '&');
+            i++;
+        }
+    }
+}
+
+/* Pass three: strip quote and log prefixes line by line. */
 static void strip_prefixes(const char *s, size_t len, struct sbuf *out, int *flags)
 {
     const char *p = s, *end = s + len;
@@ -379,22 +416,26 @@ static void strip_prefixes(const char *s, size_t len, struct sbuf *out, int *fla
 
 char *textfix_clean(const char *buf, size_t len, size_t *outlen, int *flags)
 {
-    struct sbuf a, b;
+    struct sbuf bytes, plain, out;
     int f = 0;
 
-    sbuf_init(&a);
-    sbuf_init(&b);
-    sbuf_grow(&a, len);
-    clean_bytes(buf, len, &a, &f);
-    sbuf_grow(&b, a.len);
-    strip_prefixes(a.buf ? a.buf : "", a.len, &b, &f);
-    sbuf_release(&a);
-    sbuf_add(&b, "", 0);
+    sbuf_init(&bytes);
+    sbuf_init(&plain);
+    sbuf_init(&out);
+    sbuf_grow(&bytes, len);
+    clean_bytes(buf, len, &bytes, &f);
+    sbuf_grow(&plain, bytes.len);
+    decode_entities(bytes.buf ? bytes.buf : "", bytes.len, &plain);
+    sbuf_release(&bytes);
+    sbuf_grow(&out, plain.len);
+    strip_prefixes(plain.buf ? plain.buf : "", plain.len, &out, &f);
+    sbuf_release(&plain);
+    sbuf_add(&out, "", 0);
     if (outlen)
-        *outlen = b.len;
+        *outlen = out.len;
     if (flags)
         *flags = f;
-    return sbuf_detach(&b);
+    return sbuf_detach(&out);
 }
 
 static int hexval(char c)

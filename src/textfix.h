@@ -23,7 +23,8 @@
 /* A NUL-terminated clean copy of buf[0..len): no NUL or control bytes except
  * newlines, CR LF as LF, tabs as spaces, ANSI colour sequences removed,
  * invalid UTF-8 as '?', curly quotes and full-width punctuation as ASCII,
- * box drawing as spaces, quote and log prefixes stripped from each line.
+ * box drawing as spaces, the HTML character references of quotes, &, < and >
+ * decoded, quote and log prefixes stripped from each line.
  * *outlen gets the length; *flags (may be NULL) gets TF_* bits. */
 char *textfix_clean(const char *buf, size_t len, size_t *outlen, int *flags);
 

@@ -544,6 +544,84 @@ static void test_rules(const struct rule_table *t)
     run(t, "teapot", &odd, now, "unknown", NULL, 0, &d);
     diagnosis_release(&d);
 
+    /* Standalone rules decide a message-only paste (found = 0); other
+     * message rules do not. */
+    struct ev_spec devinst = {.found = 0,
+                              .text = "llm.errors.ModelError: Developer instruction is not "
+                                      "enabled for models/gemma-3-4b-it",
+                              .model = "gemma-3-4b-it"};
+    run(t, "standalone unfound", &devinst, now, "bad-parameter",
+        "bad-parameter-developer-instruction", 0, &d);
+    diagnosis_release(&d);
+    struct ev_spec quota_prose = {.found = 0, .text = "I think you exceeded your current quota"};
+    run(t, "non-standalone unfound", &quota_prose, now, "unknown", NULL, 0, &d);
+    diagnosis_release(&d);
+
+    /* {suggested}: the model the message names ("use models/X"), not the
+     * model the error is about; a shut suggestion becomes its successor; no
+     * suggestion falls back to the table's replacement. */
+    struct ev_spec newusers = {.found = 0,
+                               .text = "This model models/gemini-2.5-flash is no longer available "
+                                       "to new users. Please update your code to use "
+                                       "models/gemini-3.6-flash for the latest features.",
+                               .model = "gemini-2.5-flash"};
+    run(t, "new users", &newusers, now, "model-retired", "model-retired-new-users", 0, &d);
+    expect_str("new users suggested", d.suggested, "gemini-3.6-flash");
+    expect("new users step", has_step(&d, "Switch to gemini-3.6-flash"));
+    diagnosis_release(&d);
+    struct ev_spec vision = {.found = 1,
+                             .http = 404,
+                             .message = "Gemini 1.0 Pro Vision has been deprecated on July 12, "
+                                        "2024. Consider switching to different model, for "
+                                        "example gemini-1.5-flash."};
+    run(t, "deprecated vision", &vision, now, "model-retired", "model-retired-deprecated-message",
+        0, &d);
+    expect_str("shut suggestion -> successor", d.suggested, "gemini-3.5-flash-lite");
+    diagnosis_release(&d);
+    struct ev_spec nosugg = {.found = 0,
+                             .text = "models/gemini-2.5-pro is no longer available to new users.",
+                             .model = "gemini-2.5-pro"};
+    run(t, "new users no suggestion", &nosugg, now, "model-retired", "model-retired-new-users", 0,
+        &d);
+    expect_str("no suggestion", d.suggested, "");
+    expect("falls back to replacement", has_step(&d, "Switch to gemini-3.8-flash"));
+    diagnosis_release(&d);
+
+    /* limit 0 for a certainly shut model is the retirement; for a shut row
+     * marked uncertain, or a deprecated one, it stays quota-zero. */
+    struct ev_spec z_shut = {.found = 1, .http = 429, .limit = -2, .model = "gemini-3-pro-preview",
+                             .message = "Quota exceeded for metric: generate_content_free_tier_"
+                                        "requests, limit: 0, model: gemini-3-pro-preview"};
+    run(t, "limit 0 shut", &z_shut, now, "model-retired", "model-retired-quota-zero", 0, &d);
+    expect("limit 0 shut names successor", has_step(&d, "gemini-3.1-pro-preview"));
+    diagnosis_release(&d);
+    struct ev_spec z_unc = z_shut;
+    z_unc.model = "gemini-1.5-pro";
+    run(t, "limit 0 uncertain shut", &z_unc, now, "quota-zero", "quota-zero-limit", 0, &d);
+    diagnosis_release(&d);
+    struct ev_spec z_dep = z_shut;
+    z_dep.model = "gemini-2.5-flash";
+    run(t, "limit 0 deprecated", &z_dep, now, "quota-zero", "quota-zero-limit", 0, &d);
+    diagnosis_release(&d);
+
+    /* Quota dimension from the metric name alone. */
+    struct ev_spec metric_day = {.found = 1,
+                                 .http = 429,
+                                 .status = "RESOURCE_EXHAUSTED",
+                                 .quota_metric = "generativelanguage.googleapis.com/"
+                                                 "generate_requests_per_model_per_day",
+                                 .quota_model = "gemini-3.6-flash",
+                                 .quota_value = 1500};
+    run(t, "metric per_day", &metric_day, now, "quota-rpd", "quota-rpd-per-day", 0, &d);
+    expect_str("metric per_day dimension", d.dimension, "rpd");
+    diagnosis_release(&d);
+    struct ev_spec metric_zero = metric_day;
+    metric_zero.quota_value = 0;
+    metric_zero.quota_model = "gemini-3.6-flash";
+    run(t, "metric per_day limit 0", &metric_zero, now, "quota-zero", NULL, 0, &d);
+    expect_str("quota-zero dimension from metric", d.dimension, "rpd");
+    diagnosis_release(&d);
+
     /* A NULL table diagnoses nothing but does not crash. */
     struct evidence ev;
     build(&ev, &rpd);

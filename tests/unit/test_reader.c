@@ -1424,6 +1424,278 @@ static void test_textfix(void)
     TRUE(model_name("{model}", 7) == NULL);
 }
 
+/* Round 2: one error per paste. */
+static void test_one_error_per_paste(void)
+{
+    struct evidence ev;
+    current = "last distinct error wins";
+    read_s(&ev,
+           "2026-11-27 10:00:02 WARN gemini: 429 RESOURCE_EXHAUSTED {\"error\":{\"code\":429,"
+           "\"message\":\"You exceeded your current quota. Quota exceeded for metric: "
+           "generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: 10\","
+           "\"status\":\"RESOURCE_EXHAUSTED\"}}\n"
+           "2026-11-27 10:00:40 INFO gemini: rotated to backup key\n"
+           "2026-11-27 10:00:41 ERROR gemini: 400 INVALID_ARGUMENT {\"error\":{\"code\":400,"
+           "\"message\":\"API key expired. Please renew the API key.\",\"status\":"
+           "\"INVALID_ARGUMENT\",\"details\":[{\"@type\":\"type.googleapis.com/"
+           "google.rpc.ErrorInfo\",\"reason\":\"API_KEY_INVALID\",\"domain\":"
+           "\"googleapis.com\"}]}}\n");
+    EQ_N(http, 400);
+    EQ_S(status, "INVALID_ARGUMENT");
+    EQ_S(message, "API key expired. Please renew the API key.");
+    EQ_S(reason, "API_KEY_INVALID");
+    EQ_N(nquota, 0);
+    EQ_N(limit, -1);
+    TRUE(ev.text && !strstr(ev.text, "quota"));
+    TRUE(ev.form == FORM_CLI_LOG);
+    evidence_release(&ev);
+
+    current = "two pretty-printed errors, the last one wins";
+    read_s(&ev,
+           "Error 1 - 429\n{\n  \"error\": {\n    \"code\": 429,\n    \"message\": \"Resource "
+           "has been exhausted (e.g. check quota).\",\n    \"status\": \"RESOURCE_EXHAUSTED\"\n"
+           "  }\n}\nError 2 - 503\n{\n  \"error\": {\n    \"code\": 503,\n    \"message\": \"The "
+           "model is overloaded. Please try again later.\",\n    \"status\": \"UNAVAILABLE\"\n"
+           "  }\n}\n");
+    EQ_N(http, 503);
+    EQ_S(status, "UNAVAILABLE");
+    HAS_S(message, "overloaded");
+    TRUE(ev.text && !strstr(ev.text, "exhausted"));
+    evidence_release(&ev);
+
+    current = "identical retries are one error";
+    read_s(&ev, "POST https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash"
+                ":generateContent\n"
+                "{\"error\":{\"code\":429,\"message\":\"Resource exhausted.\",\"status\":"
+                "\"RESOURCE_EXHAUSTED\"}}\nretrying\n"
+                "{\"error\":{\"code\":429,\"message\":\"Resource exhausted.\",\"status\":"
+                "\"RESOURCE_EXHAUSTED\"}}\n");
+    EQ_N(http, 429);
+    EQ_S(model, "gemini-2.5-flash");
+    HAS_S(text, "generateContent");
+    evidence_release(&ev);
+
+    current = "a wrapper and the body escaped in it are one error";
+    read_s(&ev, "{\"error\":{\"code\":500,\"message\":\"{\\\"error\\\":{\\\"code\\\":429,"
+                "\\\"message\\\":\\\"Quota exceeded.\\\",\\\"status\\\":\\\"RESOURCE_EXHAUSTED"
+                "\\\"}}\",\"status\":\"INTERNAL\"}}\n");
+    EQ_N(http, 429);
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    EQ_S(message, "Quota exceeded.");
+    evidence_release(&ev);
+
+    current = "a truncated different error after a complete one";
+    read_s(&ev, "{\"error\":{\"code\":403,\"message\":\"Permission denied.\",\"status\":"
+                "\"PERMISSION_DENIED\"}}\n{\"error\":{\"code\":500,\"message\":\"Internal");
+    EQ_N(http, 403);
+    EQ_S(status, "PERMISSION_DENIED");
+    TRUE(ev.text && !strstr(ev.text, "Internal"));
+    evidence_release(&ev);
+
+    current = "many distinct errors stay linear";
+    {
+        struct sbuf sb;
+        sbuf_init(&sb);
+        for (int i = 0; i < 20000; i++)
+            sbuf_addf(&sb, "{\"error\":{\"code\":%d,\"message\":\"m%d\"}}\n", 400 + i % 100, i);
+        read_b(&ev, sb.buf, sb.len);
+        EQ_N(http, 400 + 19999 % 100);
+        EQ_S(message, "m19999");
+        evidence_release(&ev);
+        sbuf_release(&sb);
+    }
+}
+
+static void test_html_escaped_json(void)
+{
+    struct evidence ev;
+    current = "HTML-escaped JSON";
+    read_s(&ev, "<pre>{&quot;error&quot;: {&quot;code&quot;: 400, &quot;message&quot;: &quot;API "
+                "key not valid. Please pass a valid API key.&quot;, &quot;status&quot;: "
+                "&quot;INVALID_ARGUMENT&quot;, &quot;details&quot;: [{&quot;@type&quot;: "
+                "&quot;type.googleapis.com/google.rpc.ErrorInfo&quot;, &quot;reason&quot;: "
+                "&quot;API_KEY_INVALID&quot;, &quot;domain&quot;: &quot;googleapis.com&quot;}]}}"
+                "</pre>\n");
+    EQ_N(http, 400);
+    EQ_S(reason, "API_KEY_INVALID");
+    EQ_S(message, "API key not valid. Please pass a valid API key.");
+    evidence_release(&ev);
+
+    current = "numeric references";
+    read_s(&ev, "{&#34;error&#34;: {&#34;code&#34;: 429, &#34;message&#34;: &#34;It&#39;s "
+                "exhausted &amp; gone&#34;}}");
+    EQ_N(http, 429);
+    EQ_S(message, "It's exhausted & gone");
+    evidence_release(&ev);
+}
+
+static void test_token_wraps(void)
+{
+    struct evidence ev;
+    current = "a metric wrapped after a dot";
+    read_s(&ev, "[app] WARNING - Error Details: 429 Quota exceeded for aiplatform.googleapis.\n"
+                "com/generate_content_requests_per_minute_per_project_per_base_model with base "
+                "model: gemini-pro. Please submit a quota increase request., Traceback: Traceback "
+                "(most recent call last):\n  File \"x.py\", line 1\n");
+    EQ_N(http, 429);
+    HAS_S(message, "aiplatform.googleapis.com/generate_content_requests_per_minute");
+    TRUE(ev.message && !strstr(ev.message, "Traceback"));
+    TRUE(ev.nquota == 1);
+    eq_str(__LINE__, "quota_metric", ev.quota[0].quota_metric,
+           "aiplatform.googleapis.com/generate_content_requests_per_minute_per_project_per_base_"
+           "model");
+    evidence_release(&ev);
+
+    current = "a metric wrapped inside a word";
+    read_s(&ev, "429 Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_"
+                "free_tier_requ\nests, limit: 0\n");
+    TRUE(ev.nquota == 1);
+    eq_str(__LINE__, "quota_metric", ev.nquota ? ev.quota[0].quota_metric : NULL,
+           "generativelanguage.googleapis.com/generate_content_free_tier_requests");
+    evidence_release(&ev);
+
+    current = "sentences and hyphenated words are not joined";
+    read_s(&ev,
+           "503 The model is overloaded. Please try again later.\nnext_step was well-\nknown\n");
+    HAS_S(text, "later. next_step");
+    HAS_S(text, "well- known");
+    evidence_release(&ev);
+}
+
+static void test_reason_shapes(void)
+{
+    struct evidence ev;
+    current = "a label is not a reason";
+    read_s(&ev, "Reason: Request Failed: 400 [{ \"error\": { \"code\": 400, \"message\": "
+                "\"Developer instruction is not enabled for models/gemma-3-27b-it\", \"status\": "
+                "\"INVALID_ARGUMENT\" } } ]\n");
+    EQ_S(reason, NULL);
+    EQ_N(http, 400);
+    evidence_release(&ev);
+
+    current = "a known reason alone on a line";
+    read_s(&ev, "However every prompt fails with:\n\n401 UNAUTHENTICATED\n"
+                "ACCESS_TOKEN_TYPE_UNSUPPORTED\n\nError metadata:\n");
+    EQ_S(reason, "ACCESS_TOKEN_TYPE_UNSUPPORTED");
+    EQ_N(http, 401);
+    evidence_release(&ev);
+
+    current = "lowerCamel reasons yield to ErrorInfo's";
+    read_s(&ev, "{\"error\":{\"code\":429,\"errors\":[{\"reason\":\"rateLimitExceeded\"}],"
+                "\"status\":\"RESOURCE_EXHAUSTED\"}}");
+    EQ_S(reason, "rateLimitExceeded");
+    evidence_release(&ev);
+    read_s(&ev, "{\"error\":{\"code\":403,\"errors\":[{\"reason\":\"forbidden\"}],\"details\":"
+                "[{\"reason\":\"CONSUMER_INVALID\"}]}}");
+    EQ_S(reason, "CONSUMER_INVALID");
+    evidence_release(&ev);
+}
+
+static void test_message_cleanup(void)
+{
+    struct evidence ev;
+    current = "trailing JSON punctuation";
+    read_s(&ev, "{\n  \"message\": \"[GoogleGenerativeAI Error]: Error fetching from https://"
+                "generativelanguage.googleapis.com/v1beta/models/gemma-3-27b-it:"
+                "streamGenerateContent?alt=sse: [400 ] Developer instruction is not enabled for "
+                "models/gemma-3-27b-it\",\n  \"status\": 400\n}\n");
+    EQ_S(message, "Developer instruction is not enabled for models/gemma-3-27b-it");
+    evidence_release(&ev);
+
+    current = "a backtick";
+    read_s(&ev, "`[GoogleGenerativeAI Error]: Error fetching from google -> [400 Bad Request] "
+                "Unable to submit request because it has an empty text parameter.`\n");
+    EQ_S(message, "Unable to submit request because it has an empty text parameter.");
+    evidence_release(&ev);
+
+    current = "a wrapper's label and code";
+    read_s(&ev, "ChatGoogleGenerativeAIError: Invalid argument provided to Gemini: 400 * "
+                "GenerateContentRequest.contents: contents is not specified\n");
+    EQ_S(message, "GenerateContentRequest.contents: contents is not specified");
+    EQ_N(http, 400);
+    evidence_release(&ev);
+
+    current = "the error object's message beats the wrapper's";
+    read_s(&ev,
+           "{\"message\": \"400 Developer instruction is not enabled\", \"status\": 400, "
+           "\"error\": {\"message\": \"Developer instruction is not enabled\", \"code\": 400}}");
+    EQ_S(message, "Developer instruction is not enabled");
+    evidence_release(&ev);
+
+    current = "a labelled quotation in a localised log line";
+    read_s(&ev, "2026-11-27 09:14:03 [\xe3\x82\xa8\xe3\x83\xa9\xe3\x83\xbc] Gemini API: "
+                "\xe3\x82\xb9\xe3\x83\x86\xe3\x83\xbc\xe3\x82\xbf\xe3\x82\xb9 403 "
+                "(PERMISSION_DENIED), message:\xe3\x80\x8cYour API key was reported as leaked. "
+                "Please use another API key.\xe3\x80\x8d\n");
+    EQ_S(message, "Your API key was reported as leaked. Please use another API key.");
+    evidence_release(&ev);
+    read_s(&ev, "[ERR] request failed, status: FAILED_PRECONDITION, reason: \xe2\x80\x9cGemini API "
+                "free tier is not available in your country.\xe2\x80\x9d\n");
+    EQ_S(message, "Gemini API free tier is not available in your country.");
+    evidence_release(&ev);
+
+    current = "a quote inside Google's message stays";
+    read_s(&ev, "{\"error\":{\"code\":400,\"message\":\"Invalid value at 'contents' \\\"x\\\"\"}}");
+    EQ_S(message, "Invalid value at 'contents' \"x\"");
+    evidence_release(&ev);
+}
+
+static void test_metric_from_text(void)
+{
+    struct evidence ev;
+    current = "a metric named only in the message";
+    read_s(&ev, "google.genai.errors.ClientError: 429 RESOURCE_EXHAUSTED. {'error': {'code': 429, "
+                "'message': 'Quota exceeded for metric: generativelanguage.googleapis.com/"
+                "generate_requests_per_model_per_day, limit: 1500, model: gemini-3.5-flash-lite', "
+                "'status': 'RESOURCE_EXHAUSTED'}}\n");
+    TRUE(ev.nquota == 1);
+    if (ev.nquota == 1) {
+        eq_str(__LINE__, "quota_metric", ev.quota[0].quota_metric,
+               "generativelanguage.googleapis.com/generate_requests_per_model_per_day");
+        eq_str(__LINE__, "quota model", ev.quota[0].model, "gemini-3.5-flash-lite");
+        EQ_N(quota[0].value, 1500);
+    }
+    HAS_S(text, "generate_requests_per_model_per_day");
+    evidence_release(&ev);
+
+    current = "an API path is not a metric";
+    read_s(&ev, "404 POST https://generativelanguage.googleapis.com/v1beta/models/x:"
+                "generateContent: models/x is not found\n");
+    EQ_N(nquota, 0);
+    evidence_release(&ev);
+}
+
+static void test_recitation_and_google_html(void)
+{
+    struct evidence ev;
+    current = "PHP var_dump RECITATION";
+    read_s(&ev, "object(Gemini\\Data\\Candidate)#25 (7) {\n  [\"finishReason\"]=>\n  "
+                "enum(Gemini\\Enums\\FinishReason::RECITATION)\n}\n");
+    EQ_N(found, 1);
+    HAS_S(text, "RECITATION");
+    evidence_release(&ev);
+    read_s(&ev, "{\"candidates\": [{\"finish_reason\": \"RECITATION\"}]}");
+    EQ_N(found, 1);
+    evidence_release(&ev);
+    read_s(&ev, "finish_reason: FinishReason.RECITATION\n");
+    EQ_N(found, 1);
+    evidence_release(&ev);
+    read_s(&ev, "finishReason: FinishReason.STOP\n");
+    EQ_N(found, 0);
+    evidence_release(&ev);
+
+    current = "Google front-end HTML page";
+    read_s(&ev, "Error: Unexpected Response:\n<!DOCTYPE html>\n<html lang=en>\n  <meta "
+                "charset=utf-8>\n  <title>Error 403 (Forbidden)!!1</title>\n  <p><b>403.</b> "
+                "<ins>That\xe2\x80\x99s an error.</ins>\n  <p>Your client does not have permission "
+                "to get URL <code>/v1beta/models</code> from this server.  <ins>That\xe2\x80\x99s "
+                "all we know.</ins>\n");
+    EQ_N(found, 1);
+    EQ_N(http, 403);
+    EQ_S(content_type, "text/html");
+    evidence_release(&ev);
+}
+
 int main(void)
 {
     alarm(300);
@@ -1452,5 +1724,12 @@ int main(void)
     test_model_and_status_positions();
     test_wrapped_keys();
     test_textfix();
+    test_one_error_per_paste();
+    test_html_escaped_json();
+    test_token_wraps();
+    test_reason_shapes();
+    test_message_cleanup();
+    test_metric_from_text();
+    test_recitation_and_google_html();
     return unit_done("test_reader");
 }
