@@ -29,7 +29,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/%)
 BIN = $(BUILD)/gemini-doctor
 
-.PHONY: all deps demo test unit-bins check-unit check-cases check-lint check-valgrind asan \
+.PHONY: all deps demo test unit-bins check-format check-unit check-cases check-lint check-valgrind asan \
 	bench fuzz install uninstall clean format
 
 all: $(BIN)
@@ -116,8 +116,13 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/gemini-doctor $(DESTDIR)$(MANDIR)/gemini-doctor.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
+FORMAT_FILES = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz_reader.c
+
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+	clang-format -i $(FORMAT_FILES)
+
+check-format:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -1144,10 +1144,8 @@ static void judge_reach(struct check_run *run, const struct probe *p)
 
 /* The judge of each check that sends a probe; the config checks send none. */
 static void (*const judges[CHECK_COUNT])(struct check_run *run, const struct probe *p) = {
-    [CHECK_NETWORK_REACH] = judge_reach,
-    [CHECK_KEY_ACCEPTED] = judge_key,
-    [CHECK_MODEL_AVAILABLE] = judge_model,
-    [CHECK_REQUEST_GENERATE] = judge_generate,
+    [CHECK_NETWORK_REACH] = judge_reach,     [CHECK_KEY_ACCEPTED] = judge_key,
+    [CHECK_MODEL_AVAILABLE] = judge_model,   [CHECK_REQUEST_GENERATE] = judge_generate,
     [CHECK_STATUS_INCIDENTS] = judge_status,
 };
 

@@ -16,13 +16,13 @@
 struct options;
 struct rule_table;
 
-#define CHECK_IDS(X)                                          \
-    X(CHECK_CONFIG_KEY, "config.key", "API key")              \
-    X(CHECK_CONFIG_ENV, "config.environment", "Environment")  \
-    X(CHECK_NETWORK_REACH, "network.reach", "Network")        \
-    X(CHECK_KEY_ACCEPTED, "key.accepted", "Key accepted")     \
-    X(CHECK_MODEL_AVAILABLE, "model.available", "Model")      \
-    X(CHECK_REQUEST_GENERATE, "request.generate", "Generate") \
+#define CHECK_IDS(X)                                                                               \
+    X(CHECK_CONFIG_KEY, "config.key", "API key")                                                   \
+    X(CHECK_CONFIG_ENV, "config.environment", "Environment")                                       \
+    X(CHECK_NETWORK_REACH, "network.reach", "Network")                                             \
+    X(CHECK_KEY_ACCEPTED, "key.accepted", "Key accepted")                                          \
+    X(CHECK_MODEL_AVAILABLE, "model.available", "Model")                                           \
+    X(CHECK_REQUEST_GENERATE, "request.generate", "Generate")                                      \
     X(CHECK_STATUS_INCIDENTS, "status.incidents", "Google status")
 
 #define X(e, id, label) e,
@@ -34,11 +34,11 @@ enum check_result { RES_PENDING, RES_RUNNING, RES_PASS, RES_WARN, RES_FAIL, RES_
 struct check {
     enum check_id id;
     enum check_result result;
-    char *summary;             /* one line */
-    struct diagnosis *diag;    /* for warn/fail with a cause; NULL otherwise */
-    int transient;             /* a fail that waiting can fix (rate limit, overload, incident) */
-    char *detail;              /* multi-line extra facts (timings, incidents); may be NULL */
-    char *exchange;            /* -v: the HTTP exchange, key masked; may be NULL */
+    char *summary;          /* one line */
+    struct diagnosis *diag; /* for warn/fail with a cause; NULL otherwise */
+    int transient;          /* a fail that waiting can fix (rate limit, overload, incident) */
+    char *detail;           /* multi-line extra facts (timings, incidents); may be NULL */
+    char *exchange;         /* -v: the HTTP exchange, key masked; may be NULL */
     long duration_ms;
 };
 
@@ -64,8 +64,8 @@ int check_run_step(struct check_run *run, int timeout_ms);
 int check_run_all(struct check_run *run);
 
 const struct check *check_run_get(const struct check_run *run, enum check_id id);
-const char *check_run_key_masked(const struct check_run *run);  /* "" when none */
-const char *check_run_key_source(const struct check_run *run);  /* "GOOGLE_API_KEY", … */
+const char *check_run_key_masked(const struct check_run *run); /* "" when none */
+const char *check_run_key_source(const struct check_run *run); /* "GOOGLE_API_KEY", … */
 const char *check_run_model(const struct check_run *run);
 const char *check_run_base_url(const struct check_run *run);
 

@@ -190,8 +190,8 @@ static void fill_quota(struct diagnosis *d)
 
 static int model_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_';
 }
 
 /* The model a message tells the user to switch to: "Please update your code
@@ -203,9 +203,9 @@ static int model_char(char c)
 static void find_suggested(const struct rule_table *t, const struct diagnosis *d, char *out,
                            size_t size)
 {
-    static const char *const verbs[] = {"to use ", "please use ", "instead use ", "switch to ",
-                                        "switching to ", "migrate to ", "for example ",
-                                        "upgrade to ", "move to "};
+    static const char *const verbs[] = {"to use ",      "please use ",   "instead use ",
+                                        "switch to ",   "switching to ", "migrate to ",
+                                        "for example ", "upgrade to ",   "move to "};
     const char *texts[2] = {d->ev.message, d->ev.text};
     const char *self = first_model(&d->ev);
 

@@ -21,23 +21,23 @@ struct model_info;
 #define DIAG_MAX_DOCS 12
 
 struct diagnosis {
-    struct evidence ev;             /* owned: moved in by diagnose() */
-    const struct rule *rule;        /* NULL when nothing matched */
-    const char *cause;              /* public id; "unknown" when nothing matched */
+    struct evidence ev;      /* owned: moved in by diagnose() */
+    const struct rule *rule; /* NULL when nothing matched */
+    const char *cause;       /* public id; "unknown" when nothing matched */
     const char *title;
-    char *title_buf;                /* owned: the rule's title with placeholders filled */
+    char *title_buf; /* owned: the rule's title with placeholders filled */
     int retryable;
-    double retry_after_s;           /* how long to wait, when known */
+    double retry_after_s; /* how long to wait, when known */
     int has_retry_after;
-    char resets_at[32];             /* ISO-8601 with offset, for daily quotas; "" otherwise */
-    const char *dimension;          /* "rpm", "tpm", "rpd", "spend" or NULL */
-    const char *tier;               /* "free", "paid" or NULL */
-    long long limit;                /* -1 when unknown */
-    const char *quota_id;           /* points into ev */
+    char resets_at[32];                  /* ISO-8601 with offset, for daily quotas; "" otherwise */
+    const char *dimension;               /* "rpm", "tpm", "rpd", "spend" or NULL */
+    const char *tier;                    /* "free", "paid" or NULL */
+    long long limit;                     /* -1 when unknown */
+    const char *quota_id;                /* points into ev */
     const struct model_info *model_info; /* lifecycle facts for ev.model, or NULL */
-    char suggested[64];             /* the model the error message tells to use
-                                       ("… update your code to use models/X"); "" if none */
-    char *wait_plan;                /* one line: the retry plan, or why not to retry */
+    char suggested[64];                  /* the model the error message tells to use
+                                            ("… update your code to use models/X"); "" if none */
+    char *wait_plan;                     /* one line: the retry plan, or why not to retry */
     char *steps[DIAG_MAX_STEPS];
     int nsteps;
     char *docs[DIAG_MAX_DOCS];

@@ -9,7 +9,7 @@
 const char *input_form_name(enum input_form form)
 {
 #define X(e, s) s,
-    static const char *const names[] = { INPUT_FORMS(X) };
+    static const char *const names[] = {INPUT_FORMS(X)};
 #undef X
     if ((unsigned)form >= sizeof(names) / sizeof(names[0]))
         return "text";

@@ -14,12 +14,12 @@
 #define EV_MAX_LINKS 8
 #define EV_MAX_FIELDS 8
 
-#define INPUT_FORMS(X)                  \
-    X(FORM_TEXT, "text")                \
-    X(FORM_REST_JSON, "rest-json")      \
-    X(FORM_PYTHON_SDK, "python-sdk")    \
-    X(FORM_JS_SDK, "js-sdk")            \
-    X(FORM_CURL, "curl")                \
+#define INPUT_FORMS(X)                                                                             \
+    X(FORM_TEXT, "text")                                                                           \
+    X(FORM_REST_JSON, "rest-json")                                                                 \
+    X(FORM_PYTHON_SDK, "python-sdk")                                                               \
+    X(FORM_JS_SDK, "js-sdk")                                                                       \
+    X(FORM_CURL, "curl")                                                                           \
     X(FORM_CLI_LOG, "cli-log")
 
 #define X(e, s) e,
@@ -29,50 +29,51 @@ enum input_form { INPUT_FORMS(X) };
 const char *input_form_name(enum input_form form);
 
 struct quota_violation {
-    char *quota_id;     /* "GenerateRequestsPerDayPerProjectPerModel-FreeTier" */
-    char *quota_metric; /* "generativelanguage.googleapis.com/generate_content_free_tier_requests" */
-    char *model;        /* quotaDimensions.model */
-    char *location;     /* quotaDimensions.location */
-    long long value;    /* quotaValue (the limit), -1 when absent */
+    char *quota_id; /* "GenerateRequestsPerDayPerProjectPerModel-FreeTier" */
+    char
+        *quota_metric; /* "generativelanguage.googleapis.com/generate_content_free_tier_requests" */
+    char *model;       /* quotaDimensions.model */
+    char *location;    /* quotaDimensions.location */
+    long long value;   /* quotaValue (the limit), -1 when absent */
 };
 
 struct evidence {
     enum input_form form;
-    int found;            /* the reader recognised something error-like */
+    int found; /* the reader recognised something error-like */
 
-    int http;             /* HTTP status code, 0 when unknown */
-    int http_inferred;    /* http was deduced from status, not read */
-    char *http_text;      /* reason phrase seen with it ("Too Many Requests") */
-    char *status;         /* canonical gRPC status ("RESOURCE_EXHAUSTED") */
-    char *api_code;       /* Interactions API string code ("rate_limit_exceeded") */
-    char *message;        /* the innermost human message, whitespace collapsed */
-    char *reason;         /* ErrorInfo reason ("API_KEY_INVALID") */
-    char *domain;         /* ErrorInfo domain */
-    char *service;        /* metadata service, or the API host named */
+    int http;          /* HTTP status code, 0 when unknown */
+    int http_inferred; /* http was deduced from status, not read */
+    char *http_text;   /* reason phrase seen with it ("Too Many Requests") */
+    char *status;      /* canonical gRPC status ("RESOURCE_EXHAUSTED") */
+    char *api_code;    /* Interactions API string code ("rate_limit_exceeded") */
+    char *message;     /* the innermost human message, whitespace collapsed */
+    char *reason;      /* ErrorInfo reason ("API_KEY_INVALID") */
+    char *domain;      /* ErrorInfo domain */
+    char *service;     /* metadata service, or the API host named */
 
     struct quota_violation quota[EV_MAX_QUOTA];
     int nquota;
-    long long limit;      /* a quota limit seen in text ("limit: 0"), -1 when absent */
+    long long limit; /* a quota limit seen in text ("limit: 0"), -1 when absent */
 
     double retry_after_s; /* RetryInfo, Retry-After, "retry in 37.5s", "reset after 4h28m20s" */
     int has_retry_after;
 
-    char *links[EV_MAX_LINKS];   /* Help links */
+    char *links[EV_MAX_LINKS]; /* Help links */
     int nlinks;
     char *fields[EV_MAX_FIELDS]; /* BadRequest field violations, "field: description" */
     int nfields;
 
-    char *model;          /* the model the error is about, without "models/" */
-    char *key_masked;     /* a key found in the input, masked; never the key */
+    char *model;      /* the model the error is about, without "models/" */
+    char *key_masked; /* a key found in the input, masked; never the key */
 
     /* The normalised text the rules match message patterns against: escapes
      * undone, borders and prefixes stripped, whitespace collapsed, bounded. */
     char *text;
 
     /* Set by probes only. */
-    char *fact;           /* a local finding for the rules: "key-missing", "key-oauth-token", … */
-    char *net_error;      /* "dns", "connect", "tls", "timeout", "proxy", "reset", "bad-response" */
-    char *net_detail;     /* libcurl's message or what was received instead of JSON */
+    char *fact;       /* a local finding for the rules: "key-missing", "key-oauth-token", … */
+    char *net_error;  /* "dns", "connect", "tls", "timeout", "proxy", "reset", "bad-response" */
+    char *net_detail; /* libcurl's message or what was received instead of JSON */
     char *content_type;
 };
 

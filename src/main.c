@@ -29,13 +29,13 @@ struct command {
 };
 
 static const struct command commands[] = {
-    { "check", cmd_check, "[options]",
-      "probe the live setup (key, model, billing, region, status feed) and report" },
-    { "explain", cmd_explain, "[FILE|-] [options]",
-      "read a pasted Gemini error and say what went wrong and what to do" },
-    { "rules", cmd_rules, "list|show ID|lint [DIR]", "inspect and validate the rules table" },
-    { "tui", cmd_tui, "[options]", "the interactive doctor (the default on a terminal)" },
-    { "help", cmd_help, "[COMMAND]", "show this help, or a command's" },
+    {"check", cmd_check, "[options]",
+     "probe the live setup (key, model, billing, region, status feed) and report"},
+    {"explain", cmd_explain, "[FILE|-] [options]",
+     "read a pasted Gemini error and say what went wrong and what to do"},
+    {"rules", cmd_rules, "list|show ID|lint [DIR]", "inspect and validate the rules table"},
+    {"tui", cmd_tui, "[options]", "the interactive doctor (the default on a terminal)"},
+    {"help", cmd_help, "[COMMAND]", "show this help, or a command's"},
 };
 
 static const char options_help[] =
@@ -63,8 +63,9 @@ static void usage(FILE *out)
         fprintf(out, "  %-8s %-24s %s\n", commands[i].name, commands[i].args, commands[i].help);
     fprintf(out, "\nWith no command: the interactive doctor on a terminal, else check.\n\n%s",
             options_help);
-    fprintf(out, "\nExit codes: 0 ok, 1 a problem that needs a change, 64 usage,\n"
-                 "65 explain found no Gemini error, 70 internal error, 75 transient: retry later.\n");
+    fprintf(out,
+            "\nExit codes: 0 ok, 1 a problem that needs a change, 64 usage,\n"
+            "65 explain found no Gemini error, 70 internal error, 75 transient: retry later.\n");
 }
 
 static const struct command *find_command(const char *name)
@@ -84,8 +85,7 @@ static int cmd_help(int argc, char **argv, struct options *opt)
             error("no command '%s'; see 'gemini-doctor help'", argv[1]);
             return EXIT_USAGE;
         }
-        printf("usage: gemini-doctor %s %s\n\n%s.\n\n%s", c->name, c->args, c->help,
-               options_help);
+        printf("usage: gemini-doctor %s %s\n\n%s.\n\n%s", c->name, c->args, c->help, options_help);
         return EXIT_OK;
     }
     usage(stdout);
@@ -114,7 +114,7 @@ static int set_value_option(struct options *opt, const char *name, const char *v
             return error("--timeout takes seconds between 0 and 3600, not '%s'", val);
         opt->timeout_s = t;
     } else if (strcmp(name, "--format") == 0) {
-        static const char *const names[] = { "text", "json", "junit", "github" };
+        static const char *const names[] = {"text", "json", "junit", "github"};
         size_t i;
         for (i = 0; i < ARRAY_SIZE(names); i++)
             if (strcmp(val, names[i]) == 0)
@@ -131,8 +131,8 @@ static int set_value_option(struct options *opt, const char *name, const char *v
 
 static int is_value_option(const char *name)
 {
-    static const char *const names[] = { "--model",    "--base-url", "--status-url", "--key-file",
-                                         "--rules",    "--timeout",  "--format" };
+    static const char *const names[] = {"--model", "--base-url", "--status-url", "--key-file",
+                                        "--rules", "--timeout",  "--format"};
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         if (strcmp(name, names[i]) == 0)
             return 1;
@@ -229,7 +229,7 @@ int main(int argc, char **argv)
             goto out;
         }
         if (strcmp(pos[i], "--help") == 0) {
-            char *hargv[2] = { "help", i > 0 ? pos[0] : NULL };
+            char *hargv[2] = {"help", i > 0 ? pos[0] : NULL};
             ret = cmd_help(i > 0 ? 2 : 1, hargv, &opt);
             goto out;
         }

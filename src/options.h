@@ -8,19 +8,19 @@
 enum out_format { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_GITHUB };
 
 struct options {
-    const char *model;        /* NULL: $GEMINI_MODEL, else the rules' default */
-    const char *model_from;   /* "--model", "GEMINI_MODEL", "rules default" */
-    const char *base_url;     /* never NULL after parsing */
+    const char *model;      /* NULL: $GEMINI_MODEL, else the rules' default */
+    const char *model_from; /* "--model", "GEMINI_MODEL", "rules default" */
+    const char *base_url;   /* never NULL after parsing */
     const char *base_url_from;
-    const char *status_url;   /* never NULL after parsing */
-    double timeout_s;         /* per request */
+    const char *status_url; /* never NULL after parsing */
+    double timeout_s;       /* per request */
     enum out_format format;
     int format_set;
     int no_generate;
     int offline;
-    const char *rules_dir;    /* NULL: built-in table */
+    const char *rules_dir; /* NULL: built-in table */
     const char *key_file;
-    int no_color;             /* --no-color or NO_COLOR set and non-empty */
+    int no_color; /* --no-color or NO_COLOR set and non-empty */
     int verbose;
     int quiet;
 };

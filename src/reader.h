@@ -23,7 +23,7 @@ int reader_read(const char *buf, size_t len, struct evidence *ev);
 
 /* Read an HTTP response a probe received: status code, Content-Type,
  * Retry-After (seconds, -1 when absent) and body. Same evidence as a paste. */
-int reader_read_response(int http, const char *content_type, double retry_after,
-                         const char *body, size_t len, struct evidence *ev);
+int reader_read_response(int http, const char *content_type, double retry_after, const char *body,
+                         size_t len, struct evidence *ev);
 
 #endif

@@ -109,9 +109,9 @@ static void human_duration(double s, char *out, size_t size)
 
 void render_diagnosis_text(FILE *out, const struct diagnosis *d, int color)
 {
-    static const struct style plain = { "", "", "", "", "", "" };
-    static const struct style ansi = { "\033[1m",  "\033[31m", "\033[33m",
-                                       "\033[32m", "\033[2m",  "\033[0m" };
+    static const struct style plain = {"", "", "", "", "", ""};
+    static const struct style ansi = {"\033[1m",  "\033[31m", "\033[33m",
+                                      "\033[32m", "\033[2m",  "\033[0m"};
     const struct style *c = color ? &ansi : &plain;
     const struct evidence *ev = &d->ev;
     int recognised = diagnosis_recognised(d);

@@ -16,39 +16,39 @@ struct evidence;
 struct cJSON;
 
 struct wait_policy {
-    const char *id;       /* "backoff", "overload", "daily-reset", "timeout", "none", … */
-    double first_s;       /* first wait */
-    double factor;        /* multiplier per attempt */
-    double max_s;         /* cap on one wait */
-    int attempts;         /* attempts before giving up */
-    int jitter;           /* add full jitter */
-    const char *advice;   /* one line shown with the plan */
+    const char *id;     /* "backoff", "overload", "daily-reset", "timeout", "none", … */
+    double first_s;     /* first wait */
+    double factor;      /* multiplier per attempt */
+    double max_s;       /* cap on one wait */
+    int attempts;       /* attempts before giving up */
+    int jitter;         /* add full jitter */
+    const char *advice; /* one line shown with the plan */
 };
 
 struct rule {
-    const char *id;       /* rule id, unique ("quota-rpd-free-tier") */
-    const char *cause;    /* public cause id ("quota-rpd") */
+    const char *id;    /* rule id, unique ("quota-rpd-free-tier") */
+    const char *cause; /* public cause id ("quota-rpd") */
     const char *title;
     int retryable;
     const struct wait_policy *wait;
-    const char **steps;   /* NULL-terminated; may hold {model}, {replacement}, … */
-    const char **docs;    /* NULL-terminated */
+    const char **steps; /* NULL-terminated; may hold {model}, {replacement}, … */
+    const char **docs;  /* NULL-terminated */
     int priority;
     int nconditions;
-    int standalone;       /* its message phrases decide even when the reader found
-                             nothing error-like (a message-only paste) */
-    struct cJSON *match;  /* the match object as written */
+    int standalone;      /* its message phrases decide even when the reader found
+                            nothing error-like (a message-only paste) */
+    struct cJSON *match; /* the match object as written */
 };
 
 struct model_info {
     const char *name;
     const char *status;      /* "ga", "preview", "deprecated", "shut", "alias" */
     const char *shutdown;    /* YYYY-MM-DD or NULL */
-    const char *replacement;  /* as the source names it */
-    const char *successor;    /* the replacement chain followed to a model still served */
+    const char *replacement; /* as the source names it */
+    const char *successor;   /* the replacement chain followed to a model still served */
     const char *note;        /* parameter constraints, in words */
     const char *source;
-    const char *verified;    /* date the fact was checked */
+    const char *verified; /* date the fact was checked */
     int uncertain;
 };
 

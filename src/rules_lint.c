@@ -21,15 +21,14 @@
 #define CASES_MAX_DEPTH 8
 #define CASE_FILE_MAX ((size_t)1 << 20)
 
-static const char *const placeholders[] = {"model",    "replacement", "shutdown", "resets_at",
-                                           "retry_after", "quota_id", "limit",  "reason",
-                                           "note",     "suggested"};
+static const char *const placeholders[] = {"model",       "replacement", "shutdown", "resets_at",
+                                           "retry_after", "quota_id",    "limit",    "reason",
+                                           "note",        "suggested"};
 
 /* Conditions that never hold when the reader found nothing error-like: a
  * standalone rule using one could not fire on its own, which is its point. */
-static const char *const needs_found[] = {"http",   "status",     "api_code", "reason",
-                                          "domain", "limit_zero", "fields",   "fact",
-                                          "net_error"};
+static const char *const needs_found[] = {"http",       "status", "api_code", "reason",   "domain",
+                                          "limit_zero", "fields", "fact",     "net_error"};
 static const char *const model_statuses[] = {"ga", "preview", "deprecated", "shut", "alias"};
 
 struct names {

@@ -1460,12 +1460,9 @@ static const struct {
     void (*draw)(struct tui *t);
     void (*key)(struct tui *t, enum action act);
 } screens[] = {
-    [SCR_DASH] = {dash_draw, dash_key},
-    [SCR_WALK] = {walk_draw, walk_key},
-    [SCR_PASTE] = {paste_draw, NULL},
-    [SCR_KEY] = {key_draw, NULL},
-    [SCR_MODEL] = {model_draw, model_key},
-    [SCR_LIMITS] = {limits_draw, limits_key},
+    [SCR_DASH] = {dash_draw, dash_key},    [SCR_WALK] = {walk_draw, walk_key},
+    [SCR_PASTE] = {paste_draw, NULL},      [SCR_KEY] = {key_draw, NULL},
+    [SCR_MODEL] = {model_draw, model_key}, [SCR_LIMITS] = {limits_draw, limits_key},
 };
 
 static void draw(struct tui *t)

@@ -158,8 +158,7 @@ int read_all(const char *path, size_t max, char **out, size_t *len)
         sb.len += n;
         sb.buf[sb.len] = '\0';
         if (sb.len > max) {
-            error("input is larger than %zu MiB; cut it to the error and try again",
-                  max >> 20);
+            error("input is larger than %zu MiB; cut it to the error and try again", max >> 20);
             goto out;
         }
         if (n < 65536) {
@@ -202,8 +201,8 @@ time_t gd_now(void)
         if (*end == '\0')
             return (time_t)v;
         if (sscanf(s, "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &se) == 6)
-            return (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400L +
-                            h * 3600L + mi * 60L + se);
+            return (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400L + h * 3600L +
+                            mi * 60L + se);
     }
     return time(NULL);
 }
@@ -226,8 +225,7 @@ const char *gd_memcasemem(const char *hay, size_t hlen, const char *needle, size
         if (tolower((unsigned char)hay[i]) != first)
             continue;
         size_t j = 1;
-        while (j < nlen &&
-               tolower((unsigned char)hay[i + j]) == tolower((unsigned char)needle[j]))
+        while (j < nlen && tolower((unsigned char)hay[i + j]) == tolower((unsigned char)needle[j]))
             j++;
         if (j == nlen)
             return hay + i;

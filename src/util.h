@@ -39,8 +39,7 @@ void sbuf_grow(struct sbuf *sb, size_t extra);
 void sbuf_add(struct sbuf *sb, const char *s, size_t n);
 void sbuf_adds(struct sbuf *sb, const char *s);
 void sbuf_addc(struct sbuf *sb, char c);
-void sbuf_addf(struct sbuf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *sbuf_detach(struct sbuf *sb);
 void sbuf_release(struct sbuf *sb);
 

@@ -31,6 +31,7 @@ run() {
 for t in build/test_*; do
     [ -x "$t" ] && run "unit $(basename "$t")" "$t"
 done
+run "format" sh -c "make --no-print-directory check-format && echo 'format: 1 passed, 0 failed'"
 run "rules lint" sh -c "'$bin' rules lint && echo 'lint: 1 passed, 0 failed'"
 run "cases" python3 tests/run.py --bin "$bin"
 run "check formats" python3 tests/check_formats.py --bin "$bin"

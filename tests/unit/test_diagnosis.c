@@ -589,7 +589,10 @@ static void test_rules(const struct rule_table *t)
 
     /* limit 0 for a certainly shut model is the retirement; for a shut row
      * marked uncertain, or a deprecated one, it stays quota-zero. */
-    struct ev_spec z_shut = {.found = 1, .http = 429, .limit = -2, .model = "gemini-3-pro-preview",
+    struct ev_spec z_shut = {.found = 1,
+                             .http = 429,
+                             .limit = -2,
+                             .model = "gemini-3-pro-preview",
                              .message = "Quota exceeded for metric: generate_content_free_tier_"
                                         "requests, limit: 0, model: gemini-3-pro-preview"};
     run(t, "limit 0 shut", &z_shut, now, "model-retired", "model-retired-quota-zero", 0, &d);

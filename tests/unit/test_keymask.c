@@ -46,8 +46,8 @@ int main(void)
     {
         size_t start, len;
         const char *s = "x-goog-api-key: AIzaSyA1234567890abcdefghijklmnopqrWXyZ\r\n";
-        expect("find", key_find(s, strlen(s), &start, &len) == KEY_STANDARD && start == 16 &&
-                           len == 39);
+        expect("find",
+               key_find(s, strlen(s), &start, &len) == KEY_STANDARD && start == 16 && len == 39);
     }
 
     expect("memcasemem", gd_memcasemem("Hello World", 11, "WORLD", 5) != NULL);
