@@ -966,11 +966,19 @@ static void judge_generate(struct check_run *run, const struct probe *p)
             attach(run, id, &ev, RES_WARN);
             summarise_diag(run, id, "the test prompt was blocked");
         } else {
+            const cJSON *cands = cJSON_GetObjectItemCaseSensitive(root, "candidates");
+            const cJSON *finish =
+                cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cands, 0), "finishReason");
             struct sbuf sb;
             sbuf_init(&sb);
             sbuf_adds(&sb, "generateContent answered");
             if (cJSON_IsString(ver))
                 sbuf_addf(&sb, " (model version %s)", ver->valuestring);
+            /* Thinking models spend a one-token budget on thinking: HTTP 200,
+             * no text, finishReason MAX_TOKENS (or no candidate at all). That
+             * is still a working request. */
+            if (cJSON_IsString(finish) && strcmp(finish->valuestring, "MAX_TOKENS") == 0)
+                sbuf_adds(&sb, "; the one-token budget ran out (MAX_TOKENS), as expected");
             run->checks[id].result = RES_PASS;
             set_summary(run, id, sb.buf);
             sbuf_release(&sb);
@@ -999,6 +1007,10 @@ static const char *jstr(const cJSON *o, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* Google Cloud's product id for "Vertex Gemini API" (shown since the Agent
+ * Platform rename as "Gemini on Agent Platform"): ids stay when titles change. */
+#define VERTEX_GEMINI_PRODUCT_ID "Z0FZJAMvEB4j3NbCJs6B"
+
 static int incident_is_gemini(const cJSON *inc)
 {
     const cJSON *prods = cJSON_GetObjectItemCaseSensitive(inc, "affected_products");
@@ -1010,7 +1022,11 @@ static int incident_is_gemini(const cJSON *inc)
         return 1;
     cJSON_ArrayForEach(it, prods)
     {
-        if (mentions_gemini(jstr(it, "title")))
+        const char *pid = jstr(it, "id");
+        /* A renamed product keeps its old name in "title" and shows the new
+         * one in "current_title". */
+        if (mentions_gemini(jstr(it, "title")) || mentions_gemini(jstr(it, "current_title")) ||
+            (pid && strcmp(pid, VERTEX_GEMINI_PRODUCT_ID) == 0))
             return 1;
     }
     return 0;

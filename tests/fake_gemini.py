@@ -247,12 +247,13 @@ def quota(scenario, model_id):
            "current usage, head to: https://ai.dev/rate-limit. \n"
            "* Quota exceeded for metric: %s, limit: %s, model: %s\n"
            "Please retry in %ss." % (metric, value, model_id, delay_text))
+    # Real bodies list Help first, then QuotaFailure, then RetryInfo.
     return 429, error_body(429, "RESOURCE_EXHAUSTED", msg, [
+        help_links("Learn more about Gemini API quotas", RATE_DOCS),
         {"@type": "type.googleapis.com/google.rpc.QuotaFailure",
          "violations": [{"quotaMetric": metric, "quotaId": quota_id,
                          "quotaDimensions": {"location": "global", "model": model_id},
                          "quotaValue": value}]},
-        help_links("Learn more about Gemini API quotas", RATE_DOCS),
         {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay},
     ])
 
@@ -268,7 +269,28 @@ def spend():
     ])
 
 
-def generate_ok(model_id):
+def generate_ok(model_id, max_tokens=None):
+    m = MODEL_BY_ID.get(model_id) or {}
+    if m.get("thinking") and max_tokens is not None and max_tokens <= 16:
+        # What a thinking model really answers when maxOutputTokens is tiny:
+        # the budget goes to thinking, the candidate has no parts at all and
+        # finishReason is MAX_TOKENS (still HTTP 200).
+        return 200, {
+            "candidates": [{
+                "content": {"role": "model"},
+                "finishReason": "MAX_TOKENS",
+                "index": 0,
+            }],
+            "usageMetadata": {
+                "promptTokenCount": 1,
+                "totalTokenCount": 1 + max_tokens,
+                "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 1}],
+                "thoughtsTokenCount": max_tokens,
+                "serviceTier": "standard",
+            },
+            "modelVersion": model_id,
+            "responseId": "mK5Jab2fN8ui1dkP0vHQoAs",
+        }
     return 200, {
         "candidates": [{
             "content": {"parts": [{"text": "OK"}], "role": "model"},
@@ -288,18 +310,34 @@ def generate_ok(model_id):
 
 # ------------------------------------------------------------ status feeds
 
-def incident(iid, number, begin, end, product, pid, desc, text, impact, severity,
-             status):
+# Product ids are opaque and stable across renames; the real feed carries the
+# old title in "title" and the new one in "current_title" (Vertex AI became
+# Agent Platform: "Vertex Gemini API" is now shown as "Gemini on Agent Platform").
+VERTEX_GEMINI = {"title": "Vertex Gemini API", "id": "Z0FZJAMvEB4j3NbCJs6B",
+                 "current_title": "Gemini on Agent Platform"}
+DIALOGFLOW_CX = {"title": "Dialogflow CX", "id": "BnCicQdHSdxaCv8Ya6Vm"}
+CLOUD_SQL = {"title": "Cloud SQL", "id": "hV87iK5DcEXKgWU2kDri"}
+BIGQUERY = {"title": "BigQuery", "id": "9CcrhHUcFevXPSVaSxkf"}
+
+
+def incident(iid, number, begin, end, products, desc, text, impact, severity, status):
+    """One incident shaped like Google Cloud's incidents.json (updates newest first,
+    most_recent_update a copy of updates[0], no "end" while active)."""
     update = {"created": begin, "modified": begin, "when": begin, "text": text,
               "status": status,
               "affected_locations": [{"title": "Global", "id": "global"}]}
+    if len(products) == 1:
+        service_key, service_name = products[0]["id"], products[0]["title"]
+    else:
+        # What the real feed puts in these deprecated fields for several products.
+        service_key, service_name = "zall", "Multiple Products"
     inc = {
         "id": iid, "number": number, "begin": begin, "created": begin,
         "modified": end or begin, "external_desc": desc,
         "updates": [update], "most_recent_update": update,
         "status_impact": impact, "severity": severity,
-        "service_key": pid, "service_name": product,
-        "affected_products": [{"title": product, "id": pid}],
+        "service_key": service_key, "service_name": service_name,
+        "affected_products": [dict(p) for p in products],
         "uri": "incidents/" + iid,
         "currently_affected_locations": [] if end else [{"title": "Global", "id": "global"}],
         "previously_affected_locations": [{"title": "Global", "id": "global"}],
@@ -307,6 +345,7 @@ def incident(iid, number, begin, end, product, pid, desc, text, impact, severity
     if end:
         inc["end"] = end
         closing = dict(update, status="AVAILABLE", created=end, modified=end, when=end,
+                       affected_locations=[],
                        text="The issue has been resolved for all affected users.")
         inc["updates"] = [closing, update]
         inc["most_recent_update"] = closing
@@ -316,17 +355,17 @@ def incident(iid, number, begin, end, product, pid, desc, text, impact, severity
 def feed(active_gemini):
     items = [
         incident("SqLt7fV2qNc1Yw3hGx5k", "18391734508822419367", "2026-11-28T07:40:00+00:00",
-                 None, "Cloud SQL", "hV87iK5DcEXKgWU2kDri",
+                 None, [CLOUD_SQL],
                  "Cloud SQL instances in europe-west4 may fail to start",
                  "We are investigating failures starting Cloud SQL instances in europe-west4.",
                  "SERVICE_DISRUPTION", "medium", "SERVICE_DISRUPTION"),
         incident("Gm4Pq8Zt2aWb6Rc0Yd1e", "6219431187450230017", "2026-11-20T14:05:00+00:00",
-                 "2026-11-20T16:30:00+00:00", "Vertex Gemini API", "Z0FZJAMvEB4j3NbCJs6B",
-                 "Elevated error rates for Gemini models",
-                 "Requests to the Generative Language API returned elevated 503 errors.",
+                 "2026-11-20T16:30:00+00:00", [VERTEX_GEMINI],
+                 "Vertex AI Gemini API customers experienced increased error rates",
+                 "Requests to multiple Gemini models returned elevated 429 and 503 errors.",
                  "SERVICE_DISRUPTION", "high", "SERVICE_DISRUPTION"),
         incident("Bq9Lm2Nc5Xv7Tz3Ks8Pw", "2290518806411263341", "2026-11-12T02:15:00+00:00",
-                 "2026-11-12T03:00:00+00:00", "BigQuery", "9CcrhHUcFevXPSVaSxkf",
+                 "2026-11-12T03:00:00+00:00", [BIGQUERY],
                  "BigQuery job latency in us-central1",
                  "Some BigQuery jobs saw elevated latency.",
                  "SERVICE_INFORMATION", "low", "SERVICE_INFORMATION"),
@@ -334,13 +373,17 @@ def feed(active_gemini):
     if active_gemini:
         active = incident(
             "Ge7Ac1Tv3Ik9Nm5Op2Qr", "5027730591336642201", "2026-11-28T10:20:00+00:00", None,
-            "Vertex Gemini API", "Z0FZJAMvEB4j3NbCJs6B",
-            "Gemini API: elevated error rates and latency",
-            "We are investigating elevated error rates for requests to the Generative Language "
-            "API (Gemini API) across multiple models. We will provide an update by "
-            "12:30 US/Pacific.",
+            [VERTEX_GEMINI, DIALOGFLOW_CX],
+            "Vertex AI Gemini API customers are experiencing increased error rates when "
+            "accessing the global endpoint.",
+            "**Summary:**\nVertex AI Gemini API customers are experiencing increased error "
+            "rates when accessing the global endpoint.\n\n**Description:**\nWe are "
+            "experiencing an issue with Vertex Gemini API beginning at Saturday, 2026-11-28 "
+            "02:20 US/Pacific. Our engineering team continues to investigate the issue.\n\n"
+            "We will provide an update by Saturday, 2026-11-28 04:30 US/Pacific with current "
+            "details.\n\n**Symptoms:**\nIncreased 429 and 503 errors for multiple Gemini "
+            "models.\n\n**Workaround:**\nRetry with exponential backoff.",
             "SERVICE_OUTAGE", "high", "SERVICE_OUTAGE")
-        active["affected_products"].append({"title": "Gemini API", "id": "aJ8nG3qD1pLrS6tWvX2y"})
         items.insert(0, active)
     return items
 
@@ -689,7 +732,9 @@ class Handler(BaseHTTPRequestHandler):
                 500, "INTERNAL",
                 "An internal error has occurred. Please retry or report in "
                 "https://developers.generativeai.google/guide/troubleshooting")
-        return generate_ok(model_id)
+        cfg = req.get("generationConfig", req.get("generation_config")) or {}
+        max_tokens = cfg.get("maxOutputTokens", cfg.get("max_output_tokens"))
+        return generate_ok(model_id, max_tokens if isinstance(max_tokens, int) else None)
 
     def list_models(self, params):
         try:
