@@ -254,7 +254,26 @@ static int ends_value(const struct kv *k, size_t j)
     }
     if (p >= k->n || crossed)
         return 1;
-    return strchr(",}]);", t[p]) != NULL;
+    if (strchr(",}]);", t[p]) != NULL)
+        return 1;
+    /* Protobuf text printed on one line: reason: "X" domain: "Y" metadata {
+     * key: "k" value: "v" }. A known key after a space, then ": \"" or " {",
+     * starts the next field. */
+    if (p > j + 1 && (is_alpha(t[p]) || t[p] == '_')) {
+        size_t w = p;
+        while (w < k->n && w - p <= KEY_MAX && is_keych(t[w]))
+            w++;
+        size_t kl = w - p;
+        while (w < k->n && t[w] == ' ')
+            w++;
+        if (kl == 0 || kl > KEY_MAX || w + 1 >= k->n || lookup(t + p, kl) == K_NONE)
+            return 0;
+        if (t[w] == '{')
+            return 1;
+        return t[w] == ':' && t[w + 1] == ' ' && w + 2 < k->n &&
+               (t[w + 2] == '"' || is_digit(t[w + 2]));
+    }
+    return 0;
 }
 
 /* Position of the quote that closes a string opened by quote q at qpos with

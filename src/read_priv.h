@@ -61,6 +61,8 @@ struct reading {
     int phrase_http;
     size_t phrase_pos;
     int is_html;
+    /* A WebSocket close frame with an error code (the Live API) was read. */
+    int ws_close;
     int html_http;
 
     /* Set by read_text: the most specific transport failure the text names

@@ -333,11 +333,28 @@ static void code_message_form(struct reading *r, const char *l, const char *le)
 static void prefixed_codes(struct reading *r, const char *l, const char *le)
 {
     static const char *const prefixes[] = {
-        "error code: ",  "error code ",       "status code: ", "status code of ", "status code ",
-        "status code=",  "statuscode: ",      "statuscode=",   "status_code: ",   "status_code=",
-        "http status: ", "http status ",      "http error ",   "http error: ",    "(http ",
-        "http ",         "googleapi: error ", "error: http ",  "error ",          "status: ",
+        "error code: ",
+        "error code ",
+        "status code: ",
+        "status code of ",
+        "status code ",
+        "status code=",
+        "statuscode: ",
+        "statuscode=",
+        "status_code: ",
+        "status_code=",
+        "http status: ",
+        "http status ",
+        "http error ",
+        "http error: ",
+        "(http ",
+        "http ",
+        "googleapi: error ",
+        "error: http ",
+        "error ",
+        "status: ",
         "status=",
+        "does not indicate success: ",
     };
     for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
         size_t pl = strlen(prefixes[i]);
@@ -354,6 +371,63 @@ static void prefixed_codes(struct reading *r, const char *l, const char *le)
             }
             if (pl >= 7 && strncmp(prefixes[i], "status", 6) == 0)
                 status_word(r, c, le, Q_TEXT);
+        }
+    }
+}
+
+/* A WebSocket close frame, as the Live API ends a session: "received 1011
+ * (internal error) Internal error occurred.; then sent 1011 (…) …" (Python
+ * websockets), "< CLOSE 1008 (policy violation) reason [125 bytes]" (its
+ * debug log). The reason is Google's message, after its "Request trace id:
+ * …, [ORIGINAL ERROR] " prefix; a "generic::invalid_argument" in it is the
+ * canonical status. Codes 1000 and 1001 are normal closes. */
+static void ws_close_form(struct reading *r, const char *l, const char *le)
+{
+    static const char *const leads[] = {"received ", "sent ", "CLOSE "};
+    for (size_t i = 0; i < ARRAY_SIZE(leads); i++) {
+        size_t ll = strlen(leads[i]);
+        for (const char *p = ci_find(l, le, leads[i]); p; p = ci_find(p + 1, le, leads[i])) {
+            const char *c = p + ll;
+            if ((p > l && is_word(p[-1])) || le - c < 8 || c[0] != '1' || c[1] != '0' ||
+                !is_digit(c[2]) || !is_digit(c[3]) || c[4] != ' ' || c[5] != '(')
+                continue;
+            const char *cp = memchr(c + 6, ')', (size_t)(le - c - 6));
+            if (!cp || cp - c > 48 || (c[2] == '0' && c[3] < '2'))
+                continue;
+            r->ws_close = 1;
+            const char *s = skip_spaces(cp + 1, le), *e = le;
+            const char *stop = ci_find(s, e, "; then ");
+            if (stop)
+                e = stop;
+            if (ci_find(s, e, "Request trace id: ") == s) {
+                const char *comma = ci_find(s, e, ", ");
+                if (comma)
+                    s = skip_spaces(comma + 2, e);
+            }
+            if (ci_find(s, e, "[ORIGINAL ERROR] ") == s)
+                s += 17;
+            const char *g = ci_find(s, e, "generic::");
+            if (g) {
+                char st[32];
+                size_t n = 0;
+                for (const char *w = g + 9;
+                     w < e && n < sizeof(st) - 1 && (is_alpha(*w) || *w == '_'); w++)
+                    st[n++] = (char)(*w >= 'a' && *w <= 'z' ? *w - 32 : *w);
+                const char *name = canonical_status(st, n);
+                if (name)
+                    cand_offer_str(&r->status, name, strlen(name), 0, Q_TEXT);
+            }
+            /* A debug log's " [125 bytes]" after the reason. */
+            const char *b = ci_find(s, e, " bytes]");
+            if (b) {
+                const char *o = b;
+                while (o > s && o[-1] != '[')
+                    o--;
+                if (o > s + 1 && o[-2] == ' ')
+                    e = o - 2;
+            }
+            offer_message(r, s, e, Q_TEXT);
+            return;
         }
     }
 }
@@ -403,6 +477,7 @@ static void line_forms(struct reading *r, const char *l, const char *le)
     grpc_go_form(r, l, le);
     exception_class(r, l, le);
     status_colon_form(r, l, le);
+    ws_close_form(r, l, le);
 }
 
 /* Canonical statuses spelt with an underscore are specific enough to be
@@ -491,8 +566,10 @@ static void reason_enums(struct reading *r, const char *u, size_t n)
 
 static void delays(struct reading *r, const char *u, size_t n)
 {
-    static const char *const lead[] = {"retry in", "retry after", "reset after",  "resets after",
-                                       "reset in", "resets in",   "try again in", "retrying in"};
+    /* Not "retrying in": that is the client's own backoff ("Retrying in
+     * 1000ms... (attempt 1/3)"), not a delay the server asked for. */
+    static const char *const lead[] = {"retry in", "retry after", "reset after", "resets after",
+                                       "reset in", "resets in",   "try again in"};
     const char *end = u + n;
     for (size_t i = 0; i < ARRAY_SIZE(lead); i++) {
         for (const char *p = ci_find(u, end, lead[i]); p; p = ci_find(p + 1, end, lead[i])) {
@@ -748,6 +825,10 @@ static const struct {
     {"invalidjsonpayloadreceived", 400},
     {"requestcontainsaninvalidargument", 400},
     {"aninternalerrorhasoccurred", 500},
+    {"internalerrorencountered", 500},
+    {"theserviceiscurrentlyunavailable", 503},
+    {"cachedcontentistoosmall", 400},
+    {"youdonothavepermissiontoaccessthefile", 403},
     {"theoperationwascancelled", 499},
     {"multipleauthenticationcredentialsreceived", 400},
     {"developerinstructionisnotenabled", 400},
@@ -1213,6 +1294,17 @@ static const char *strip_label(const char *s, const char *e)
         const char *p = skip_spaces(c + 1, e);
         if (code_at(p, e) && p + 3 < e && p[3] == ' ')
             return p;
+        /* "Error calling (Status: 500, Code: 500): message": the code sits
+         * in a parenthesis that ends the label. */
+        if (c > s && c[-1] == ')' && p < e) {
+            const char *o = c - 1;
+            while (o > s && o[-1] != '(')
+                o--;
+            for (const char *d = o; o > s && d + 3 <= c - 1; d++) {
+                if ((d == o || !is_digit(d[-1])) && code_at(d, c - 1) && !is_digit(d[3]))
+                    return p;
+            }
+        }
     }
     return s;
 }

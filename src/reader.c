@@ -781,8 +781,9 @@ static void finish(struct reading *r, const char *u, size_t un, const char *all,
         finish_net(r, u, un, ev);
 
     ev->found = ev->net_error || ev->http >= 400 || ev->status || r->envelope ||
-                (ev->api_code && api_code_http(ev->api_code)) || r->phrase || ev->nquota > 0 ||
-                r->block_reason.has || (ev->reason && upper_reason(ev->reason) && ev->domain);
+                (ev->api_code && api_code_http(ev->api_code)) || r->phrase || r->ws_close ||
+                ev->nquota > 0 || r->block_reason.has ||
+                (ev->reason && upper_reason(ev->reason) && ev->domain);
     if (!ev->found && ev->message) {
         /* Nothing error-like: a message would be a guess. */
         free(ev->message);

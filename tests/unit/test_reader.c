@@ -1696,6 +1696,74 @@ static void test_recitation_and_google_html(void)
     evidence_release(&ev);
 }
 
+/* Round 3: one-line protobuf text, a client's own backoff, Live API close
+ * frames, .NET's status sentence, a code in a parenthesised label. */
+static void test_round3_forms(void)
+{
+    struct evidence ev;
+
+    current = "protobuf text on one line";
+    read_s(&ev, "429 Quota exceeded for quota metric 'x'. [reason: \"RATE_LIMIT_EXCEEDED\" domain: "
+                "\"googleapis.com\" metadata { key: \"service\" value: "
+                "\"generativelanguage.googleapis.com\" } metadata { key: \"quota_limit\" value: "
+                "\"GenerateContentRequestsPerMinutePerProjectPerRegion\" } metadata { key: "
+                "\"quota_limit_value\" value: \"0\" }");
+    EQ_S(reason, "RATE_LIMIT_EXCEEDED");
+    EQ_S(domain, "googleapis.com");
+    EQ_N(nquota, 1);
+    EQ_S(quota[0].quota_id, "GenerateContentRequestsPerMinutePerProjectPerRegion");
+    EQ_N(quota[0].value, 0);
+    evidence_release(&ev);
+
+    current = "an unescaped inner quote still does not end a message";
+    read_s(&ev, "{\"error\": {\"code\": 400, \"message\": \"Invalid value \"x\" at field y\", "
+                "\"status\": \"INVALID_ARGUMENT\"}}");
+    EQ_S(message, "Invalid value \"x\" at field y");
+    evidence_release(&ev);
+
+    current = "client backoff is not a server delay";
+    read_s(&ev, "[ERROR] Error calling (Status: 500, Code: 500): Internal error encountered.\n"
+                "[INFO] Received 500 server error. Retrying in 1000ms... (attempt 1/3)\n");
+    EQ_N(http, 500);
+    EQ_N(has_retry_after, 0);
+    EQ_S(message, "Internal error encountered.");
+    evidence_release(&ev);
+
+    current = "live api close frame";
+    read_s(&ev, "websockets.exceptions.ConnectionClosedError: received 1011 (internal error) "
+                "Internal error occurred.; then sent 1011 (internal error) Internal error "
+                "occurred.\n");
+    EQ_N(found, 1);
+    EQ_N(http, 0);
+    EQ_S(message, "Internal error occurred.");
+    evidence_release(&ev);
+
+    current = "live api close frame, generic status and trace id";
+    read_s(&ev,
+           "unexpected exception: received 1007 (invalid frame payload data) Request trace id: "
+           "ec5c8, [ORIGINAL ERROR] generic::invalid_argument: Last chunk must have r; then "
+           "sent 1007 (invalid frame payload data) x\n");
+    EQ_S(status, "INVALID_ARGUMENT");
+    EQ_S(message, "generic::invalid_argument: Last chunk must have r");
+    evidence_release(&ev);
+
+    current = "debug log close frame and a normal close";
+    read_s(&ev, "< CLOSE 1008 (policy violation) Quota exceeded for x [125 bytes]\n");
+    EQ_N(found, 1);
+    EQ_S(message, "Quota exceeded for x");
+    evidence_release(&ev);
+    read_s(&ev, "< CLOSE 1000 (OK) bye [3 bytes]\n");
+    EQ_N(found, 0);
+    evidence_release(&ev);
+
+    current = ".NET status sentence";
+    read_s(&ev, "Microsoft.SemanticKernel.HttpOperationException: Response status code does not "
+                "indicate success: 400 (Bad Request).\n");
+    EQ_N(http, 400);
+    EQ_N(found, 1);
+    evidence_release(&ev);
+}
+
 int main(void)
 {
     alarm(300);
@@ -1717,6 +1785,7 @@ int main(void)
     test_delays_limits_models();
     test_more_forms();
     test_html();
+    test_round3_forms();
     test_response();
     test_hostile();
     test_network();
