@@ -988,17 +988,37 @@ static void judge_generate(struct check_run *run, const struct probe *p)
     finish_check(run, id);
 }
 
+static int has_word(const char *s, size_t n, const char *w)
+{
+    return gd_memcasemem(s, n, w, strlen(w)) != NULL;
+}
+
+/*
+ * Does this text concern the Gemini API? The API's own names count at once.
+ * A bare "Gemini" counts too, except where it only names a product built on
+ * Gemini that is not the API (Gemini Code Assist, Gemini Cloud Assist, Gemini
+ * in Workspace or in another product): an outage there is not one that an API
+ * user can wait out, and calling it one would be a wrong verdict.
+ */
 static int mentions_gemini(const char *s)
 {
-    static const char *const words[] = {"gemini", "generative language", "ai studio"};
+    static const char *const api[] = {"gemini api",    "generative language",      "ai studio",
+                                      "vertex gemini", "gemini on agent platform", "gemini model"};
+    static const char *const other[] = {"code assist", "cloud assist", "workspace", "gemini in ",
+                                        "gemini for "};
     size_t n;
     if (!s)
         return 0;
     n = strlen(s);
-    for (size_t i = 0; i < ARRAY_SIZE(words); i++)
-        if (gd_memcasemem(s, n, words[i], strlen(words[i])))
+    for (size_t i = 0; i < ARRAY_SIZE(api); i++)
+        if (has_word(s, n, api[i]))
             return 1;
-    return 0;
+    if (!has_word(s, n, "gemini"))
+        return 0;
+    for (size_t i = 0; i < ARRAY_SIZE(other); i++)
+        if (has_word(s, n, other[i]))
+            return 0;
+    return 1;
 }
 
 static const char *jstr(const cJSON *o, const char *name)

@@ -352,7 +352,10 @@ def incident(iid, number, begin, end, products, desc, text, impact, severity, st
     return inc
 
 
-def feed(active_gemini):
+CODE_ASSIST = {"title": "Gemini Code Assist", "id": "fake-code-assist-product"}
+
+
+def feed(active_gemini, code_assist=False):
     items = [
         incident("SqLt7fV2qNc1Yw3hGx5k", "18391734508822419367", "2026-11-28T07:40:00+00:00",
                  None, [CLOUD_SQL],
@@ -385,6 +388,14 @@ def feed(active_gemini):
             "models.\n\n**Workaround:**\nRetry with exponential backoff.",
             "SERVICE_OUTAGE", "high", "SERVICE_OUTAGE")
         items.insert(0, active)
+    if code_assist:
+        items.insert(0, incident(
+            "Ca3Xs5Dv7Bn9Mq1Wr4Ty", "7315590021846613370", "2026-11-28T09:10:00+00:00", None,
+            [CODE_ASSIST],
+            "Gemini Code Assist chat is unavailable in the IDE extensions",
+            "We are investigating failures of Gemini Code Assist chat in VS Code and "
+            "JetBrains IDEs.",
+            "SERVICE_DISRUPTION", "medium", "SERVICE_DISRUPTION"))
     return items
 
 
@@ -607,6 +618,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, feed(False))
         if path == "/incidents-active.json":
             return self.send_json(200, feed(True))
+        if path == "/incidents-code-assist.json":
+            return self.send_json(200, feed(False, code_assist=True))
         if path == "/incidents-bad.json":
             return self.send_bytes(200, NOT_JSON_FEED, "text/plain; charset=utf-8")
 
