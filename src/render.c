@@ -94,17 +94,35 @@ struct style {
     const char *bold, *red, *yellow, *green, *dim, *reset;
 };
 
-static void human_duration(double s, char *out, size_t size)
+void render_duration(double s, char *out, size_t size)
 {
     long t = (long)ceil(s);
     if (s < 10 && s != floor(s))
         snprintf(out, size, "%.1f s", s);
     else if (t < 120)
         snprintf(out, size, "%ld s", t);
-    else if (t < 7200)
+    else if (t < 3600)
         snprintf(out, size, "%ldm%02lds", t / 60, t % 60);
     else
         snprintf(out, size, "%ldh%02ldm", t / 3600, (t % 3600) / 60);
+}
+
+void render_verdict(const struct diagnosis *d, char *out, size_t size)
+{
+    char dur[32] = "";
+
+    if (d->has_retry_after)
+        render_duration(d->retry_after_s, dur, sizeof(dur));
+    if (d->retryable && dur[0])
+        snprintf(out, size, "yes, retrying soon can succeed (wait %s)", dur);
+    else if (d->retryable)
+        snprintf(out, size, "yes, retrying soon can succeed");
+    else if (d->resets_at[0] && dur[0])
+        snprintf(out, size, "no, not before the daily reset (in %s)", dur);
+    else if (dur[0])
+        snprintf(out, size, "not soon: the server asks to wait %s", dur);
+    else
+        snprintf(out, size, "no, retrying will not help");
 }
 
 void render_diagnosis_text(FILE *out, const struct diagnosis *d, int color)
@@ -159,15 +177,9 @@ void render_diagnosis_text(FILE *out, const struct diagnosis *d, int color)
     if (ev->key_masked)
         fprintf(out, "  key:       %s (found in the input; shown masked)\n", ev->key_masked);
     if (recognised) {
-        fprintf(out, "  retry:     %s%s%s", d->retryable ? c->green : c->red,
-                d->retryable ? "yes, retrying soon can succeed" : "no, retrying will not help",
-                c->reset);
-        if (d->has_retry_after) {
-            char dur[32];
-            human_duration(d->retry_after_s, dur, sizeof(dur));
-            fprintf(out, " (%s %s)", d->retryable ? "wait" : "resets in", dur);
-        }
-        fputc('\n', out);
+        char verdict[128];
+        render_verdict(d, verdict, sizeof(verdict));
+        fprintf(out, "  retry:     %s%s%s\n", d->retryable ? c->green : c->red, verdict, c->reset);
         if (d->resets_at[0])
             fprintf(out, "  resets at: %s (midnight Pacific time)\n", d->resets_at);
         if (d->wait_plan)
@@ -194,7 +206,7 @@ void render_diagnosis_line(FILE *out, const struct diagnosis *d)
             fprintf(out, ", resets %s", d->resets_at);
         else if (d->has_retry_after && d->retryable) {
             char dur[32];
-            human_duration(d->retry_after_s, dur, sizeof(dur));
+            render_duration(d->retry_after_s, dur, sizeof(dur));
             fprintf(out, ", wait %s", dur);
         }
     }

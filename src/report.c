@@ -3,6 +3,7 @@
  * Decisions where PRODUCT.md is silent are in docs/check.md ("Output").
  */
 #include "report.h"
+#include "render.h"
 #include "rules.h"
 
 #include <langinfo.h>
@@ -144,17 +145,6 @@ static const char *exit_words(int code)
     }
 }
 
-static void human_duration(double s, char *buf, size_t size)
-{
-    long t = (long)ceil(s);
-    if (t < 120)
-        snprintf(buf, size, "%ld s", t);
-    else if (t < 7200)
-        snprintf(buf, size, "%ld min", (t + 59) / 60);
-    else
-        snprintf(buf, size, "%ld h %ld min", t / 3600, (t % 3600) / 60);
-}
-
 static char *summary_line(const struct check_run *run)
 {
     struct counts n = count(run);
@@ -192,15 +182,9 @@ static void text_diag(FILE *out, const struct diagnosis *d, const struct colours
     }
     fputc('\n', out);
     if (diagnosis_recognised(d)) {
-        char dur[48];
-        fprintf(out, "      retry: %s%s%s", d->retryable ? c->green : c->red,
-                d->retryable ? "yes, retrying soon can succeed" : "no, retrying will not help",
-                c->reset);
-        if (d->has_retry_after) {
-            human_duration(d->retry_after_s, dur, sizeof(dur));
-            fprintf(out, " (%s %s)", d->retryable ? "wait" : "resets in", dur);
-        }
-        fputc('\n', out);
+        char verdict[128];
+        render_verdict(d, verdict, sizeof(verdict));
+        fprintf(out, "      retry: %s%s%s\n", d->retryable ? c->green : c->red, verdict, c->reset);
         if (d->resets_at[0])
             fprintf(out, "      resets at: %s (midnight Pacific time)\n", d->resets_at);
         if (d->wait_plan) {
