@@ -216,6 +216,21 @@ static void set_detail(struct check_run *run, enum check_id id, const char *s)
     c->detail = s && *s ? scrub(run, s) : NULL;
 }
 
+/* The rules' steps serve pasted errors too, and some tell the user to run
+ * 'gemini-doctor check': inside check that advice is already being followed. */
+static void drop_self_referring_steps(struct diagnosis *d)
+{
+    int kept = 0;
+    for (int i = 0; i < d->nsteps; i++) {
+        if (strstr(d->steps[i], "gemini-doctor check")) {
+            free(d->steps[i]);
+            continue;
+        }
+        d->steps[kept++] = d->steps[i];
+    }
+    d->nsteps = kept;
+}
+
 /* Diagnose ev (taken) and attach the diagnosis to check id with result. */
 static void attach(struct check_run *run, enum check_id id, struct evidence *ev,
                    enum check_result result)
@@ -228,6 +243,7 @@ static void attach(struct check_run *run, enum check_id id, struct evidence *ev,
     if (!ev->key_masked && run->key_masked[0] && id != CHECK_STATUS_INCIDENTS)
         ev->key_masked = xstrdup(run->key_masked);
     diagnose(run->t, ev, gd_now(), d);
+    drop_self_referring_steps(d);
     for (int i = 0; i < d->nsteps; i++)
         scrub_in_place(run, &d->steps[i]);
     scrub_in_place(run, &d->ev.message);
