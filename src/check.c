@@ -35,6 +35,7 @@
 #define STATUS_BODY_MAX ((size_t)32 << 20)
 /* Model list pages followed before giving up on the rest. */
 #define LIST_PAGES_MAX 10
+#define INCIDENTS_SHOWN 5
 #define MODELS_MAX 5000
 /* Names compared for suggestions are cut to this length. */
 #define NAME_CMP_MAX 96
@@ -60,6 +61,7 @@ struct check_run {
     char *key_masked;
     char *model;
     char *base_url;       /* without trailing slashes */
+    char *base_url_shown; /* the same with any user:password@ hidden */
     int standard_pending; /* config.key warns about a standard key until it is accepted */
     int key_fresh;        /* the key was just read; the next start need not read it again */
 
@@ -72,6 +74,7 @@ struct check_run {
     struct sbuf timings[CHECK_COUNT];
 
     int pages;                   /* model list pages fetched in this run */
+    char *last_token;            /* the page token last followed */
     struct live_model *building; /* the list being paged in */
     int nbuilding;
     struct live_model *models; /* the last complete list */
@@ -455,25 +458,6 @@ static void run_config_key(struct check_run *run)
 
 /* --- config.environment --------------------------------------------------- */
 
-/* A copy of a proxy URL with any user:password@ masked. */
-static char *mask_proxy(const char *v)
-{
-    struct sbuf sb;
-    const char *at = strrchr(v, '@');
-    const char *start = strstr(v, "://");
-
-    sbuf_init(&sb);
-    start = start ? start + 3 : v;
-    if (at && at >= start) {
-        sbuf_add(&sb, v, (size_t)(start - v));
-        sbuf_adds(&sb, "***@");
-        sbuf_adds(&sb, at + 1);
-    } else {
-        sbuf_adds(&sb, v);
-    }
-    return sbuf_detach(&sb);
-}
-
 static int env_true(const char *v)
 {
     static const char *const yes[] = {"1", "true", "yes", "on"};
@@ -500,7 +484,7 @@ static void run_config_env(struct check_run *run)
 
     sbuf_init(&d);
     sbuf_init(&warn);
-    sbuf_addf(&d, "base URL: %s (%s)\n", run->base_url, run->opt->base_url_from);
+    sbuf_addf(&d, "base URL: %s (%s)\n", run->base_url_shown, run->opt->base_url_from);
     sbuf_addf(&d, "status feed: %s\n", run->opt->status_url);
     sbuf_addf(&d, "model: %s (%s)\n", run->model,
               run->opt->model_from ? run->opt->model_from : "rules default");
@@ -522,7 +506,7 @@ static void run_config_env(struct check_run *run)
     for (size_t i = 0; i < ARRAY_SIZE(proxies); i++) {
         v = getenv(proxies[i]);
         if (v && *v) {
-            char *m = mask_proxy(v);
+            char *m = url_hide_userinfo(v);
             sbuf_addf(&d, "proxy: %s=%s\n", proxies[i], m);
             free(m);
             if (strncasecmp(proxies[i], "no_", 3) != 0)
@@ -551,7 +535,7 @@ static void run_config_env(struct check_run *run)
     } else {
         struct sbuf s;
         sbuf_init(&s);
-        sbuf_addf(&s, "base URL %s (%s)", run->base_url, run->opt->base_url_from);
+        sbuf_addf(&s, "base URL %s (%s)", run->base_url_shown, run->opt->base_url_from);
         if (probe_env_proxy(run->base_url))
             sbuf_adds(&s, ", through a proxy");
         else
@@ -653,6 +637,8 @@ static int start_network(struct check_run *run, enum check_id id)
         break;
     case CHECK_KEY_ACCEPTED:
         run->pages = 0;
+        free(run->last_token);
+        run->last_token = NULL;
         url = list_url(run, NULL);
         ret = launch(run, id, "GET", url, 1, NULL, timeout_ms(run), API_BODY_MAX);
         break;
@@ -682,7 +668,7 @@ static void record_probe(struct check_run *run, enum check_id id, const struct p
 {
     if (run->xchg[id].len)
         sbuf_adds(&run->xchg[id], "\n");
-    probe_describe(p, &run->xchg[id]);
+    probe_describe(p, run->ks.key, &run->xchg[id]);
     sbuf_release(&run->timings[id]);
     probe_timings(p, &run->timings[id]);
 }
@@ -837,8 +823,12 @@ static int take_model_page(struct check_run *run, const cJSON *root, long tmo_le
         run->nbuilding++;
     }
     run->pages++;
+    /* A server that hands back the token it was given would make us list the
+     * same page again and again: follow each token once. */
     if (cJSON_IsString(next) && next->valuestring[0] && run->pages < LIST_PAGES_MAX &&
-        tmo_left > 100) {
+        tmo_left > 100 && !(run->last_token && strcmp(run->last_token, next->valuestring) == 0)) {
+        free(run->last_token);
+        run->last_token = xstrdup(next->valuestring);
         char *url = list_url(run, next->valuestring);
         int ret = launch(run, CHECK_KEY_ACCEPTED, "GET", url, 1, NULL, tmo_left, API_BODY_MAX);
         free(url);
@@ -1130,6 +1120,9 @@ static void judge_status(struct check_run *run, const struct probe *p)
         if (!first)
             first = inc;
         ngemini++;
+        /* The report lists a few; a feed with thousands stays readable. */
+        if (ngemini > INCIDENTS_SHOWN)
+            continue;
         recent = cJSON_GetObjectItemCaseSensitive(inc, "most_recent_update");
         text = jstr(recent, "text");
         sbuf_adds(&d, "- ");
@@ -1148,6 +1141,8 @@ static void judge_status(struct check_run *run, const struct probe *p)
         if (jstr(inc, "uri"))
             add_incident_uri(run, &d, jstr(inc, "uri"));
     }
+    if (ngemini > INCIDENTS_SHOWN)
+        sbuf_addf(&d, "- and %d more active Gemini incidents\n", ngemini - INCIDENTS_SHOWN);
     if (first) {
         struct evidence ev;
         const char *title = jstr(first, "external_desc");
@@ -1421,6 +1416,7 @@ struct check_run *check_run_new(const struct options *opt, const struct rule_tab
     while (n > 0 && opt->base_url[n - 1] == '/')
         n--;
     run->base_url = xstrndup(opt->base_url, n);
+    run->base_url_shown = url_hide_userinfo(run->base_url);
     for (int i = 0; i < CHECK_COUNT; i++) {
         run->checks[i].id = (enum check_id)i;
         sbuf_init(&run->xchg[i]);
@@ -1457,6 +1453,8 @@ void check_run_free(struct check_run *run)
     free(run->key_masked);
     free(run->model);
     free(run->base_url);
+    free(run->base_url_shown);
+    free(run->last_token);
     free(run);
 }
 
@@ -1564,7 +1562,7 @@ const char *check_run_model(const struct check_run *run)
 
 const char *check_run_base_url(const struct check_run *run)
 {
-    return run->base_url;
+    return run->base_url_shown;
 }
 
 int check_run_model_count(const struct check_run *run)

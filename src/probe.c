@@ -284,7 +284,11 @@ struct probe *probe_start(struct probe_multi *m, const struct probe_request *req
         return NULL;
     }
     p->easy = e;
-    sbuf_addf(&rq, "%s %s\n", req->method, req->url);
+    {
+        char *shown = url_hide_userinfo(req->url);
+        sbuf_addf(&rq, "%s %s\n", req->method, shown);
+        free(shown);
+    }
     sbuf_adds(&rq, "User-Agent: gemini-doctor/" GD_VERSION "\n");
 
     curl_easy_setopt(e, CURLOPT_URL, req->url);
@@ -294,6 +298,11 @@ struct probe *probe_start(struct probe_multi *m, const struct probe_request *req
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, url_is_http(req->url) ? "http,https" : "https");
+    /* Plain http is allowed only to loopback, where nothing leaves the
+     * machine; a proxy from the environment would carry the key header in
+     * clear to another host, so loopback traffic never uses one. */
+    if (url_is_http(req->url))
+        curl_easy_setopt(e, CURLOPT_PROXY, "");
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
     curl_easy_setopt(e, CURLOPT_USERAGENT, "gemini-doctor/" GD_VERSION);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
@@ -518,7 +527,35 @@ static void add_printable(struct sbuf *out, const char *s, size_t n)
     }
 }
 
-void probe_describe(const struct probe *p, struct sbuf *out)
+/* A copy of s with every occurrence of key (when it is long enough to be a
+ * key) and every key-like token replaced by a masked form. */
+static char *hide_keys(const char *s, const char *key)
+{
+    struct sbuf sb;
+    size_t klen = key ? strlen(key) : 0;
+    const char *at = s;
+    char *out;
+
+    sbuf_init(&sb);
+    if (klen >= 8) {
+        char *masked = key_mask(key);
+        for (;;) {
+            const char *hit = strstr(at, key);
+            if (!hit)
+                break;
+            sbuf_add(&sb, at, (size_t)(hit - at));
+            sbuf_adds(&sb, masked);
+            at = hit + klen;
+        }
+        free(masked);
+    }
+    sbuf_adds(&sb, at);
+    out = key_redact(sb.buf ? sb.buf : "");
+    sbuf_release(&sb);
+    return out;
+}
+
+void probe_describe(const struct probe *p, const char *key, struct sbuf *out)
 {
     struct sbuf raw;
     char *red;
@@ -534,11 +571,29 @@ void probe_describe(const struct probe *p, struct sbuf *out)
         if (raw.len == 0)
             sbuf_addf(&raw, "HTTP %ld\n", p->http);
         if (p->body.len) {
-            size_t n = p->body.len < DESCRIBE_BODY_MAX ? p->body.len : DESCRIBE_BODY_MAX;
-            add_printable(&raw, p->body.buf, n);
-            if (n < p->body.len)
+            /* Keys are hidden before the body is cut, so that a key the
+             * server echoed across the cut cannot survive as a fragment that
+             * no longer looks like a key. */
+            size_t look =
+                p->body.len < DESCRIBE_BODY_MAX + 1024 ? p->body.len : DESCRIBE_BODY_MAX + 1024;
+            struct sbuf body;
+            char *hidden;
+            size_t n;
+            sbuf_init(&body);
+            add_printable(&body, p->body.buf, look);
+            hidden = hide_keys(body.buf ? body.buf : "", key);
+            n = strlen(hidden);
+            if (n > DESCRIBE_BODY_MAX) {
+                n = DESCRIBE_BODY_MAX;
+                while (n > 0 && ((unsigned char)hidden[n] & 0xc0) == 0x80)
+                    n--;
+            }
+            sbuf_add(&raw, hidden, n);
+            if (n < strlen(hidden) || look < p->body.len)
                 sbuf_addf(&raw, "\n… (%zu bytes in all)", p->body.len);
             sbuf_addc(&raw, '\n');
+            free(hidden);
+            sbuf_release(&body);
         }
     }
     if (p->curl_code) {
@@ -546,7 +601,7 @@ void probe_describe(const struct probe *p, struct sbuf *out)
         sbuf_addf(&raw, "transfer failed: %s\n", d);
         free(d);
     }
-    red = key_redact(raw.buf ? raw.buf : "");
+    red = hide_keys(raw.buf ? raw.buf : "", key);
     sbuf_adds(out, "--\n");
     sbuf_adds(out, red);
     free(red);

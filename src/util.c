@@ -232,3 +232,28 @@ const char *gd_memcasemem(const char *hay, size_t hlen, const char *needle, size
     }
     return NULL;
 }
+
+char *url_hide_userinfo(const char *url)
+{
+    struct sbuf sb;
+    const char *start = strstr(url, "://");
+    const char *end, *at;
+
+    start = start ? start + 3 : url;
+    /* The authority ends at the first '/', '?' or '#'; only an '@' inside it
+     * introduces user information. */
+    end = start + strcspn(start, "/?#");
+    at = NULL;
+    for (const char *q = start; q < end; q++)
+        if (*q == '@')
+            at = q;
+    sbuf_init(&sb);
+    if (at) {
+        sbuf_add(&sb, url, (size_t)(start - url));
+        sbuf_adds(&sb, "***@");
+        sbuf_adds(&sb, at + 1);
+    } else {
+        sbuf_adds(&sb, url);
+    }
+    return sbuf_detach(&sb);
+}

@@ -60,6 +60,10 @@ time_t gd_now(void);
 /* Format t as ISO-8601 UTC ("2026-11-28T08:00:00Z") into out (>= 21 bytes). */
 void gd_iso_utc(time_t t, char *out, size_t size);
 
+/* A copy of url with any "user:password@" before the host shown as "***@",
+ * for display. */
+char *url_hide_userinfo(const char *url);
+
 /* Case-insensitive substring search over a length-bounded haystack. */
 const char *gd_memcasemem(const char *hay, size_t hlen, const char *needle, size_t nlen);
 

@@ -60,6 +60,12 @@ int main(void)
         expect_str("sbuf", sb.buf, "42-x!");
         sbuf_release(&sb);
     }
+    m = url_hide_userinfo("https://bob:s3cret@proxy.example:3128/path?x=a@b");
+    expect_str("userinfo hidden", m, "https://***@proxy.example:3128/path?x=a@b");
+    free(m);
+    m = url_hide_userinfo("http://127.0.0.1:8080/v1beta/models@x");
+    expect_str("an @ in the path is not userinfo", m, "http://127.0.0.1:8080/v1beta/models@x");
+    free(m);
     setenv("GEMINI_DOCTOR_NOW", "2026-11-28T12:00:00Z", 1);
     {
         char iso[32];
