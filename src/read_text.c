@@ -1205,9 +1205,9 @@ char *read_phrase_message(const struct reading *r, const char *u, size_t n)
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
         const char *s = skip_spaces(p, le);
-        if (lines > 0 &&
-            (s == le || strncmp(s, "at ", 3) == 0 || strncmp(s, "File \"", 6) == 0 ||
-             strncmp(s, "Traceback", 9) == 0 || *s == '{' || *s == '[' || property_line(s, le)))
+        if (lines > 0 && (s == le || strncmp(s, "at ", 3) == 0 || strncmp(s, "File \"", 6) == 0 ||
+                          strncmp(s, "Traceback", 9) == 0 || strncmp(s, "package:", 8) == 0 ||
+                          *s == '{' || *s == '[' || property_line(s, le)))
             break;
         if (lines == 0)
             s = strip_exception(strip_lead(s, le), le);
@@ -1217,6 +1217,15 @@ char *read_phrase_message(const struct reading *r, const char *u, size_t n)
     }
     sbuf_add(&sb, "", 0);
     size_t len = textfix_collapse(sb.buf);
+    /* Details printed after the message (" [{\"@type\": …}]") are not it. */
+    static const char *const details[] = {" [{\"", " [{'", " {\"", " {'"};
+    for (size_t i = 0; i < ARRAY_SIZE(details); i++) {
+        const char *hit = ci_find(sb.buf, sb.buf + len, details[i]);
+        if (hit && hit > sb.buf) {
+            len = (size_t)(hit - sb.buf);
+            sb.buf[len] = '\0';
+        }
+    }
     /* "[API Error: message]" loses its closing bracket too. */
     if (len && sb.buf[len - 1] == ']' && !memchr(sb.buf, '[', len - 1))
         sb.buf[--len] = '\0';
@@ -1351,9 +1360,64 @@ static int quoted_tail(const char *s, const char *e, const char **qs, const char
     return 0;
 }
 
+/* The Vercel AI SDK's retry wrapper before the last error's message:
+ * "Failed after 3 attempts. Last error: …" or "Failed after 3 attempts with
+ * non-retryable error: '…'" (its quotes go with the cut-punctuation rule). */
+static const char *strip_retry(const char *s, const char *e)
+{
+    static const char *const tails[] = {" attempts. Last error: ",
+                                        " attempts with non-retryable error: "};
+    if ((size_t)(e - s) < 14 || strncmp(s, "Failed after ", 13) != 0)
+        return s;
+    const char *p = s + 13;
+    while (p < e && *p >= '0' && *p <= '9')
+        p++;
+    if (p == s + 13)
+        return s;
+    for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
+        size_t l = strlen(tails[i]);
+        if ((size_t)(e - p) > l && strncmp(p, tails[i], l) == 0)
+            return p + l;
+    }
+    return s;
+}
+
+/* A JavaScript string printed as a concatenation ('line one\n' +
+ * 'line two'): the joins go, and a trailing " +" that a cut left. */
+static void join_concat(char *msg)
+{
+    char *w = msg;
+    char q = 0;
+    for (const char *p = msg; *p;) {
+        if ((p[0] == '\'' || p[0] == '"') && p[1] == ' ' && p[2] == '+' && p[3] == ' ' &&
+            p[4] == p[0]) {
+            q = p[0];
+            p += 5;
+            continue;
+        }
+        *w++ = *p++;
+    }
+    size_t n = (size_t)(w - msg);
+    if (n >= 3 && msg[n - 1] == '+' && msg[n - 2] == ' ' &&
+        (msg[n - 3] == '\'' || msg[n - 3] == '"')) {
+        q = msg[n - 3];
+        n -= 2;
+    }
+    /* The outer quotes of the joined string go with the joins. */
+    while (q && n > 0 && msg[n - 1] == ' ')
+        n--;
+    if (q && n >= 2 && msg[0] == q && msg[n - 1] == q) {
+        memmove(msg, msg + 1, n - 2);
+        n -= 2;
+    }
+    msg[n] = '\0';
+}
+
 size_t read_clean_message(char *msg, int from_text)
 {
     static const char *const cuts[] = {", Traceback:", " Traceback (most recent call last)"};
+    if (from_text)
+        join_concat(msg);
     const char *s = msg, *e = msg + strlen(msg);
 
     if (from_text) {
@@ -1364,7 +1428,7 @@ size_t read_clean_message(char *msg, int from_text)
         }
         for (int round = 0; round < 8; round++) {
             const char *before = s;
-            s = strip_exception(strip_lead(s, e), e);
+            s = strip_retry(strip_exception(strip_lead(s, e), e), e);
             /* A log tag ("[エラー] ", "[WARN] "): a short bracket, no spaces. */
             if (s < e && *s == '[') {
                 const char *c = s + 1;

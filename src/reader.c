@@ -390,6 +390,72 @@ static size_t line_after(const char *t, size_t n, size_t p)
     return nl ? (size_t)(nl - t) + 1 : p;
 }
 
+/* The HTTP code a text-form error line names, or 0: a 4xx/5xx standing
+ * alone ("ERROR 429 Too Many…", "ResourceExhausted: 429 Resource…",
+ * "[400 Bad Request]") after an "error" or "exception" word on the same line,
+ * and followed by words. A JSON "code": 429 is no such line (a comma
+ * follows), nor an access log's "POST / HTTP/1.1" 500 (no error word
+ * before it). A line the cleaning took log tags off may start with the
+ * code. Reads the line once. */
+static int text_error_code(const char *l, size_t n)
+{
+    int marked = 0;
+    for (size_t i = 0; i + 3 < n; i++) {
+        char c = l[i] | 0x20;
+        if ((c == 'e' && i + 5 <= n && strncasecmp(l + i, "error", 5) == 0) ||
+            (c == 'e' && i + 9 <= n && strncasecmp(l + i, "exception", 9) == 0)) {
+            marked = 1;
+            continue;
+        }
+        if (l[i] != '4' && l[i] != '5')
+            continue;
+        /* A log line whose tags the cleaning took off starts with the code
+         * and a capitalised phrase ("429 Too Many Requests"). */
+        int at_start = i == 0;
+        if (!marked && !at_start)
+            continue;
+        if (i > 0 && l[i - 1] != ' ' && l[i - 1] != ':' && l[i - 1] != '[' && l[i - 1] != '(')
+            continue;
+        if (l[i + 1] < '0' || l[i + 1] > '9' || l[i + 2] < '0' || l[i + 2] > '9')
+            continue;
+        size_t j = i + 3;
+        if (l[j] != ' ' && l[j] != ':')
+            continue;
+        while (j < n && (l[j] == ' ' || l[j] == ':'))
+            j++;
+        if (at_start && !marked && (j >= n || l[j] < 'A' || l[j] > 'Z'))
+            continue;
+        if (j < n && ((l[j] | 0x20) >= 'a' && (l[j] | 0x20) <= 'z'))
+            return (l[i] - '0') * 100 + (l[i + 1] - '0') * 10 + (l[i + 2] - '0');
+    }
+    return 0;
+}
+
+/* The same rule for text forms, when no two error objects differ: lines that
+ * name an error's HTTP code ("ERROR 429 …", "…InvalidArgument: 400 …") mark
+ * separate errors when their codes differ; the region is the last one, from
+ * the line after the last line naming a different code. Identical codes
+ * (retries, a wrapper's line and the body's) stay one error. One pass. */
+static void text_region(const char *t, size_t n, size_t *rs)
+{
+    int last = 0;
+    size_t prev_end = 0, start = 0;
+
+    for (size_t ls = 0; ls < n;) {
+        const char *nl = memchr(t + ls, '\n', n - ls);
+        size_t le = nl ? (size_t)(nl - t) : n;
+        int code = text_error_code(t + ls, le - ls);
+        if (code) {
+            if (last && code != last)
+                start = prev_end;
+            last = code;
+            prev_end = le < n ? le + 1 : n;
+        }
+        ls = le + 1;
+    }
+    *rs = start;
+}
+
 /* The region of t[0..n) to read: [*rs, *re). The whole text unless it holds
  * error objects that differ; then the last complete one, from the line
  * after the last different object before it, to the end (or to the line of
@@ -418,8 +484,10 @@ static void choose_region(const char *t, size_t n, size_t *rs, size_t *re)
         count++;
         from = end;
     }
-    if (count < 2)
+    if (count < 2) {
+        text_region(t, n, rs);
         return;
+    }
     size_t kept = count < REGION_OBJECTS ? count : REGION_OBJECTS;
     size_t first = count - kept;
     for (size_t k = first; k < count; k++)
@@ -434,8 +502,10 @@ static void choose_region(const char *t, size_t n, size_t *rs, size_t *re)
             break;
         }
     }
-    if (chosen == count)
+    if (chosen == count) {
+        text_region(t, n, rs);
         return;
+    }
     const struct sig *cs = &sigs[chosen % REGION_OBJECTS];
     size_t start = 0, stop = n;
     int differs = 0;
@@ -460,8 +530,10 @@ static void choose_region(const char *t, size_t n, size_t *rs, size_t *re)
             break;
         }
     }
-    if (!differs)
+    if (!differs) {
+        text_region(t, n, rs);
         return;
+    }
     *rs = start;
     *re = stop;
 }

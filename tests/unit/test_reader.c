@@ -1764,6 +1764,93 @@ static void test_round3_forms(void)
     evidence_release(&ev);
 }
 
+static void test_text_multi_error(void)
+{
+    struct evidence ev;
+    current = "text log: the last distinct error wins";
+    read_s(&ev, "2026-11-28 10:00:01 ERROR 429 Too Many Requests: You exceeded your current "
+                "quota, please check your plan and billing details.\n"
+                "2026-11-28 10:00:09 INFO retrying in 8s\n"
+                "2026-11-28 10:05:12 ERROR 400 API key not valid. Please pass a valid API key.\n");
+    EQ_N(http, 400);
+    HAS_S(message, "API key not valid");
+    TRUE(ev.text && !strstr(ev.text, "quota"));
+    evidence_release(&ev);
+
+    current = "api_core exceptions: the last distinct error wins";
+    read_s(&ev, "google.api_core.exceptions.ResourceExhausted: 429 Resource has been exhausted "
+                "(e.g. check quota).\n"
+                "Traceback (most recent call last):\n  File \"a.py\", line 3, in <module>\n"
+                "google.api_core.exceptions.InvalidArgument: 400 Request payload size exceeds "
+                "the limit: 20971520 bytes.\n");
+    EQ_N(http, 400);
+    HAS_S(message, "payload size");
+    TRUE(ev.text && !strstr(ev.text, "exhausted"));
+    evidence_release(&ev);
+
+    current = "identical text retries are one error";
+    read_s(&ev, "ERROR 429 Too Many Requests: Resource exhausted. Retry in 2s\n"
+                "ERROR 429 Too Many Requests: Resource exhausted. Retry in 4s\n");
+    EQ_N(http, 429);
+    TRUE(ev.text && strstr(ev.text, "2s") != NULL);
+    evidence_release(&ev);
+
+    current = "an access log's 500 after the error is no error of its own";
+    read_s(&ev, "google.genai.errors.ClientError: 429 RESOURCE_EXHAUSTED. Resource has been "
+                "exhausted (e.g. check quota).\n"
+                "INFO:     127.0.0.1:50312 - \"POST /chat HTTP/1.1\" 500 Internal Server Error\n");
+    EQ_N(http, 429);
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    evidence_release(&ev);
+
+    current = "many alternating text errors: the last wins";
+    {
+        struct sbuf sb;
+        sbuf_init(&sb);
+        for (int i = 0; i < 20000; i++)
+            sbuf_addf(&sb, "ERROR %d %s\n", i % 2 ? 400 : 429,
+                      i % 2 ? "API key not valid. Please pass a valid API key."
+                            : "Too Many Requests: Resource exhausted.");
+        read_b(&ev, sb.buf, sb.len);
+        EQ_N(http, 400);
+        HAS_S(message, "API key not valid");
+        evidence_release(&ev);
+        sbuf_release(&sb);
+    }
+
+    current = "AI SDK retry wrapper goes from the message";
+    read_s(&ev, "AI_RetryError: Failed after 3 attempts. Last error: The model is overloaded. "
+                "Please try again later.\n");
+    EQ_S(message, "The model is overloaded. Please try again later.");
+    evidence_release(&ev);
+    read_s(&ev, "AI_RetryError: Failed after 1 attempts with non-retryable error: 'API key not "
+                "valid. Please pass a valid API key.'\n");
+    EQ_S(message, "API key not valid. Please pass a valid API key.");
+    evidence_release(&ev);
+
+    current = "JS string concatenation joins go from a text message";
+    {
+        char m[] = "'Quota exceeded for metric: a, limit: 0 ' + 'Please retry in 2s.' +";
+        read_clean_message(m, 1);
+        eq_str(__LINE__, "message", m,
+               "Quota exceeded for metric: a, limit: 0 Please retry in 2s.");
+    }
+
+    current = "details printed after a phrase message are not the message";
+    read_s(&ev, "Error\nAPI key not valid. Please pass a valid API key. [{\"@type\":\"type."
+                "googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"API_KEY_INVALID\"}]\n");
+    EQ_S(message, "API key not valid. Please pass a valid API key.");
+    evidence_release(&ev);
+
+    current = "SSE: an error after candidate chunks";
+    read_s(&ev, "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hi\"}]}}]}\n\n"
+                "data: {\"error\": {\"code\": 429, \"message\": \"Resource has been exhausted "
+                "(e.g. check quota).\", \"status\": \"RESOURCE_EXHAUSTED\"}}\n\n");
+    EQ_N(http, 429);
+    EQ_S(status, "RESOURCE_EXHAUSTED");
+    evidence_release(&ev);
+}
+
 int main(void)
 {
     alarm(300);
@@ -1800,5 +1887,6 @@ int main(void)
     test_message_cleanup();
     test_metric_from_text();
     test_recitation_and_google_html();
+    test_text_multi_error();
     return unit_done("test_reader");
 }
