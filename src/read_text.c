@@ -480,6 +480,22 @@ static void line_forms(struct reading *r, const char *l, const char *le)
     ws_close_form(r, l, le);
 }
 
+/* The first occurrence of w[0..l) in u[0..n) that stands as a whole word (no
+ * letter, digit or underscore on either side), or NULL. */
+static const char *find_word(const char *u, size_t n, const char *w, size_t l)
+{
+    const char *p = u, *end = u + n;
+    while (p < end) {
+        const char *hit = read_memfind(p, (size_t)(end - p), w, l);
+        if (!hit)
+            return NULL;
+        if ((hit == u || !is_word(hit[-1])) && (hit + l == end || !is_word(hit[l])))
+            return hit;
+        p = hit + 1;
+    }
+    return NULL;
+}
+
 /* Canonical statuses spelt with an underscore are specific enough to be
  * taken anywhere as a whole word. */
 static void status_tokens(struct reading *r, const char *u, size_t n)
@@ -491,17 +507,8 @@ static void status_tokens(struct reading *r, const char *u, size_t n)
     };
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         size_t l = strlen(names[i]);
-        const char *p = u, *end = u + n;
-        while (p < end) {
-            const char *hit = read_memfind(p, (size_t)(end - p), names[i], l);
-            if (!hit)
-                break;
-            if ((hit == u || !is_word(hit[-1])) && (hit + l == end || !is_word(hit[l]))) {
-                cand_offer_str(&r->status, names[i], l, 0, Q_PROSE);
-                break;
-            }
-            p = hit + 1;
-        }
+        if (find_word(u, n, names[i], l))
+            cand_offer_str(&r->status, names[i], l, 0, Q_PROSE);
     }
 }
 
@@ -529,19 +536,10 @@ static const char *const known_reasons[] = {
 
 static void reason_tokens(struct reading *r, const char *u, size_t n)
 {
-    const char *end = u + n;
     for (size_t i = 0; i < ARRAY_SIZE(known_reasons); i++) {
         size_t l = strlen(known_reasons[i]);
-        for (const char *p = u; p < end;) {
-            const char *hit = read_memfind(p, (size_t)(end - p), known_reasons[i], l);
-            if (!hit)
-                break;
-            if ((hit == u || !is_word(hit[-1])) && (hit + l == end || !is_word(hit[l]))) {
-                cand_offer_str(&r->reason, known_reasons[i], l, 0, Q_GUESS);
-                break;
-            }
-            p = hit + 1;
-        }
+        if (find_word(u, n, known_reasons[i], l))
+            cand_offer_str(&r->reason, known_reasons[i], l, 0, Q_GUESS);
     }
 }
 
