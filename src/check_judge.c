@@ -1,0 +1,385 @@
+/*
+ * check_judge: judges each finished API probe (network.reach, key.accepted
+ * with the model list paging, model.available, request.generate). A failed
+ * probe's answer goes through reader_read_response() and diagnose() like any
+ * paste; a probe adds only what it alone knows.
+ */
+#include "check_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "evidence.h"
+#include "probe.h"
+#include "reader.h"
+#include "rules.h"
+#include "util.h"
+
+/* --- judging finished probes -------------------------------------------- */
+
+static void record_probe(struct check_run *run, enum check_id id, const struct probe *p)
+{
+    if (run->xchg[id].len)
+        sbuf_adds(&run->xchg[id], "\n");
+    probe_describe(p, run->ks.key, &run->xchg[id]);
+    sbuf_release(&run->timings[id]);
+    probe_timings(p, &run->timings[id]);
+}
+
+static void fail_net(struct check_run *run, enum check_id id, const struct probe *p)
+{
+    struct evidence ev;
+    const char *net = probe_net_error(p);
+
+    evidence_init(&ev);
+    ev.net_error = xstrdup(net);
+    ev.net_detail = probe_net_detail(p);
+    if (p->content_type)
+        ev.content_type = xstrdup(p->content_type);
+    attach(run, id, &ev, RES_FAIL);
+    summarise_diag(run, id, NULL);
+    if (strcmp(net, "tls") == 0)
+        set_detail(run, id,
+                   "The TLS handshake or certificate check failed. Behind a corporate proxy "
+                   "that inspects TLS, the certificate is signed by the company's own CA "
+                   "(e.g. Zscaler, Netskope, Palo Alto) rather than a public one. Ask for "
+                   "that CA certificate and point CURL_CA_BUNDLE or SSL_CERT_FILE at a PEM "
+                   "bundle that includes it; never turn verification off.");
+}
+
+/* The answer is not the API's JSON: say what came instead. */
+static void fail_bad_body(struct check_run *run, enum check_id id, const struct probe *p)
+{
+    struct evidence ev;
+    struct sbuf sb;
+
+    evidence_init(&ev);
+    sbuf_init(&sb);
+    sbuf_addf(&sb, "HTTP %ld with %zu bytes of %s, not the API's JSON", p->http, p->body.len,
+              p->content_type ? p->content_type : "content of no stated type");
+    if (p->body.len) {
+        sbuf_adds(&sb, ", starting '");
+        add_oneline(&sb, p->body.buf, p->body.len, 80);
+        sbuf_adds(&sb, "'");
+    }
+    ev.http = (int)p->http;
+    ev.net_error = xstrdup("bad-response");
+    ev.net_detail = sbuf_detach(&sb);
+    if (p->content_type)
+        ev.content_type = xstrdup(p->content_type);
+    attach(run, id, &ev, RES_FAIL);
+    summarise_diag(run, id, NULL);
+}
+
+static int body_is_json(const struct probe *p)
+{
+    cJSON *j;
+    int ok;
+    if (!p->body.buf || !p->body.len)
+        return 0;
+    j = cJSON_ParseWithLength(p->body.buf, p->body.len);
+    ok = j != NULL;
+    cJSON_Delete(j);
+    return ok;
+}
+
+/* A non-2xx answer: the reader and the rules, as for a paste. */
+static void fail_http(struct check_run *run, enum check_id id, const struct probe *p,
+                      int about_model)
+{
+    struct evidence ev;
+
+    evidence_init(&ev);
+    if (reader_read_response((int)p->http, p->content_type, p->retry_after,
+                             p->body.buf ? p->body.buf : "", p->body.len, &ev)) {
+        evidence_release(&ev);
+        evidence_init(&ev);
+        ev.http = (int)p->http;
+    }
+    if (!ev.found && !ev.net_error && !body_is_json(p)) {
+        /* Nothing the reader knows, and not JSON where the API always
+         * answers JSON: say what came instead. */
+        evidence_release(&ev);
+        fail_bad_body(run, id, p);
+        return;
+    }
+    if (about_model && !ev.model)
+        ev.model = xstrdup(run->model);
+    attach(run, id, &ev, RES_FAIL);
+    summarise_diag(run, id, NULL);
+}
+
+/* A probe that did not reach the API, or that the API answered with other
+ * than 2xx, fails the check. Returns 1 when it did (the failure is recorded),
+ * 0 when the answer is left to the caller to judge. */
+static int fail_unless_2xx(struct check_run *run, enum check_id id, const struct probe *p,
+                           int about_model)
+{
+    if (probe_net_error(p)) {
+        fail_net(run, id, p);
+        return 1;
+    }
+    if (p->http < 200 || p->http > 299) {
+        fail_http(run, id, p, about_model);
+        return 1;
+    }
+    return 0;
+}
+
+cJSON *parse_json(const struct probe *p)
+{
+    if (!p->body.buf || !p->body.len)
+        return NULL;
+    return cJSON_ParseWithLength(p->body.buf, p->body.len);
+}
+
+static int has_method(const cJSON *model, const char *method)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(model, "supportedGenerationMethods");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, m)
+    {
+        if (cJSON_IsString(it) && strcmp(it->valuestring, method) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+const char *strip_models(const char *name)
+{
+    return strncmp(name, "models/", 7) == 0 ? name + 7 : name;
+}
+
+void free_models(struct live_model *m, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(m[i].name);
+    free(m);
+}
+
+/* Returns 1 when another page was started. */
+static int take_model_page(struct check_run *run, const cJSON *root, long tmo_left)
+{
+    const cJSON *models = cJSON_GetObjectItemCaseSensitive(root, "models");
+    const cJSON *next = cJSON_GetObjectItemCaseSensitive(root, "nextPageToken");
+    const cJSON *it;
+
+    cJSON_ArrayForEach(it, models)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(it, "name");
+        if (!cJSON_IsString(name) || run->nbuilding >= MODELS_MAX)
+            continue;
+        run->building =
+            xrealloc(run->building, (size_t)(run->nbuilding + 1) * sizeof(*run->building));
+        run->building[run->nbuilding].name = xstrdup(strip_models(name->valuestring));
+        run->building[run->nbuilding].generate = has_method(it, "generateContent");
+        run->nbuilding++;
+    }
+    run->pages++;
+    /* A server that hands back the token it was given would make us list the
+     * same page again and again: follow each token once. */
+    if (cJSON_IsString(next) && next->valuestring[0] && run->pages < LIST_PAGES_MAX &&
+        tmo_left > 100 && !(run->last_token && strcmp(run->last_token, next->valuestring) == 0)) {
+        free(run->last_token);
+        run->last_token = xstrdup(next->valuestring);
+        char *url = list_url(run, next->valuestring);
+        int ret = launch(run, CHECK_KEY_ACCEPTED, "GET", url, 1, NULL, tmo_left, API_BODY_MAX);
+        free(url);
+        return ret == 0;
+    }
+    return 0;
+}
+
+static void judge_key(struct check_run *run, const struct probe *p)
+{
+    enum check_id id = CHECK_KEY_ACCEPTED;
+    cJSON *root;
+    long left;
+    struct sbuf sb;
+
+    if (fail_unless_2xx(run, id, p, 0))
+        goto done;
+    root = parse_json(p);
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        fail_bad_body(run, id, p);
+        goto done;
+    }
+    left = timeout_ms(run) - (long)(now_ms() - run->started_ms[id]);
+    if (take_model_page(run, root, left)) {
+        cJSON_Delete(root);
+        return;
+    }
+    cJSON_Delete(root);
+    free_models(run->models, run->nmodels);
+    run->models = run->building;
+    run->nmodels = run->nbuilding;
+    run->building = NULL;
+    run->nbuilding = 0;
+    run->checks[id].result = RES_PASS;
+    sbuf_init(&sb);
+    sbuf_addf(&sb, "the API accepted the key: %d models listed", run->nmodels);
+    set_summary(run, id, sb.buf);
+    sbuf_release(&sb);
+done:
+    finish_check(run, id);
+}
+
+static void model_lifecycle(struct check_run *run, const cJSON *m)
+{
+    enum check_id id = CHECK_MODEL_AVAILABLE;
+    const struct model_info *mi = rules_model(run->t, run->model);
+    const cJSON *in = cJSON_GetObjectItemCaseSensitive(m, "inputTokenLimit");
+    const cJSON *out = cJSON_GetObjectItemCaseSensitive(m, "outputTokenLimit");
+    struct sbuf sb, d;
+
+    sbuf_init(&sb);
+    sbuf_init(&d);
+    if (cJSON_IsNumber(in) && cJSON_IsNumber(out))
+        sbuf_addf(&d, "limits: %.0f input tokens, %.0f output tokens\n", in->valuedouble,
+                  out->valuedouble);
+    if (mi && mi->status &&
+        (strcmp(mi->status, "preview") == 0 || strcmp(mi->status, "deprecated") == 0 ||
+         strcmp(mi->status, "shut") == 0)) {
+        run->checks[id].result = RES_WARN;
+        if (strcmp(mi->status, "preview") == 0)
+            sbuf_addf(&sb,
+                      "%s is a preview model: it can change or be shut down at short "
+                      "notice",
+                      run->model);
+        else if (strcmp(mi->status, "deprecated") == 0)
+            sbuf_addf(&sb, "%s is deprecated%s%s", run->model, mi->shutdown ? "; shutdown " : "",
+                      mi->shutdown ? mi->shutdown : "");
+        else
+            sbuf_addf(&sb, "%s still answers, though the rules table says it was shut down%s%s",
+                      run->model, mi->shutdown ? " on " : "", mi->shutdown ? mi->shutdown : "");
+        if (mi->successor)
+            sbuf_addf(&sb, "; move to %s", mi->successor);
+        if (mi->uncertain)
+            sbuf_adds(&sb, " (dates unconfirmed)");
+        if (mi->verified)
+            sbuf_addf(&d, "lifecycle facts verified %s\n", mi->verified);
+        if (mi->note)
+            sbuf_addf(&d, "%s\n", mi->note);
+    } else {
+        run->checks[id].result = RES_PASS;
+        sbuf_addf(&sb, "%s is available and supports generateContent", run->model);
+        if (mi && mi->status && strcmp(mi->status, "alias") == 0)
+            sbuf_adds(&sb, " (an alias: it follows Google's current model)");
+    }
+    set_summary(run, id, sb.buf);
+    set_detail(run, id, d.buf);
+    sbuf_release(&sb);
+    sbuf_release(&d);
+}
+
+static void judge_model(struct check_run *run, const struct probe *p)
+{
+    enum check_id id = CHECK_MODEL_AVAILABLE;
+    cJSON *root;
+
+    if (!fail_unless_2xx(run, id, p, 1)) {
+        root = parse_json(p);
+        if (!cJSON_IsObject(root)) {
+            fail_bad_body(run, id, p);
+        } else if (!has_method(root, "generateContent")) {
+            struct evidence ev;
+            struct sbuf sb;
+            evidence_init(&ev);
+            ev.fact = xstrdup("model-no-generate");
+            ev.model = xstrdup(run->model);
+            attach(run, id, &ev, RES_FAIL);
+            sbuf_init(&sb);
+            sbuf_addf(&sb, "%s exists but does not support generateContent", run->model);
+            set_summary(run, id, sb.buf);
+            sbuf_release(&sb);
+        } else {
+            model_lifecycle(run, root);
+        }
+        cJSON_Delete(root);
+    }
+    finish_check(run, id);
+}
+
+static void judge_generate(struct check_run *run, const struct probe *p)
+{
+    enum check_id id = CHECK_REQUEST_GENERATE;
+    cJSON *root;
+
+    if (!fail_unless_2xx(run, id, p, 1)) {
+        const cJSON *fb, *block, *ver;
+        root = parse_json(p);
+        fb = cJSON_GetObjectItemCaseSensitive(root, "promptFeedback");
+        block = cJSON_GetObjectItemCaseSensitive(fb, "blockReason");
+        ver = cJSON_GetObjectItemCaseSensitive(root, "modelVersion");
+        if (!cJSON_IsObject(root)) {
+            fail_bad_body(run, id, p);
+        } else if (cJSON_IsString(block)) {
+            /* A 200 whose prompt was blocked: the reader knows the shape. */
+            struct evidence ev;
+            evidence_init(&ev);
+            reader_read_response((int)p->http, p->content_type, p->retry_after, p->body.buf,
+                                 p->body.len, &ev);
+            if (!ev.model)
+                ev.model = xstrdup(run->model);
+            attach(run, id, &ev, RES_WARN);
+            summarise_diag(run, id, "the test prompt was blocked");
+        } else {
+            const cJSON *cands = cJSON_GetObjectItemCaseSensitive(root, "candidates");
+            const cJSON *finish =
+                cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cands, 0), "finishReason");
+            struct sbuf sb;
+            sbuf_init(&sb);
+            sbuf_adds(&sb, "generateContent answered");
+            if (cJSON_IsString(ver))
+                sbuf_addf(&sb, " (model version %s)", ver->valuestring);
+            /* Thinking models spend a one-token budget on thinking: HTTP 200,
+             * no text, finishReason MAX_TOKENS (or no candidate at all). That
+             * is still a working request. */
+            if (cJSON_IsString(finish) && strcmp(finish->valuestring, "MAX_TOKENS") == 0)
+                sbuf_adds(&sb, "; the one-token budget ran out (MAX_TOKENS), as expected");
+            run->checks[id].result = RES_PASS;
+            set_summary(run, id, sb.buf);
+            sbuf_release(&sb);
+        }
+        cJSON_Delete(root);
+    }
+    finish_check(run, id);
+}
+
+static void judge_reach(struct check_run *run, const struct probe *p)
+{
+    enum check_id id = CHECK_NETWORK_REACH;
+    struct sbuf sb;
+
+    if (probe_net_error(p)) {
+        fail_net(run, id, p);
+    } else {
+        sbuf_init(&sb);
+        sbuf_addf(&sb, "the API host answered (HTTP %ld) in %lld ms", p->http, p->total_us / 1000);
+        run->checks[id].result = RES_PASS;
+        set_summary(run, id, sb.buf);
+        sbuf_release(&sb);
+    }
+    finish_check(run, id);
+}
+
+/* The judge of each check that sends a probe; the config checks send none. */
+static void (*const judges[CHECK_COUNT])(struct check_run *run, const struct probe *p) = {
+    [CHECK_NETWORK_REACH] = judge_reach,     [CHECK_KEY_ACCEPTED] = judge_key,
+    [CHECK_MODEL_AVAILABLE] = judge_model,   [CHECK_REQUEST_GENERATE] = judge_generate,
+    [CHECK_STATUS_INCIDENTS] = judge_status,
+};
+
+void judge(struct check_run *run, struct probe *p)
+{
+    enum check_id id = (enum check_id)p->tag;
+
+    run->probe[id] = NULL;
+    record_probe(run, id, p);
+    if (judges[id])
+        judges[id](run, p);
+    probe_free(p);
+}

@@ -1,0 +1,251 @@
+/*
+ * check_state: the state of one check inside a run and the strings put into
+ * it: what a server sent is scrubbed of the key and cut to one line before it
+ * is kept; a probe's evidence is diagnosed and attached here; timings and the
+ * -v exchange are filed when a check finishes.
+ */
+#include "check_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diagnosis.h"
+#include "evidence.h"
+#include "keymask.h"
+#include "options.h"
+#include "rules.h"
+#include "util.h"
+
+double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+long timeout_ms(const struct check_run *run)
+{
+    double t = run->opt->timeout_s * 1000.0;
+    return t < 1 ? 1 : (long)t;
+}
+
+/* --- strings that may hold what a server sent ------------------------- */
+
+/* A copy of s with the key (in any form) replaced by its mask. Servers and
+ * proxies can echo what they received; nothing we print may carry it. */
+char *scrub(const struct check_run *run, const char *s)
+{
+    struct sbuf sb;
+    const char *key = run->ks.key;
+    char *out;
+
+    if (!s)
+        return NULL;
+    sbuf_init(&sb);
+    if (key && strlen(key) >= 8) {
+        size_t klen = strlen(key);
+        const char *p = s;
+        for (;;) {
+            const char *hit = strstr(p, key);
+            if (!hit)
+                break;
+            sbuf_add(&sb, p, (size_t)(hit - p));
+            sbuf_adds(&sb, run->key_masked);
+            p = hit + klen;
+        }
+        sbuf_adds(&sb, p);
+    } else {
+        sbuf_adds(&sb, s);
+    }
+    out = key_redact(sb.buf ? sb.buf : "");
+    sbuf_release(&sb);
+    return out;
+}
+
+static void scrub_in_place(const struct check_run *run, char **s)
+{
+    char *n;
+    if (!*s)
+        return;
+    n = scrub(run, *s);
+    free(*s);
+    *s = n;
+}
+
+/* Append s[0..n) shown safely on one line: control characters become
+ * spaces, and at most max bytes are kept (cut on a UTF-8 boundary). */
+void add_oneline(struct sbuf *sb, const char *s, size_t n, size_t max)
+{
+    size_t i;
+    for (i = 0; i < n && i < max; i++) {
+        unsigned char c = (unsigned char)s[i];
+        sbuf_addc(sb, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+    }
+    if (i < n) {
+        while (sb->len > 0 && ((unsigned char)sb->buf[sb->len - 1] & 0xc0) == 0x80)
+            sb->len--;
+        if (sb->len > 0 && ((unsigned char)sb->buf[sb->len - 1] & 0xc0) == 0xc0)
+            sb->len--;
+        sb->buf[sb->len] = '\0';
+        sbuf_adds(sb, "…");
+    }
+}
+
+/* --- check state -------------------------------------------------------- */
+
+void check_clear(struct check *c)
+{
+    free(c->summary);
+    if (c->diag) {
+        diagnosis_release(c->diag);
+        free(c->diag);
+    }
+    free(c->detail);
+    free(c->exchange);
+    c->summary = NULL;
+    c->diag = NULL;
+    c->detail = NULL;
+    c->exchange = NULL;
+    c->transient = 0;
+    c->duration_ms = 0;
+    c->result = RES_PENDING;
+}
+
+void set_summary(struct check_run *run, enum check_id id, const char *s)
+{
+    struct check *c = &run->checks[id];
+    free(c->summary);
+    c->summary = scrub(run, s);
+}
+
+void set_detail(struct check_run *run, enum check_id id, const char *s)
+{
+    struct check *c = &run->checks[id];
+    free(c->detail);
+    c->detail = s && *s ? scrub(run, s) : NULL;
+}
+
+/* The rules' steps serve pasted errors too, and some tell the user to run
+ * 'gemini-doctor check': inside check that advice is already being followed. */
+static void drop_self_referring_steps(struct diagnosis *d)
+{
+    int kept = 0;
+    for (int i = 0; i < d->nsteps; i++) {
+        if (strstr(d->steps[i], "gemini-doctor check")) {
+            free(d->steps[i]);
+            continue;
+        }
+        d->steps[kept++] = d->steps[i];
+    }
+    d->nsteps = kept;
+}
+
+/* Diagnose ev (taken) and attach the diagnosis to check id with result. */
+void attach(struct check_run *run, enum check_id id, struct evidence *ev, enum check_result result)
+{
+    struct check *c = &run->checks[id];
+    struct diagnosis *d = xcalloc(1, sizeof(*d));
+
+    /* The rules may ask which kind of key was rejected (a 401 means different
+     * things for AIza and AQ. keys); the probes that sent it know. */
+    if (!ev->key_masked && run->key_masked[0] && id != CHECK_STATUS_INCIDENTS)
+        ev->key_masked = xstrdup(run->key_masked);
+    diagnose(run->t, ev, gd_now(), d);
+    drop_self_referring_steps(d);
+    for (int i = 0; i < d->nsteps; i++)
+        scrub_in_place(run, &d->steps[i]);
+    scrub_in_place(run, &d->ev.message);
+    scrub_in_place(run, &d->ev.text);
+    scrub_in_place(run, &d->ev.net_detail);
+    scrub_in_place(run, &d->wait_plan);
+    if (c->diag) {
+        diagnosis_release(c->diag);
+        free(c->diag);
+    }
+    c->diag = d;
+    c->result = result;
+    /* Exit 75 means "retry later and it will work". A transport failure seen
+     * by check (refused, reset, timed out, a proxy's page) needs someone to
+     * look at the network even when the rules call it retryable, so only the
+     * API's own answers and incidents count as transient here. */
+    c->transient = result == RES_FAIL && d->retryable && !d->ev.net_error;
+}
+
+int cause_is(const struct check *c, const char *cause)
+{
+    return c->diag && c->diag->cause && strcmp(c->diag->cause, cause) == 0;
+}
+
+/* A one-line summary of a diagnosis: the title, then what was seen. */
+static char *diag_summary(const struct diagnosis *d, const char *lead)
+{
+    const struct evidence *ev = &d->ev;
+    struct sbuf sb;
+    int recognised = d->cause && strcmp(d->cause, "unknown") != 0;
+
+    sbuf_init(&sb);
+    if (lead)
+        sbuf_adds(&sb, lead);
+    else if (recognised && d->title)
+        sbuf_adds(&sb, d->title);
+    else
+        sbuf_adds(&sb, "unrecognised answer");
+    if (ev->http) {
+        sbuf_addf(&sb, " (HTTP %d", ev->http);
+        if (ev->status)
+            sbuf_addf(&sb, " %s", ev->status);
+        if (ev->reason)
+            sbuf_addf(&sb, ", %s", ev->reason);
+        sbuf_adds(&sb, ")");
+    }
+    if (d->model_info && d->model_info->shutdown && d->model_info->status &&
+        strcmp(d->model_info->status, "shut") == 0) {
+        sbuf_addf(&sb, ": %s was shut down on %s", d->model_info->name, d->model_info->shutdown);
+        if (d->model_info->successor)
+            sbuf_addf(&sb, "; use %s", d->model_info->successor);
+    }
+    if (ev->net_detail) {
+        sbuf_adds(&sb, ": ");
+        add_oneline(&sb, ev->net_detail, strlen(ev->net_detail), 200);
+    } else if (!recognised && ev->message) {
+        sbuf_adds(&sb, ": ");
+        add_oneline(&sb, ev->message, strlen(ev->message), 200);
+    }
+    return sbuf_detach(&sb);
+}
+
+void summarise_diag(struct check_run *run, enum check_id id, const char *lead)
+{
+    char *s = diag_summary(run->checks[id].diag, lead);
+    set_summary(run, id, s);
+    free(s);
+}
+
+void finish_check(struct check_run *run, enum check_id id)
+{
+    struct check *c = &run->checks[id];
+    double el = now_ms() - run->started_ms[id];
+    c->duration_ms = el < 0 ? 0 : (long)(el + 0.5);
+    if (run->xchg[id].len) {
+        free(c->exchange);
+        c->exchange = scrub(run, run->xchg[id].buf);
+    }
+    if (run->timings[id].len) {
+        struct sbuf sb;
+        sbuf_init(&sb);
+        if (c->detail)
+            sbuf_addf(&sb, "%s\n", c->detail);
+        sbuf_addf(&sb, "timings: %s", run->timings[id].buf);
+        set_detail(run, id, sb.buf);
+        sbuf_release(&sb);
+    }
+}
+
+void skip(struct check_run *run, enum check_id id, const char *why)
+{
+    struct check *c = &run->checks[id];
+    check_clear(c);
+    c->result = RES_SKIP;
+    set_summary(run, id, why);
+}
