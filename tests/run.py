@@ -5,6 +5,7 @@ starting the fake Gemini API once when a case needs it, and ends with the
 line `N passed, N failed`. Exit status 0 only when nothing failed."""
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -227,7 +228,8 @@ def run_case(binary, path, fake, wrap=()):
             stdin = f.read()
     elif "stdin-gen" in headers:
         stdin = eval(headers["stdin-gen"], {"__builtins__": {"bytes": bytes, "range": range,
-                                                              "chr": chr, "str": str}})
+                                                              "chr": chr, "str": str,
+                                                              "reduce": functools.reduce}})
         if isinstance(stdin, str):
             stdin = stdin.encode("utf-8", "surrogateescape")
     else:
