@@ -13,12 +13,14 @@ CC ?= cc
 BUILD ?= build
 PKGS = libcurl libcjson ncursesw
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl is loaded at run time by the commands that need the network
+# (src/curl_load.c): its headers are used, its library is not linked.
+PKG_LIBS := $(shell pkg-config --libs libcjson ncursesw 2>/dev/null)
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Werror
 ALL_CFLAGS = -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DGD_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
-LIBS = $(PKG_LIBS) -lm -lpthread
+LIBS = $(PKG_LIBS) -lm -lpthread -ldl
 
 RULES := $(sort $(wildcard rules/*.json))
 SRCS := $(sort $(wildcard src/*.c))

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "keymask.h"
 #include "options.h"
 #include "probe.h"
@@ -19,11 +17,11 @@
 static char *model_url(const struct check_run *run, const char *suffix)
 {
     struct sbuf sb;
-    char *esc = curl_easy_escape(NULL, run->model, 0);
+    char *esc = probe_escape(run->model);
 
     sbuf_init(&sb);
     sbuf_addf(&sb, "%s/v1beta/models/%s%s", run->base_url, esc ? esc : "", suffix);
-    curl_free(esc);
+    free(esc);
     return sbuf_detach(&sb);
 }
 
@@ -34,9 +32,9 @@ char *list_url(const struct check_run *run, const char *token)
     sbuf_init(&sb);
     sbuf_addf(&sb, "%s/v1beta/models?pageSize=1000", run->base_url);
     if (token) {
-        char *esc = curl_easy_escape(NULL, token, 0);
+        char *esc = probe_escape(token);
         sbuf_addf(&sb, "&pageToken=%s", esc ? esc : "");
-        curl_free(esc);
+        free(esc);
     }
     return sbuf_detach(&sb);
 }

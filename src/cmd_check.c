@@ -9,6 +9,7 @@
 #include "check.h"
 #include "commands.h"
 #include "options.h"
+#include "probe.h"
 #include "report.h"
 #include "rules.h"
 #include "util.h"
@@ -24,6 +25,8 @@ int cmd_check(int argc, char **argv, struct options *opt)
         error("check takes no arguments; see 'gemini-doctor help check'");
         return EXIT_USAGE;
     }
+    if (probe_init())
+        return EXIT_INTERNAL;
     if (check_validate(opt))
         return EXIT_USAGE;
     /* Marks follow the locale's character set (UTF-8 or ASCII). */

@@ -8,9 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "commands.h"
+#include "curl_load.h"
 #include "options.h"
 #include "rules.h"
 #include "util.h"
@@ -247,9 +246,8 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     ret = c->fn(npos, pos, &opt);
-    curl_global_cleanup();
+    curl_unload();
 out:
     free(pos);
     fflush(stdout);

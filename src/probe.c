@@ -11,8 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
-
+#include "curl_load.h"
 #include "keymask.h"
 #include "util.h"
 
@@ -22,17 +21,60 @@
 
 /* Header lines kept per response, for -v and diagnosis; the rest is dropped. */
 #define HEADERS_MAX ((size_t)32 << 10)
+/* No API answer needs more header bytes (interim responses included) or
+ * status lines than these; past them the server is not answering, only
+ * talking, and the transfer stops as a bad response. */
+#define HEADERS_TOTAL_MAX ((size_t)256 << 10)
+#define RESPONSES_MAX 8
 /* Bytes of the body shown by -v. */
 #define DESCRIBE_BODY_MAX 800
 
 struct probe_multi {
     CURLM *multi;
+    struct probe *running; /* started and not finished, linked by next */
 };
+
+/* libcurl's entry points, once probe_init loaded them. */
+static const struct curl_api *C;
+
+int probe_init(void)
+{
+    if (!C)
+        C = curl_api();
+    return C ? 0 : -1;
+}
+
+char *probe_escape(const char *s)
+{
+    char *esc, *out;
+
+    if (probe_init())
+        return xstrdup("");
+    esc = C->easy_escape(NULL, s, 0);
+    out = xstrdup(esc ? esc : "");
+    C->free(esc);
+    return out;
+}
+
+static void unlink_running(struct probe *p)
+{
+    for (struct probe **at = &p->multi->running; *at; at = &(*at)->next) {
+        if (*at == p) {
+            *at = p->next;
+            break;
+        }
+    }
+    p->next = NULL;
+}
 
 struct probe_multi *probe_multi_new(void)
 {
-    struct probe_multi *m = xcalloc(1, sizeof(*m));
-    m->multi = curl_multi_init();
+    struct probe_multi *m;
+
+    if (probe_init())
+        return NULL;
+    m = xcalloc(1, sizeof(*m));
+    m->multi = C->multi_init();
     if (!m->multi) {
         free(m);
         error("cannot start libcurl");
@@ -45,7 +87,7 @@ void probe_multi_free(struct probe_multi *m)
 {
     if (!m)
         return;
-    curl_multi_cleanup(m->multi);
+    C->multi_cleanup(m->multi);
     free(m);
 }
 
@@ -73,28 +115,31 @@ static int is_loopback_host(const char *host)
  * check is what libcurl will connect to. */
 static int url_scheme_host(const char *url, char **scheme, char **host)
 {
-    CURLU *u = curl_url();
+    CURLU *u;
     int ret = -1;
 
     *scheme = NULL;
     *host = NULL;
+    if (probe_init())
+        return -1;
+    u = C->url();
     if (!u)
         return -1;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+    if (C->url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
         goto out;
-    if (curl_url_get(u, CURLUPART_SCHEME, scheme, 0) != CURLUE_OK)
+    if (C->url_get(u, CURLUPART_SCHEME, scheme, 0) != CURLUE_OK)
         goto out;
-    if (curl_url_get(u, CURLUPART_HOST, host, 0) != CURLUE_OK)
+    if (C->url_get(u, CURLUPART_HOST, host, 0) != CURLUE_OK)
         goto out;
     ret = 0;
 out:
     if (ret) {
-        curl_free(*scheme);
-        curl_free(*host);
+        C->free(*scheme);
+        C->free(*host);
         *scheme = NULL;
         *host = NULL;
     }
-    curl_url_cleanup(u);
+    C->url_cleanup(u);
     return ret;
 }
 
@@ -120,8 +165,8 @@ int probe_url_allowed(const char *url, char *why, size_t size)
                  "'%s' uses plain http to a host that is not loopback; use https:// "
                  "(http is allowed only for 127.0.0.0/8, localhost and [::1])",
                  url);
-    curl_free(scheme);
-    curl_free(host);
+    C->free(scheme);
+    C->free(host);
     return ok;
 }
 
@@ -193,8 +238,8 @@ int probe_env_proxy(const char *url)
         }
         ret = !(no && no_proxy_matches(no, bare));
     }
-    curl_free(scheme);
-    curl_free(host);
+    C->free(scheme);
+    C->free(host);
     return ret;
 }
 
@@ -210,6 +255,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 
     if (p->body.len + n > p->max_bytes) {
         p->too_big = 1;
+        p->bad = "response body too large";
         return 0;
     }
     sbuf_add(&p->body, data, n);
@@ -223,8 +269,19 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 
     /* A new status line starts a new response (a proxy's CONNECT answer or
      * an interim 1xx comes first); keep only the last one's headers. */
-    if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
+    if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
         p->headers.len = 0;
+        if (++p->responses > RESPONSES_MAX) {
+            p->bad = "endless interim responses: more than 8 status lines (100 Continue?) "
+                     "and no final answer";
+            return 0;
+        }
+    }
+    p->header_bytes += n;
+    if (p->header_bytes > HEADERS_TOTAL_MAX) {
+        p->bad = "endless response headers: more than 256 KiB and no body";
+        return 0;
+    }
     if (p->headers.len + n <= HEADERS_MAX)
         sbuf_add(&p->headers, data, n);
     return n;
@@ -237,7 +294,7 @@ static void wipe_list(struct curl_slist *list)
         while (*c)
             *c++ = '\0';
     }
-    curl_slist_free_all(list);
+    C->slist_free_all(list);
 }
 
 /* libcurl honours no CA variables itself; the curl tool and OpenSSL do, and
@@ -249,16 +306,16 @@ static void set_ca(CURL *e)
     const char *dir = getenv("SSL_CERT_DIR");
 
     if (bundle && *bundle)
-        curl_easy_setopt(e, CURLOPT_CAINFO, bundle);
+        C->easy_setopt(e, CURLOPT_CAINFO, bundle);
     else if (file && *file)
-        curl_easy_setopt(e, CURLOPT_CAINFO, file);
+        C->easy_setopt(e, CURLOPT_CAINFO, file);
     if (dir && *dir)
-        curl_easy_setopt(e, CURLOPT_CAPATH, dir);
+        C->easy_setopt(e, CURLOPT_CAPATH, dir);
 }
 
 static void note_header(struct probe *p, struct sbuf *req, const char *line)
 {
-    p->header_list = curl_slist_append(p->header_list, line);
+    p->header_list = C->slist_append(p->header_list, line);
     sbuf_addf(req, "%s\n", line);
 }
 
@@ -277,7 +334,7 @@ struct probe *probe_start(struct probe_multi *m, const struct probe_request *req
     p->via_proxy = probe_env_proxy(req->url);
     sbuf_init(&p->body);
     sbuf_init(&p->headers);
-    e = curl_easy_init();
+    e = C->easy_init();
     if (!e) {
         error("cannot start a libcurl transfer");
         free(p);
@@ -291,61 +348,67 @@ struct probe *probe_start(struct probe_multi *m, const struct probe_request *req
     }
     sbuf_adds(&rq, "User-Agent: gemini-doctor/" GD_VERSION "\n");
 
-    curl_easy_setopt(e, CURLOPT_URL, req->url);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, p);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, url_is_http(req->url) ? "http,https" : "https");
+    C->easy_setopt(e, CURLOPT_URL, req->url);
+    C->easy_setopt(e, CURLOPT_PRIVATE, p);
+    C->easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    /* A resolver thread stuck in getaddrinfo (a DNS server that never
+     * answers) is left behind at cleanup instead of joined: the timeout
+     * below already ended the transfer, and the exit must not wait. */
+    C->easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
+    C->easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    C->easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    C->easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    C->easy_setopt(e, CURLOPT_PROTOCOLS_STR, url_is_http(req->url) ? "http,https" : "https");
     /* Plain http is allowed only to loopback, where nothing leaves the
      * machine; a proxy from the environment would carry the key header in
      * clear to another host, so loopback traffic never uses one. */
     if (url_is_http(req->url))
-        curl_easy_setopt(e, CURLOPT_PROXY, "");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "gemini-doctor/" GD_VERSION);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+        C->easy_setopt(e, CURLOPT_PROXY, "");
+    C->easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    C->easy_setopt(e, CURLOPT_USERAGENT, "gemini-doctor/" GD_VERSION);
+    C->easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms);
     connect_ms = req->timeout_ms < 10000 ? req->timeout_ms : 10000;
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->max_bytes);
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, p);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, p);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, p->curl_error);
+    C->easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    C->easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->max_bytes);
+    C->easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    C->easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    C->easy_setopt(e, CURLOPT_WRITEDATA, p);
+    C->easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    C->easy_setopt(e, CURLOPT_HEADERDATA, p);
+    C->easy_setopt(e, CURLOPT_ERRORBUFFER, p->curl_error);
     set_ca(e);
 
     note_header(p, &rq, "Accept: application/json");
     if (req->body) {
         note_header(p, &rq, "Content-Type: application/json");
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(req->body));
-        curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, req->body);
+        C->easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(req->body));
+        C->easy_setopt(e, CURLOPT_COPYPOSTFIELDS, req->body);
     } else if (strcmp(req->method, "GET") != 0) {
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+        C->easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
     }
     if (req->key) {
         struct sbuf h;
         char *masked = key_mask(req->key);
         sbuf_init(&h);
         sbuf_addf(&h, "x-goog-api-key: %s", req->key);
-        p->header_list = curl_slist_append(p->header_list, h.buf);
+        p->header_list = C->slist_append(p->header_list, h.buf);
         memset(h.buf, 0, h.len);
         sbuf_release(&h);
         sbuf_addf(&rq, "x-goog-api-key: %s\n", masked);
         free(masked);
     }
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, (struct curl_slist *)p->header_list);
+    C->easy_setopt(e, CURLOPT_HTTPHEADER, (struct curl_slist *)p->header_list);
     if (req->body)
         sbuf_addf(&rq, "\n%s\n", req->body);
     p->request_text = sbuf_detach(&rq);
 
-    if (curl_multi_add_handle(m->multi, e) != CURLM_OK) {
+    if (C->multi_add_handle(m->multi, e) != CURLM_OK) {
         error("cannot start a libcurl transfer");
         probe_free(p);
         return NULL;
     }
+    p->next = m->running;
+    m->running = p;
     return p;
 }
 
@@ -357,36 +420,37 @@ static void finish(struct probe *p, CURLcode result)
     curl_off_t t = 0, ra = 0;
 
     p->curl_code = (int)result;
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &p->http);
-    if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
+    C->easy_getinfo(e, CURLINFO_RESPONSE_CODE, &p->http);
+    if (C->easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
         p->content_type = xstrdup(ct);
-    if (curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
+    if (C->easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
         p->retry_after = (double)ra;
-    if (curl_easy_getinfo(e, CURLINFO_NAMELOOKUP_TIME_T, &t) == CURLE_OK)
+    if (C->easy_getinfo(e, CURLINFO_NAMELOOKUP_TIME_T, &t) == CURLE_OK)
         p->dns_us = (long long)t;
-    if (curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK)
+    if (C->easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK)
         p->connect_us = (long long)t;
-    if (curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &t) == CURLE_OK)
+    if (C->easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &t) == CURLE_OK)
         p->tls_us = (long long)t;
-    if (curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &t) == CURLE_OK)
+    if (C->easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &t) == CURLE_OK)
         p->total_us = (long long)t;
     if (result != CURLE_OK && !p->curl_error[0])
-        snprintf(p->curl_error, sizeof(p->curl_error), "%s", curl_easy_strerror(result));
+        snprintf(p->curl_error, sizeof(p->curl_error), "%s", C->easy_strerror(result));
     if (result == CURLE_OK)
         p->curl_error[0] = '\0';
     /* A proxy that refused the tunnel is not the API answering. */
     if (result != CURLE_OK) {
         long cc = 0;
-        if (curl_easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &cc) == CURLE_OK)
+        if (C->easy_getinfo(e, CURLINFO_HTTP_CONNECTCODE, &cc) == CURLE_OK)
             p->connect_code = cc;
         if (cc && (cc < 200 || cc > 299))
             p->http = 0;
     }
-    curl_multi_remove_handle(p->multi->multi, e);
-    curl_easy_cleanup(e);
+    C->multi_remove_handle(p->multi->multi, e);
+    C->easy_cleanup(e);
     p->easy = NULL;
     wipe_list(p->header_list);
     p->header_list = NULL;
+    unlink_running(p);
     p->done = 1;
 }
 
@@ -394,13 +458,13 @@ static void collect(struct probe_multi *m)
 {
     for (;;) {
         int left = 0;
-        CURLMsg *msg = curl_multi_info_read(m->multi, &left);
+        CURLMsg *msg = C->multi_info_read(m->multi, &left);
         char *priv = NULL;
         if (!msg)
             break;
         if (msg->msg != CURLMSG_DONE)
             continue;
-        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+        C->easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
         if (priv)
             finish((struct probe *)(void *)priv, msg->data.result);
     }
@@ -410,17 +474,28 @@ int probe_multi_step(struct probe_multi *m, int timeout_ms)
 {
     int running = 0;
 
-    if (curl_multi_perform(m->multi, &running) != CURLM_OK)
+    if (C->multi_perform(m->multi, &running) != CURLM_OK)
         return error("libcurl failed to run the transfers");
     collect(m);
     if (running > 0 && timeout_ms > 0) {
-        if (curl_multi_poll(m->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK)
+        if (C->multi_poll(m->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK)
             return error("libcurl failed to wait for the transfers");
-        if (curl_multi_perform(m->multi, &running) != CURLM_OK)
+        if (C->multi_perform(m->multi, &running) != CURLM_OK)
             return error("libcurl failed to run the transfers");
         collect(m);
     }
     return running;
+}
+
+void probe_multi_cancel(struct probe_multi *m)
+{
+    if (!m)
+        return;
+    while (m->running) {
+        struct probe *p = m->running;
+        snprintf(p->curl_error, sizeof(p->curl_error), "cancelled");
+        finish(p, CURLE_ABORTED_BY_CALLBACK);
+    }
 }
 
 void probe_free(struct probe *p)
@@ -428,8 +503,9 @@ void probe_free(struct probe *p)
     if (!p)
         return;
     if (p->easy) {
-        curl_multi_remove_handle(p->multi->multi, p->easy);
-        curl_easy_cleanup(p->easy);
+        unlink_running(p);
+        C->multi_remove_handle(p->multi->multi, p->easy);
+        C->easy_cleanup(p->easy);
     }
     wipe_list(p->header_list);
     sbuf_release(&p->body);
@@ -450,9 +526,17 @@ static int proxy_failed(const struct probe *p)
     return p->connect_code < 200 || p->connect_code > 299;
 }
 
+/* Did the time run out while the host name was still being resolved (a DNS
+ * server that never answers)? libcurl says so in its message. */
+static int dns_timeout(const struct probe *p)
+{
+    return p->curl_code == (int)CURLE_OPERATION_TIMEDOUT &&
+           gd_memcasemem(p->curl_error, strlen(p->curl_error), "resolving timed out", 19);
+}
+
 const char *probe_net_error(const struct probe *p)
 {
-    if (p->too_big)
+    if (p->bad)
         return "bad-response";
     switch ((CURLcode)p->curl_code) {
     case CURLE_OK:
@@ -480,7 +564,7 @@ const char *probe_net_error(const struct probe *p)
     case CURLE_SSL_CLIENTCERT:
         return "tls";
     case CURLE_OPERATION_TIMEDOUT:
-        return "timeout";
+        return dns_timeout(p) ? (p->via_proxy ? "proxy" : "dns") : "timeout";
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
@@ -510,7 +594,13 @@ char *probe_net_detail(const struct probe *p)
 
     sbuf_init(&sb);
     if (p->too_big || p->curl_code == (int)CURLE_FILESIZE_EXCEEDED)
-        sbuf_addf(&sb, "response larger than %zu MiB (transfer stopped)", p->max_bytes >> 20);
+        sbuf_addf(&sb, "response larger than %zu %s (transfer stopped)",
+                  p->max_bytes >= ((size_t)1 << 20) ? p->max_bytes >> 20 : p->max_bytes >> 10,
+                  p->max_bytes >= ((size_t)1 << 20) ? "MiB" : "KiB");
+    else if (p->bad)
+        sbuf_addf(&sb, "%s (transfer stopped)", p->bad);
+    else if (dns_timeout(p))
+        sbuf_addf(&sb, "name resolution did not finish in time: %s", p->curl_error);
     else
         sbuf_addf(&sb, "%s (libcurl error %d)", p->curl_error, p->curl_code);
     return sbuf_detach(&sb);

@@ -9,6 +9,21 @@
  * The caller owns each struct probe (probe_free) and the multi handle
  * (probe_multi_free, after every probe on it is freed). Strings in a probe
  * live until probe_free.
+ *
+ * This is the one transport of the program: everything that goes over the
+ * network (check's probes, a rules update) starts a probe here. libcurl is
+ * loaded on first use (curl_load.h), so commands that never call in here
+ * never load it. A transfer never outlives its timeout: name resolution
+ * obeys it too, and nothing waits for a stuck resolver afterwards.
+ *
+ * The smallest use, one GET run to the end:
+ *     struct probe_multi *m = probe_multi_new();
+ *     struct probe *p = probe_start(m, &req, 0);
+ *     while (p && !p->done && probe_multi_step(m, 100) >= 0)
+ *         ;
+ *     if (probe_net_error(p)) ... else use p->http, p->body ...
+ *     probe_free(p);
+ *     probe_multi_free(m);
  */
 #ifndef GD_PROBE_H
 #define GD_PROBE_H
@@ -39,6 +54,7 @@ struct probe {
     struct sbuf headers;  /* the last response's header lines, bounded */
     int curl_code;        /* CURLcode; 0 when a response arrived */
     int too_big;          /* the body passed max_bytes */
+    const char *bad;      /* why the response was cut (static), NULL when not */
     char curl_error[256]; /* libcurl's message, "" when none */
     long long dns_us, connect_us, tls_us, total_us; /* libcurl timings */
 
@@ -49,9 +65,20 @@ struct probe {
 
     /* Private to probe.c. */
     struct probe_multi *multi;
+    struct probe *next; /* on the multi's list of running transfers */
     void *easy;
     void *header_list;
+    size_t header_bytes; /* all header bytes received, interim responses too */
+    int responses;       /* status lines received */
 };
+
+/* Load libcurl (once). Returns 0, or -1 after a one-line error when it
+ * cannot be loaded. probe_multi_new, probe_url_allowed and probe_env_proxy
+ * call it themselves. */
+int probe_init(void);
+
+/* s percent-encoded for a URL path or query; the caller frees it. */
+char *probe_escape(const char *s);
 
 struct probe_multi *probe_multi_new(void);
 void probe_multi_free(struct probe_multi *m);
@@ -73,12 +100,17 @@ struct probe *probe_start(struct probe_multi *m, const struct probe_request *req
  * a negative status on an internal error. Finished probes have done set. */
 int probe_multi_step(struct probe_multi *m, int timeout_ms);
 
+/* Stop every transfer still running on m at once (the TUI's quit during
+ * a hung probe): each is marked done as failed with "cancelled" and stays
+ * owned by its caller. Returns immediately, whatever the resolver does. */
+void probe_multi_cancel(struct probe_multi *m);
+
 /* Abort (when running) and free. */
 void probe_free(struct probe *p);
 
 /* The evidence word for a transport failure ("dns", "connect", "proxy",
- * "tls", "timeout", "reset", "bad-response"), or NULL when a response
- * arrived intact. */
+ * "tls", "timeout", "reset", "bad-response"), "other" for a failure with
+ * no name (a cancelled transfer), or NULL when a response arrived intact. */
 const char *probe_net_error(const struct probe *p);
 
 /* One line describing the transport failure, for evidence net_detail. */
