@@ -12,6 +12,7 @@
 #include "rules.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -29,13 +30,27 @@
  * phrases are refused at load time (rules_match.c relies on it). */
 #define RULES_PHRASE_MAX 200
 
+/* The parsed rules live in one arena: cJSON allocates each node from it
+ * while the table loads, and the table frees it in one go. Loading is most
+ * of what a short explain costs; node-by-node malloc and free were most of
+ * the load. */
+#define ARENA_CHUNK ((size_t)256 << 10)
+
+struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used, size;
+    max_align_t data[];
+};
+
 struct rule_table {
+    struct arena_chunk *arena;
     cJSON *root;
     struct wait_policy *waits;
     int nwaits;
     struct rule *rules;
     int nrules;
     struct model_info *models;
+    const cJSON **variants; /* each model's "variants" list, or NULL */
     int nmodels;
     const char *default_model;
     const char *data_date;
@@ -382,10 +397,12 @@ static int build_models(struct rule_table *t)
     int n = cJSON_GetArraySize(sec), i = 0;
 
     t->models = xcalloc((size_t)n + 1, sizeof(*t->models));
+    t->variants = xcalloc((size_t)n + 1, sizeof(*t->variants));
     cJSON_ArrayForEach(m, sec)
     {
         struct model_info *p = &t->models[i];
         const cJSON *variants = cJSON_GetObjectItemCaseSensitive(m, "variants");
+        t->variants[i] = variants;
         p->name = get_str(m, "name");
         p->status = get_str(m, "status");
         if (!p->name || !p->status)
@@ -419,10 +436,70 @@ static int check_causes(const struct rule_table *t)
     return 0;
 }
 
+/* The table whose arena cJSON allocates from; set only inside
+ * rule_table_load. */
+static struct rule_table *loading;
+
+static void *arena_alloc(size_t n)
+{
+    struct arena_chunk *c = loading->arena;
+    size_t unit = sizeof(max_align_t);
+
+    n = (n + unit - 1) / unit * unit;
+    if (!c || c->size - c->used < n) {
+        size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        c = malloc(sizeof(*c) + size);
+        if (!c)
+            return NULL;
+        c->size = size;
+        c->used = 0;
+        c->next = loading->arena;
+        loading->arena = c;
+    }
+    c->used += n;
+    return (char *)c->data + c->used - n;
+}
+
+/* Nodes die with the arena. */
+static void arena_free(void *p)
+{
+    (void)p;
+}
+
+static void arena_release(struct arena_chunk *c)
+{
+    while (c) {
+        struct arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+}
+
+static int load_all(struct rule_table *t, const char *dir);
+
 struct rule_table *rule_table_load(const char *dir)
 {
     struct rule_table *t = xcalloc(1, sizeof(*t));
+    cJSON_Hooks hooks = {arena_alloc, arena_free};
+    int rc;
+
+    loading = t;
+    cJSON_InitHooks(&hooks);
+    rc = load_all(t, dir);
+    cJSON_InitHooks(NULL);
+    loading = NULL;
+    if (rc) {
+        rule_table_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static int load_all(struct rule_table *t, const char *dir)
+{
     t->root = cJSON_CreateObject();
+    if (!t->root)
+        return error("out of memory");
 
     if (dir) {
         if (load_dir(t->root, dir))
@@ -440,10 +517,9 @@ struct rule_table *rule_table_load(const char *dir)
     }
     t->default_model = get_str(t->root, "default_model");
     t->data_date = get_str(t->root, "data_as_of");
-    return t;
+    return 0;
 fail:
-    rule_table_free(t);
-    return NULL;
+    return -1;
 }
 
 void rule_table_free(struct rule_table *t)
@@ -457,7 +533,8 @@ void rule_table_free(struct rule_table *t)
     free(t->rules);
     free(t->waits);
     free(t->models);
-    cJSON_Delete(t->root);
+    free(t->variants);
+    arena_release(t->arena);
     free(t);
 }
 
@@ -485,12 +562,11 @@ const struct rule *rules_find(const struct rule_table *t, const char *id)
 
 static int model_has_name(const struct rule_table *t, int i, const char *name, size_t len)
 {
-    const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(t->root, "models"), i);
     const cJSON *v;
     const char *n = t->models[i].name;
     if (strlen(n) == len && strncasecmp(n, name, len) == 0)
         return 1;
-    cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(m, "variants"))
+    cJSON_ArrayForEach(v, t->variants[i])
     {
         if (strlen(v->valuestring) == len && strncasecmp(v->valuestring, name, len) == 0)
             return 1;
