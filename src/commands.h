@@ -10,7 +10,35 @@
 #ifndef GD_COMMANDS_H
 #define GD_COMMANDS_H
 
+#include <stddef.h>
+
 struct options;
+
+/* A row of the command table in main.c. */
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv, struct options *opt);
+    const char *args; /* "list|show ID|lint [DIR]": alternatives split by '|' */
+    const char *help;
+};
+
+/* A common option: arg names the value for options that take one, NULL for
+ * flags; alias is a short or alternative spelling, or NULL; values, when
+ * set, is the closed list of values ("text|json"), in the order of their enum. */
+struct option_spec {
+    const char *name;
+    const char *alias;
+    const char *arg;
+    const char *help;
+    const char *values;
+};
+
+/* The index of val in o->values, or -1 when it is not one of them. */
+int option_value_index(const struct option_spec *o, const char *val);
+
+/* The one command table and the one option list (both in main.c). */
+const struct command *command_table(size_t *n);
+const struct option_spec *option_table(size_t *n);
 
 int cmd_check(int argc, char **argv, struct options *opt);
 int cmd_explain(int argc, char **argv, struct options *opt);

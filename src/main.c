@@ -20,13 +20,6 @@
 
 static int cmd_help(int argc, char **argv, struct options *opt);
 
-struct command {
-    const char *name;
-    int (*fn)(int argc, char **argv, struct options *opt);
-    const char *args;
-    const char *help;
-};
-
 static const struct command commands[] = {
     {"check", cmd_check, "[options]",
      "probe the live setup (key, model, billing, region, status feed) and report"},
@@ -37,34 +30,84 @@ static const struct command commands[] = {
     {"help", cmd_help, "[COMMAND]", "show this help, or a command's"},
 };
 
-static const char options_help[] =
-    "Options:\n"
-    "  --model NAME        model to probe (default $GEMINI_MODEL, else the rules' default)\n"
-    "  --base-url URL      API base URL (default $GOOGLE_GEMINI_BASE_URL, else\n"
-    "                      " DEFAULT_BASE_URL ")\n"
-    "  --status-url URL    incident feed (default " DEFAULT_STATUS_URL ")\n"
-    "  --key-file FILE     read the API key from the first line of FILE\n"
-    "  --timeout SECONDS   per-request timeout (default 10)\n"
-    "  --format FORMAT     text|json|junit|github (check), text|json (explain)\n"
-    "  --no-generate       skip the one billable probe (generateContent)\n"
-    "  --offline           local checks only\n"
-    "  --rules DIR         use the rules table in DIR instead of the built-in one\n"
-    "  --no-color          no colour (also when NO_COLOR is set)\n"
-    "  -v, --verbose       timings and the HTTP exchange (key masked)\n"
-    "  -q, --quiet         only the summary line\n"
-    "  -h, --help          this help\n"
-    "  --version           print the version\n";
+/*
+ * The common options, one list: the help text, the parser's check for
+ * unknown options and the shell completions all read it.
+ */
+static const struct option_spec option_specs[] = {
+    {"--model", NULL, "NAME", "model to probe (default $GEMINI_MODEL, else the rules' default)",
+     NULL},
+    {"--base-url", NULL, "URL",
+     "API base URL (default $GOOGLE_GEMINI_BASE_URL, else\n" DEFAULT_BASE_URL ")", NULL},
+    {"--status-url", NULL, "URL", "incident feed (default " DEFAULT_STATUS_URL ")", NULL},
+    {"--key-file", NULL, "FILE", "read the API key from the first line of FILE", NULL},
+    {"--timeout", NULL, "SECONDS", "per-request timeout (default 10)", NULL},
+    {"--format", NULL, "FORMAT", "text|json|junit|github (check), text|json (explain)",
+     "text|json|junit|github"},
+    {"--no-generate", NULL, NULL, "skip the one billable probe (generateContent)", NULL},
+    {"--offline", NULL, NULL, "local checks only", NULL},
+    {"--rules", NULL, "DIR", "use the rules table in DIR instead of the built-in one", NULL},
+    {"--no-color", "--no-colour", NULL, "no colour (also when NO_COLOR is set)", NULL},
+    {"--verbose", "-v", NULL, "timings and the HTTP exchange (key masked)", NULL},
+    {"--quiet", "-q", NULL, "only the summary line", NULL},
+    {"--help", "-h", NULL, "this help", NULL},
+    {"--version", NULL, NULL, "print the version", NULL},
+};
+
+static const struct option_spec *find_option(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(option_specs); i++) {
+        const struct option_spec *o = &option_specs[i];
+        if (strcmp(o->name, name) == 0 || (o->alias && strcmp(o->alias, name) == 0))
+            return o;
+    }
+    return NULL;
+}
+
+static void print_options(FILE *out)
+{
+    fprintf(out, "Options:\n");
+    for (size_t i = 0; i < ARRAY_SIZE(option_specs); i++) {
+        const struct option_spec *o = &option_specs[i];
+        char left[48];
+        if (o->alias && o->alias[1] != '-')
+            snprintf(left, sizeof(left), "%s, %s", o->alias, o->name);
+        else
+            snprintf(left, sizeof(left), "%s%s%s", o->name, o->arg ? " " : "",
+                     o->arg ? o->arg : "");
+        fprintf(out, "  %-20s", left);
+        for (const char *h = o->help; *h; h++) {
+            if (*h == '\n')
+                fprintf(out, "\n  %-20s", "");
+            else
+                fputc(*h, out);
+        }
+        fputc('\n', out);
+    }
+}
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: gemini-doctor [COMMAND] [options]\n\nCommands:\n");
     for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-        fprintf(out, "  %-8s %-24s %s\n", commands[i].name, commands[i].args, commands[i].help);
-    fprintf(out, "\nWith no command: the interactive doctor on a terminal, else check.\n\n%s",
-            options_help);
+        fprintf(out, "  %-10s %-24s %s\n", commands[i].name, commands[i].args, commands[i].help);
+    fprintf(out, "\nWith no command: the interactive doctor on a terminal, else check.\n\n");
+    print_options(out);
     fprintf(out,
             "\nExit codes: 0 ok, 1 a problem that needs a change, 64 usage,\n"
             "65 explain found no Gemini error, 70 internal error, 75 transient: retry later.\n");
+}
+
+const struct command *command_table(size_t *n)
+{
+    *n = ARRAY_SIZE(commands);
+    return commands;
+}
+
+const struct option_spec *option_table(size_t *n)
+{
+    *n = ARRAY_SIZE(option_specs);
+    return option_specs;
 }
 
 static const struct command *find_command(const char *name)
@@ -84,7 +127,8 @@ static int cmd_help(int argc, char **argv, struct options *opt)
             error("no command '%s'; see 'gemini-doctor help'", argv[1]);
             return EXIT_USAGE;
         }
-        printf("usage: gemini-doctor %s %s\n\n%s.\n\n%s", c->name, c->args, c->help, options_help);
+        printf("usage: gemini-doctor %s %s\n\n%s.\n\n", c->name, c->args, c->help);
+        print_options(stdout);
         return EXIT_OK;
     }
     usage(stdout);
@@ -113,12 +157,8 @@ static int set_value_option(struct options *opt, const char *name, const char *v
             return error("--timeout takes seconds between 0 and 3600, not '%s'", val);
         opt->timeout_s = t;
     } else if (strcmp(name, "--format") == 0) {
-        static const char *const names[] = {"text", "json", "junit", "github"};
-        size_t i;
-        for (i = 0; i < ARRAY_SIZE(names); i++)
-            if (strcmp(val, names[i]) == 0)
-                break;
-        if (i == ARRAY_SIZE(names))
+        int i = option_value_index(find_option(name), val);
+        if (i < 0)
             return error("unknown format '%s' (text, json, junit, github)", val);
         opt->format = (enum out_format)i;
         opt->format_set = 1;
@@ -130,12 +170,8 @@ static int set_value_option(struct options *opt, const char *name, const char *v
 
 static int is_value_option(const char *name)
 {
-    static const char *const names[] = {"--model", "--base-url", "--status-url", "--key-file",
-                                        "--rules", "--timeout",  "--format"};
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-        if (strcmp(name, names[i]) == 0)
-            return 1;
-    return 0;
+    const struct option_spec *o = find_option(name);
+    return o && o->arg;
 }
 
 static void options_defaults(struct options *opt)
