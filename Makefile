@@ -6,6 +6,9 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man/man1
 DATADIR ?= $(PREFIX)/share/gemini-doctor
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 DESTDIR ?=
 VERSION = 0.1.0
 
@@ -24,15 +27,17 @@ LIBS = $(PKG_LIBS) -lm -lpthread -ldl
 
 RULES := $(sort $(wildcard rules/*.json))
 SRCS := $(sort $(wildcard src/*.c))
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+# What unit tests link: everything but main.c and the file that reads its
+# tables (the command table and the option list live in main.c).
+LIB_SRCS := $(filter-out src/main.c src/cmd_completion.c,$(SRCS))
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/rules_builtin.o
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/%.o) $(BUILD)/rules_builtin.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/%)
 BIN = $(BUILD)/gemini-doctor
 
-.PHONY: all deps demo test unit-bins check-format check-unit check-cases check-lint check-valgrind asan \
-	bench fuzz install uninstall clean format
+.PHONY: all deps demo test unit-bins check-format check-unit check-cases check-lint \
+	check-valgrind asan bench fuzz install uninstall clean format completions
 
 all: $(BIN)
 
@@ -81,6 +86,21 @@ test: deps
 
 unit-bins: $(UNIT_BINS)
 
+# Shell completions, generated from the command table by the binary itself.
+COMPLETIONS = $(BUILD)/completions/gemini-doctor $(BUILD)/completions/_gemini-doctor \
+	$(BUILD)/completions/gemini-doctor.fish
+completions: $(COMPLETIONS)
+
+$(BUILD)/completions/gemini-doctor: $(BIN)
+	@mkdir -p $(@D)
+	./$(BIN) completion bash > $@
+$(BUILD)/completions/_gemini-doctor: $(BIN)
+	@mkdir -p $(@D)
+	./$(BIN) completion zsh > $@
+$(BUILD)/completions/gemini-doctor.fish: $(BIN)
+	@mkdir -p $(@D)
+	./$(BIN) completion fish > $@
+
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do ./$$t; done
 
@@ -108,14 +128,20 @@ fuzz:
 	@GD_FUZZ_DEPS=1 sh .ci/install-deps
 	@sh tests/fuzz.sh $(FUZZ_SECONDS)
 
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/rules
+install: all completions
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/rules \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/gemini-doctor
 	install -m 644 docs/gemini-doctor.1 $(DESTDIR)$(MANDIR)/gemini-doctor.1
 	install -m 644 $(RULES) $(DESTDIR)$(DATADIR)/rules/
+	install -m 644 $(BUILD)/completions/gemini-doctor $(DESTDIR)$(BASHCOMPDIR)/gemini-doctor
+	install -m 644 $(BUILD)/completions/_gemini-doctor $(DESTDIR)$(ZSHCOMPDIR)/_gemini-doctor
+	install -m 644 $(BUILD)/completions/gemini-doctor.fish $(DESTDIR)$(FISHCOMPDIR)/gemini-doctor.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/gemini-doctor $(DESTDIR)$(MANDIR)/gemini-doctor.1
+	rm -f $(DESTDIR)$(BINDIR)/gemini-doctor $(DESTDIR)$(MANDIR)/gemini-doctor.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/gemini-doctor $(DESTDIR)$(ZSHCOMPDIR)/_gemini-doctor \
+		$(DESTDIR)$(FISHCOMPDIR)/gemini-doctor.fish
 	rm -rf $(DESTDIR)$(DATADIR)
 
 FORMAT_FILES = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz_reader.c

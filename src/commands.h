@@ -44,6 +44,7 @@ int cmd_check(int argc, char **argv, struct options *opt);
 int cmd_explain(int argc, char **argv, struct options *opt);
 int cmd_rules(int argc, char **argv, struct options *opt);
 int cmd_tui(int argc, char **argv, struct options *opt);
+int cmd_completion(int argc, char **argv, struct options *opt);
 
 /* Load the rule table named by opt (built in or --rules DIR). */
 struct rule_table *load_rules(const struct options *opt);

@@ -27,6 +27,7 @@ static const struct command commands[] = {
      "read a pasted Gemini error and say what went wrong and what to do"},
     {"rules", cmd_rules, "list|show ID|lint [DIR]", "inspect and validate the rules table"},
     {"tui", cmd_tui, "[options]", "the interactive doctor (the default on a terminal)"},
+    {"completion", cmd_completion, "bash|zsh|fish", "print a shell completion script"},
     {"help", cmd_help, "[COMMAND]", "show this help, or a command's"},
 };
 

@@ -37,6 +37,7 @@ run "cases" python3 tests/run.py --bin "$bin"
 run "check formats" python3 tests/check_formats.py --bin "$bin"
 run "secret" python3 tests/secret_test.py --bin "$bin"
 run "readme examples" python3 tests/readme_test.py --bin "$bin"
+run "completions" sh tests/completion_test.sh "$bin"
 run "tui in tmux" sh tests/tui_tmux_test.sh "$bin"
 run "valgrind" sh tests/valgrind.sh "$bin"
 if [ -x "$asan_bin" ]; then
