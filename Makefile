@@ -36,7 +36,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/%)
 BIN = $(BUILD)/gemini-doctor
 
-.PHONY: all deps demo test unit-bins check-format check-unit check-cases check-lint \
+.PHONY: all deps demo test check unit-bins check-format check-unit check-cases check-lint \
 	check-valgrind asan bench fuzz install uninstall clean format completions
 
 all: $(BIN)
@@ -85,6 +85,11 @@ test: deps
 	@sh tests/all.sh $(BIN) build-asan/gemini-doctor
 
 unit-bins: $(UNIT_BINS)
+
+# The fast loop: unit tests, lint and the case files; no sanitizers, no
+# valgrind, no package installs.
+check: $(BIN) $(UNIT_BINS)
+	@$(MAKE) --no-print-directory check-unit check-lint check-cases
 
 # Shell completions, generated from the command table by the binary itself.
 COMPLETIONS = $(BUILD)/completions/gemini-doctor $(BUILD)/completions/_gemini-doctor \
