@@ -1,9 +1,15 @@
 /*
  * tui: the interactive doctor's private interface, shared by its files only.
- * tui.c owns the state, the screens (X_init, X_draw, X_key, as in ncdu) and
- * the main loop, and makes no curses call; tui_draw.c owns every curses call:
- * the terminal (real or headless), input, drawing and the screen dump.
- * cmd_tui.c is the command around them.
+ * tui.c owns the state, the probes and the main loop; each screen lives in a
+ * file of its own with ncdu's trio X_init (enter it), X_draw (describe it)
+ * and X_key (act on a key): tui_dash.c, tui_walk.c, tui_paste.c,
+ * tui_newkey.c, tui_model.c, tui_limits.c and tui_help.c. tui_frame.c holds
+ * what every screen shares (documents, the header and the key bar, marks);
+ * tui_input.c the text fields; tui_script.c the headless script reader;
+ * tui_utf8.c the UTF-8 helpers. None of them makes a curses call.
+ * tui_draw.c owns every curses call: the terminal (real or headless), input,
+ * drawing and the screen dump; it sees only a struct tui_term, never the
+ * state. cmd_tui.c is the command around them.
  *
  * The TUI never decides a diagnosis: it shows what check.h and diagnose()
  * produce. The API key is never drawn; every string drawn passes through
@@ -53,7 +59,7 @@ enum tui_event_type {
     EV_TEXT,   /* text: characters typed */
     EV_PASTE,  /* text: a bracketed paste */
     EV_WAIT,   /* script: run the probes to the end */
-    EV_RESIZE, /* the terminal changed size (already applied) */
+    EV_RESIZE, /* the terminal changed size (a script's: to rows x cols) */
     EV_DUMP,   /* script: dump the screen */
     EV_END     /* no more input: quit */
 };
@@ -63,6 +69,7 @@ struct tui_event {
     int key;
     char *text; /* owned by the event; wiped and freed by tui_event_release() */
     size_t len;
+    int rows, cols; /* a script's resize; 0 when the terminal resized itself */
 };
 void tui_event_release(struct tui_event *ev);
 
@@ -93,12 +100,53 @@ void tui_doc_release(struct tui_doc *d);
 
 enum tui_screen { SCR_DASH, SCR_WALK, SCR_PASTE, SCR_KEY, SCR_MODEL, SCR_LIMITS };
 
-/* The whole UI state. The drawing side reads it; only tui.c changes it,
- * except for the scroll offsets that drawing clamps to the text. */
+/*
+ * Every action, its help line and up to three keys: the one table the key
+ * dispatch and the help overlay are both generated from.
+ */
+#define TUI_ACTIONS(X)                                                                             \
+    X(ACT_DOWN, "move down (scroll in a long text)", 'j', TK_DOWN, 0)                              \
+    X(ACT_UP, "move up (scroll back)", 'k', TK_UP, 0)                                              \
+    X(ACT_PGDN, "scroll the text a page down", TK_PGDN, ' ', 0)                                    \
+    X(ACT_PGUP, "scroll the text a page up", TK_PGUP, 0, 0)                                        \
+    X(ACT_OPEN, "open the walkthrough of the selected check; pick", TK_ENTER, 0, 0)                \
+    X(ACT_NEXT, "next step of the fix", 'n', TK_RIGHT, 0)                                          \
+    X(ACT_PREV, "previous step of the fix", 'b', TK_LEFT, 0)                                       \
+    X(ACT_BACK, "back", TK_ESC, TK_BACKSPACE, 0)                                                   \
+    X(ACT_RERUN, "re-run the selected check", 'r', 0, 0)                                           \
+    X(ACT_RERUN_ALL, "re-run all checks", 'R', 0, 0)                                               \
+    X(ACT_PASTE, "paste an error to explain", 'p', 0, 0)                                           \
+    X(ACT_MODEL, "pick another model from the live list", 'm', 0, 0)                               \
+    X(ACT_NEWKEY, "use a new API key for this session", 'K', 0, 0)                                 \
+    X(ACT_LIMITS, "rate limits and the daily reset", 'l', 0, 0)                                    \
+    X(ACT_HELP, "this help", '?', 0, 0)                                                            \
+    X(ACT_QUIT, "quit and print the report", 'q', 0, 0)
+
+#define X(e, help, k1, k2, k3) e,
+enum action { ACT_NONE, TUI_ACTIONS(X) ACT_COUNT };
+#undef X
+
+/* tui.c: the table TUI_ACTIONS generates, for the dispatch and the help. */
+struct tui_action_row {
+    enum action act;
+    const char *help;
+    int keys[3];
+};
+extern const struct tui_action_row tui_actions[ACT_COUNT - 1];
+
+/* What the drawing side knows of the terminal: nothing of the state. */
+struct tui_term {
+    int headless; /* drawn on /dev/null for scripted tests */
+    int utf8;     /* the locale's character set is UTF-8 */
+    int color;    /* colour wanted and available */
+};
+
+/* The whole UI state. Only the screens and the loop change it. */
 struct tui {
     struct check_run *run;
     const struct rule_table *rt;
     const struct options *opt;
+    struct tui_term term;
 
     enum tui_screen screen;
     enum tui_screen back; /* where Esc returns from an input screen */
@@ -134,29 +182,95 @@ struct tui {
     char msg[256]; /* one-line status message */
     int msg_busy;  /* msg tells of running probes: replace it when done */
 
-    int headless;
-    int utf8;
-    int color;
     int quit;
     int failed; /* the probes failed internally: said once the terminal is back */
 };
 
+/* The longest key accepted in the key field, and the largest paste. */
+#define KEY_INPUT_MAX 512
+#define PASTE_INPUT_MAX ((size_t)1 << 20)
+
+/* Rows 0-2 are the header, row 3 a rule: screens draw below HEADER_ROWS. */
+#define HEADER_ROWS 4
+
+/* tui.c: the probes. */
+int tui_start_run(struct tui *t, int only);
+void tui_busy(struct tui *t, const char *what);
+
+/* tui_frame.c: what every screen shares. Every text added to a document is
+ * redacted on the way in, so no key can reach the screen. */
+int tui_doc_add(struct tui_doc *d, enum tui_style st, int indent, int hang, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void tui_msg(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int tui_done(enum check_result r);
+const struct check *tui_check(const struct tui *t, int id);
+enum check_result tui_result(const struct tui *t, int id);
+void tui_format_wait(double secs, char *buf, size_t size);
+int tui_page_rows(void);
+const char *tui_mark(const struct tui *t, enum check_result r);
+enum tui_style tui_result_style(enum check_result r);
+void tui_header(struct tui *t, const char *title);
+void tui_footer(struct tui *t, const char *hints);
+void tui_page(struct tui *t, struct tui_doc *d, const char *hints);
+void tui_screen_open(struct tui *t, enum tui_screen scr);
+void tui_screen_back(struct tui *t);
+int tui_scroll_key(int *scroll, enum action act);
+
+/* tui_input.c: the text fields (the key field and the paste box). */
+void tui_input_wipe(struct tui *t);
+void tui_input_reserve(struct tui *t, size_t max);
+void tui_input_add(struct tui *t, int cp, size_t max);
+void tui_input_key(struct tui *t, int key, size_t max);
+
+/* The screens. X_key gets the raw key and the action it maps to (ACT_NONE
+ * when none); the text fields read the raw key, the others the action. */
+void dash_init(struct tui *t);
+void dash_draw(struct tui *t);
+void dash_key(struct tui *t, int key, enum action act);
+void walk_init(struct tui *t, int check);
+void walk_draw(struct tui *t);
+void walk_key(struct tui *t, int key, enum action act);
+void paste_init(struct tui *t);
+void paste_draw(struct tui *t);
+void paste_key(struct tui *t, int key, enum action act);
+void paste_submit(struct tui *t);
+void key_init(struct tui *t);
+void key_draw(struct tui *t);
+void key_key(struct tui *t, int key, enum action act);
+void model_init(struct tui *t);
+void model_draw(struct tui *t);
+void model_key(struct tui *t, int key, enum action act);
+void model_release(struct tui *t);
+void limits_init(struct tui *t);
+void limits_draw(struct tui *t);
+void limits_key(struct tui *t, int key, enum action act);
+void help_init(struct tui *t);
+void help_draw(struct tui *t);
+void help_key(struct tui *t, int key, enum action act);
+
+/* tui_script.c: headless scripts. script_next reads the next event from f
+ * (a resize event carries the new size in rows and cols). */
+const char *tui_key_name(int key, char buf[8]);
+int tui_script_next(FILE *f, int *lineno, struct tui_event *ev);
+void tui_parse_size(const char *s, int *rows, int *cols);
+
 /* tui_draw.c: the terminal. */
-int tui_term_open(struct tui *t, int rows, int cols);
-void tui_term_close(struct tui *t);
-int tui_term_read(struct tui *t, int timeout_ms, struct tui_event *ev);
-void tui_term_resize(struct tui *t, int rows, int cols);
+int tui_term_open(struct tui_term *tt, int rows, int cols);
+void tui_term_close(struct tui_term *tt);
+int tui_term_read(struct tui_term *tt, int timeout_ms, struct tui_event *ev);
+void tui_term_resize(struct tui_term *tt, int rows, int cols);
 void tui_term_size(int *rows, int *cols);
 int tui_term_dump(FILE *out);
 
 /* tui_draw.c: drawing. Rows are screen rows; a document fills rows
  * [top, top + height) and clamps *scroll so the end stays reachable. */
-void tui_draw_begin(struct tui *t);
-void tui_draw_text(struct tui *t, int row, int col, int width, enum tui_style st, const char *s);
-void tui_draw_rule(struct tui *t, int row);
-void tui_draw_doc(struct tui *t, const struct tui_doc *d, int top, int height, int *scroll);
-void tui_draw_box(struct tui *t, const struct tui_doc *d, int *scroll);
-void tui_draw_end(struct tui *t);
-int tui_text_width(const struct tui *t, const char *s);
+void tui_draw_begin(struct tui_term *tt);
+void tui_draw_text(struct tui_term *tt, int row, int col, int width, enum tui_style st,
+                   const char *s);
+void tui_draw_rule(struct tui_term *tt, int row);
+void tui_draw_doc(struct tui_term *tt, const struct tui_doc *d, int top, int height, int *scroll);
+void tui_draw_box(struct tui_term *tt, const struct tui_doc *d, int *scroll);
+void tui_draw_end(struct tui_term *tt);
+int tui_text_width(const struct tui_term *tt, const char *s);
 
 #endif

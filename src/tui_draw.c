@@ -3,7 +3,8 @@
  * terminal (a real one, or a headless one on /dev/null for scripted tests),
  * turns keystrokes and bracketed pastes into events, draws styled and
  * wrapped text, and dumps the screen as plain text. It knows nothing of
- * checks or diagnoses: tui.c tells it what to draw.
+ * checks or diagnoses, and sees only a struct tui_term: the screens tell it
+ * what to draw.
  */
 #include <curses.h>
 #include <langinfo.h>
@@ -29,7 +30,7 @@ enum { PAIR_TITLE = 1, PAIR_PASS, PAIR_WARN, PAIR_FAIL };
 static SCREEN *screen;
 static FILE *null_out, *null_in;
 
-int tui_term_open(struct tui *t, int rows, int cols)
+int tui_term_open(struct tui_term *t, int rows, int cols)
 {
     const char *cs;
 
@@ -90,7 +91,7 @@ fail:
     return -1;
 }
 
-void tui_term_close(struct tui *t)
+void tui_term_close(struct tui_term *t)
 {
     if (!screen)
         return;
@@ -108,7 +109,7 @@ void tui_term_close(struct tui *t)
     null_out = null_in = NULL;
 }
 
-void tui_term_resize(struct tui *t, int rows, int cols)
+void tui_term_resize(struct tui_term *t, int rows, int cols)
 {
     (void)t;
     resizeterm(rows, cols);
@@ -159,7 +160,7 @@ static int read_paste(struct tui_event *ev)
     return 0;
 }
 
-int tui_term_read(struct tui *t, int timeout_ms, struct tui_event *ev)
+int tui_term_read(struct tui_term *t, int timeout_ms, struct tui_event *ev)
 {
     wint_t wc;
     int r;
@@ -238,7 +239,7 @@ int tui_term_read(struct tui *t, int timeout_ms, struct tui_event *ev)
     return 0;
 }
 
-static attr_t style_attr(const struct tui *t, enum tui_style st)
+static attr_t style_attr(const struct tui_term *t, enum tui_style st)
 {
     switch (st) {
     case ST_NORMAL:
@@ -296,7 +297,7 @@ static const char *ascii_for(int cp)
 }
 
 /* Columns the code point takes; control characters are shown as '?'. */
-static int cp_width(const struct tui *t, int cp)
+static int cp_width(const struct tui_term *t, int cp)
 {
     int w;
     if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
@@ -309,7 +310,7 @@ static int cp_width(const struct tui *t, int cp)
     return w < 0 ? 1 : w;
 }
 
-int tui_text_width(const struct tui *t, const char *s)
+int tui_text_width(const struct tui_term *t, const char *s)
 {
     size_t i = 0, len = strlen(s);
     int w = 0;
@@ -319,7 +320,7 @@ int tui_text_width(const struct tui *t, const char *s)
 }
 
 /* Draw s[0..len) at the cursor in at most width columns. */
-static void put_text(const struct tui *t, const char *s, size_t len, int width)
+static void put_text(const struct tui_term *t, const char *s, size_t len, int width)
 {
     size_t i = 0;
     int used = 0;
@@ -343,7 +344,8 @@ static void put_text(const struct tui *t, const char *s, size_t len, int width)
     }
 }
 
-void tui_draw_text(struct tui *t, int row, int col, int width, enum tui_style st, const char *s)
+void tui_draw_text(struct tui_term *t, int row, int col, int width, enum tui_style st,
+                   const char *s)
 {
     int rows, cols;
     tui_term_size(&rows, &cols);
@@ -359,7 +361,7 @@ void tui_draw_text(struct tui *t, int row, int col, int width, enum tui_style st
     attrset(A_NORMAL);
 }
 
-void tui_draw_rule(struct tui *t, int row)
+void tui_draw_rule(struct tui_term *t, int row)
 {
     int rows, cols;
     tui_term_size(&rows, &cols);
@@ -403,7 +405,7 @@ static void rows_add(struct rows *rs, const char *s, size_t len, int col, enum t
 
 /* Wrap one paragraph to width columns: break at the last space that fits,
  * or inside a word longer than a line; a newline starts a new first line. */
-static void wrap_para(const struct tui *t, const struct tui_para *p, int para, int width,
+static void wrap_para(const struct tui_term *t, const struct tui_para *p, int para, int width,
                       struct rows *rs)
 {
     const char *s = p->text;
@@ -467,7 +469,7 @@ static void wrap_para(const struct tui *t, const struct tui_para *p, int para, i
 
 /* Draw d into the rectangle rows [top, top + height), columns [left, left +
  * width). When the text is longer, the last row says where we are. */
-static void draw_doc_at(struct tui *t, const struct tui_doc *d, int top, int left, int height,
+static void draw_doc_at(struct tui_term *t, const struct tui_doc *d, int top, int left, int height,
                         int width, int *scroll)
 {
     struct rows rs = {NULL, 0, 0};
@@ -534,7 +536,7 @@ static void draw_doc_at(struct tui *t, const struct tui_doc *d, int top, int lef
     free(rs.r);
 }
 
-void tui_draw_doc(struct tui *t, const struct tui_doc *d, int top, int height, int *scroll)
+void tui_draw_doc(struct tui_term *t, const struct tui_doc *d, int top, int height, int *scroll)
 {
     int rows, cols;
     tui_term_size(&rows, &cols);
@@ -543,7 +545,7 @@ void tui_draw_doc(struct tui *t, const struct tui_doc *d, int top, int height, i
     draw_doc_at(t, d, top, 1, height, cols - 2, scroll);
 }
 
-void tui_draw_box(struct tui *t, const struct tui_doc *d, int *scroll)
+void tui_draw_box(struct tui_term *t, const struct tui_doc *d, int *scroll)
 {
     int rows, cols, w, h, top, left;
     const char *hz = "\xe2\x94\x80", *vt = "\xe2\x94\x82";
@@ -573,13 +575,13 @@ void tui_draw_box(struct tui *t, const struct tui_doc *d, int *scroll)
     draw_doc_at(t, d, top + 1, left + 2, h - 2, w - 4, scroll);
 }
 
-void tui_draw_begin(struct tui *t)
+void tui_draw_begin(struct tui_term *t)
 {
     (void)t;
     erase();
 }
 
-void tui_draw_end(struct tui *t)
+void tui_draw_end(struct tui_term *t)
 {
     (void)t;
     wnoutrefresh(stdscr);

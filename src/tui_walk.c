@@ -1,0 +1,271 @@
+/*
+ * tui_walk: the walkthrough of one diagnosis (a check's, or a pasted
+ * error's): what happened, why it matters, whether waiting helps, the fix
+ * step by step and what the doctor can do about it here.
+ */
+#include <string.h>
+
+#include "tui.h"
+
+/* ---- the walkthrough ---- */
+
+static const char *why_it_matters(enum check_id id)
+{
+    switch (id) {
+    case CHECK_CONFIG_KEY:
+        return "Without a usable key no request can succeed; every other check depends on it.";
+    case CHECK_CONFIG_ENV:
+        return "The environment decides which key, model and host your programs use; a "
+               "surprise here sends requests somewhere you did not expect.";
+    case CHECK_NETWORK_REACH:
+        return "When the API host cannot be reached, every request fails before Google sees it.";
+    case CHECK_KEY_ACCEPTED:
+        return "Google answers every request made with this key the same way until the key "
+               "is fixed or replaced.";
+    case CHECK_MODEL_AVAILABLE:
+        return "Requests that name this model fail even when the key is fine.";
+    case CHECK_REQUEST_GENERATE:
+        return "This is the request your programs make: when it fails here, it fails for "
+               "them too.";
+    case CHECK_STATUS_INCIDENTS:
+        return "An active incident can cause errors that nothing on your side will fix.";
+    case CHECK_COUNT:
+        break;
+    }
+    return "";
+}
+
+void walk_init(struct tui *t, int check)
+{
+    t->walk_check = check;
+    t->walk_step = 0;
+    t->scroll = 0;
+    t->screen = SCR_WALK;
+    t->msg[0] = '\0';
+}
+
+static const struct diagnosis *walk_diag(const struct tui *t, time_t *arrived)
+{
+    const struct check *c;
+    if (t->walk_check < 0) {
+        *arrived = t->paste_at;
+        return t->have_paste ? &t->paste_diag : NULL;
+    }
+    c = tui_check(t, t->walk_check);
+    *arrived = t->arrived[t->walk_check];
+    return c ? c->diag : NULL;
+}
+
+static void walk_evidence(struct tui_doc *d, const struct diagnosis *g)
+{
+    const struct evidence *ev = &g->ev;
+    struct sbuf sb;
+
+    sbuf_init(&sb);
+    if (ev->http)
+        sbuf_addf(&sb, "HTTP %d", ev->http);
+    if (ev->status)
+        sbuf_addf(&sb, "%s%s", sb.len ? " " : "", ev->status);
+    if (ev->reason)
+        sbuf_addf(&sb, "%sreason %s", sb.len ? ", " : "", ev->reason);
+    if (ev->model)
+        sbuf_addf(&sb, "%smodel %s", sb.len ? ", " : "", ev->model);
+    if (ev->key_masked)
+        sbuf_addf(&sb, "%skey %s", sb.len ? ", " : "", ev->key_masked);
+    if (ev->net_error)
+        sbuf_addf(&sb, "%snetwork: %s", sb.len ? ", " : "", ev->net_error);
+    if (sb.len)
+        tui_doc_add(d, ST_NORMAL, 2, 2, "Seen: %s", sb.buf);
+    sbuf_release(&sb);
+    if (ev->message)
+        tui_doc_add(d, ST_NORMAL, 2, 2, "Message: \xe2\x80\x9c%s\xe2\x80\x9d", ev->message);
+    if (ev->net_detail)
+        tui_doc_add(d, ST_NORMAL, 2, 2, "Detail: %s", ev->net_detail);
+    for (int i = 0; i < ev->nfields; i++)
+        tui_doc_add(d, ST_NORMAL, 2, 4, "Field: %s", ev->fields[i]);
+    if (g->dimension || g->tier || g->limit >= 0 || g->quota_id) {
+        sbuf_init(&sb);
+        if (g->dimension)
+            sbuf_addf(&sb, "dimension %s", g->dimension);
+        if (g->tier)
+            sbuf_addf(&sb, "%stier %s", sb.len ? ", " : "", g->tier);
+        if (g->limit >= 0)
+            sbuf_addf(&sb, "%slimit %lld", sb.len ? ", " : "", g->limit);
+        if (g->quota_id)
+            sbuf_addf(&sb, "%s%s", sb.len ? ", " : "", g->quota_id);
+        tui_doc_add(d, ST_NORMAL, 2, 2, "Quota: %s", sb.buf);
+        sbuf_release(&sb);
+    }
+}
+
+static void walk_waiting(struct tui *t, struct tui_doc *d, const struct diagnosis *g,
+                         time_t arrived)
+{
+    time_t now = gd_now();
+    char w[64];
+
+    tui_doc_add(d, ST_TITLE, 0, 0, "Will waiting help?");
+    if (!g->rule || !g->cause || strcmp(g->cause, "unknown") == 0) {
+        /* No rule matched: there is no verdict to show, and none is made up. */
+        tui_doc_add(d, ST_NORMAL, 2, 2, "Not known: no rule matched this error.");
+    } else if (g->resets_at[0]) {
+        double left = g->has_retry_after ? (double)arrived + g->retry_after_s - (double)now : 0;
+        if (!g->has_retry_after) {
+            char iso[40];
+            left = (double)(next_pacific_midnight(now, iso, sizeof(iso)) - now);
+        }
+        tui_format_wait(left, w, sizeof(w));
+        tui_doc_add(d, ST_NORMAL, 2, 2,
+                    "Not soon: this quota resets at midnight Pacific time (%s), in %s.",
+                    g->resets_at, w);
+    } else if (g->retryable) {
+        if (g->has_retry_after) {
+            double left = (double)arrived + g->retry_after_s - (double)now;
+            if (left > 0) {
+                tui_format_wait(left, w, sizeof(w));
+                tui_doc_add(d, ST_NORMAL, 2, 2, "Yes: retrying can succeed. Retry in %s.", w);
+            } else {
+                tui_doc_add(d, ST_NORMAL, 2, 2,
+                            "Yes: retrying can succeed, and the suggested wait has passed.");
+            }
+        } else {
+            tui_doc_add(d, ST_NORMAL, 2, 2, "Yes: retrying the same request soon can succeed.");
+        }
+    } else {
+        tui_doc_add(d, ST_NORMAL, 2, 2,
+                    "No: waiting will not fix this; something needs to change.");
+    }
+    if (g->wait_plan && *g->wait_plan)
+        tui_doc_add(d, ST_NORMAL, 2, 2, "%s", g->wait_plan);
+    (void)t;
+}
+
+/* Which in-doctor fixes fit this cause; a hint only, the keys always work. */
+static void walk_actions(const struct tui *t, struct tui_doc *d, const char *cause)
+{
+    int key = strncmp(cause, "key-", 4) == 0 || strcmp(cause, "unauthenticated") == 0 ||
+              strcmp(cause, "scope-insufficient") == 0;
+    int model = strncmp(cause, "model-", 6) == 0 || strcmp(cause, "quota-zero") == 0 ||
+                strcmp(cause, "capacity") == 0 || strcmp(cause, "overloaded") == 0 ||
+                strcmp(cause, "token-limit") == 0;
+
+    tui_doc_add(d, ST_TITLE, 0, 0, "Do it here");
+    if (key)
+        tui_doc_add(d, ST_NORMAL, 2, 5,
+                    "K  type or paste a new key; it is used for this session only and the key "
+                    "checks re-run at once");
+    if (model)
+        tui_doc_add(d, ST_NORMAL, 2, 5, "m  pick another model from the live list");
+    if (t->walk_check >= 0)
+        tui_doc_add(d, ST_NORMAL, 2, 5, "r  re-run this check;  R  re-run all checks");
+    else
+        tui_doc_add(d, ST_NORMAL, 2, 5, "R  run all checks against your own setup");
+}
+
+void walk_draw(struct tui *t)
+{
+    struct tui_doc d;
+    const struct check *c = t->walk_check >= 0 ? tui_check(t, t->walk_check) : NULL;
+    time_t arrived = 0;
+    const struct diagnosis *g = walk_diag(t, &arrived);
+
+    tui_doc_init(&d);
+    if (t->walk_check >= 0) {
+        tui_header(t, check_label((enum check_id)t->walk_check));
+        if (c) {
+            tui_doc_add(&d, tui_result_style(c->result), 0, 0, "%s %s: %s", tui_mark(t, c->result),
+                        check_label(c->id), check_result_name(c->result));
+            if (t->fixed[c->id])
+                tui_doc_add(&d, ST_PASS, 0, 0, "Fixed: this check passes now.");
+            if (c->result == RES_RUNNING || c->result == RES_PENDING)
+                tui_doc_add(&d, ST_DIM, 0, 0, "Running the probe again...");
+            if (c->summary)
+                tui_doc_add(&d, ST_NORMAL, 0, 0, "%s", c->summary);
+        }
+    } else {
+        tui_header(t, "pasted error");
+    }
+    if (g) {
+        const char *cause = g->cause ? g->cause : "unknown";
+        tui_doc_add(&d, ST_TITLE, 0, 0, "What happened");
+        tui_doc_add(&d, ST_BOLD, 2, 2, "%s [%s]", g->title ? g->title : "No known cause matched",
+                    cause);
+        walk_evidence(&d, g);
+        if (t->walk_check < 0 && !diagnosis_recognised(g))
+            tui_doc_add(&d, ST_NORMAL, 2, 2,
+                        "No Gemini error could be recognised in the paste; anything that was seen "
+                        "is listed above.");
+        tui_doc_add(&d, ST_TITLE, 0, 0, "Why it matters");
+        if (t->walk_check >= 0)
+            tui_doc_add(&d, ST_NORMAL, 2, 2, "%s", why_it_matters((enum check_id)t->walk_check));
+        else
+            tui_doc_add(&d, ST_NORMAL, 2, 2,
+                        "This is what your program was told; the same request meets the same "
+                        "answer until the cause is dealt with or the wait is over.");
+        walk_waiting(t, &d, g, arrived);
+        tui_doc_add(&d, ST_TITLE, 0, 0, "The fix");
+        if (g->nsteps > 0) {
+            if (t->walk_step >= g->nsteps)
+                t->walk_step = g->nsteps - 1;
+            tui_doc_add(&d, ST_BOLD, 2, 2, "Step %d of %d", t->walk_step + 1, g->nsteps);
+            tui_doc_add(&d, ST_NORMAL, 4, 0, "%s", g->steps[t->walk_step]);
+            tui_doc_add(&d, ST_DIM, 2, 2, "%s", g->nsteps > 1 ? "n next step, b back a step" : "");
+        } else {
+            tui_doc_add(&d, ST_NORMAL, 2, 2, "The rules table gives no steps for this cause.");
+        }
+        walk_actions(t, &d, cause);
+        if (g->ndocs > 0) {
+            tui_doc_add(&d, ST_TITLE, 0, 0, "Docs");
+            for (int i = 0; i < g->ndocs; i++)
+                tui_doc_add(&d, ST_NORMAL, 2, 2, "%s", g->docs[i]);
+        }
+    } else if (c && c->result == RES_PASS) {
+        tui_doc_add(&d, ST_NORMAL, 0, 0, "Nothing to fix here.");
+    } else if (c && tui_done(c->result)) {
+        if (c->result == RES_SKIP)
+            tui_doc_add(&d, ST_NORMAL, 0, 0, "This check did not run; the line above says why.");
+        tui_doc_add(&d, ST_TITLE, 0, 0, "Why it matters");
+        tui_doc_add(&d, ST_NORMAL, 2, 2, "%s", why_it_matters(c->id));
+    }
+    if (c && c->detail) {
+        tui_doc_add(&d, ST_TITLE, 0, 0, "More facts");
+        tui_doc_add(&d, ST_DIM, 2, 2, "%s", c->detail);
+    }
+    tui_page(t, &d, "n/b step  j/k scroll  r re-run  K key  m model  Esc back  ? help");
+}
+
+void walk_key(struct tui *t, int key, enum action act)
+{
+    (void)key;
+    time_t arrived;
+    const struct diagnosis *g = walk_diag(t, &arrived);
+    int nsteps = g ? g->nsteps : 0;
+
+    if (tui_scroll_key(&t->scroll, act))
+        return;
+    switch (act) {
+    case ACT_OPEN:
+    case ACT_NEXT:
+        if (t->walk_step < nsteps - 1)
+            t->walk_step++;
+        break;
+    case ACT_PREV:
+        if (t->walk_step > 0)
+            t->walk_step--;
+        break;
+    case ACT_BACK:
+        t->screen = SCR_DASH;
+        t->msg[0] = '\0';
+        break;
+    case ACT_RERUN:
+        if (t->walk_check >= 0 && tui_start_run(t, t->walk_check) == 0)
+            tui_busy(t, "re-running the check...");
+        else if (t->walk_check >= 0)
+            break;
+        else
+            tui_msg(t, "a pasted error cannot be re-run; R runs the checks on your setup");
+        break;
+    default:
+        break;
+    }
+}
