@@ -18,8 +18,10 @@ exactly what the tests must be able to see. Standard library only.
 
 import argparse
 import base64
+import gzip
 import hashlib
 import json
+import os
 import re
 import signal
 import socket
@@ -40,75 +42,29 @@ MAX_REQUEST_BODY = 20 * 1024 * 1024
 STOPPING = threading.Event()
 
 
-def model(name, version, display, desc, tin, tout, methods, thinking=None,
-          temperature=1.0, top_p=0.95, top_k=64, max_temperature=2.0):
-    m = {
-        "name": "models/" + name,
-        "version": version,
-        "displayName": display,
-        "description": desc,
-        "inputTokenLimit": tin,
-        "outputTokenLimit": tout,
-        "supportedGenerationMethods": methods,
-    }
-    if temperature is not None:
-        m["temperature"] = temperature
-        m["topP"] = top_p
-        m["topK"] = top_k
-        m["maxTemperature"] = max_temperature
-    if thinking is not None:
-        m["thinking"] = thinking
-    return m
-
-
-GEN = ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"]
-
-# The live list as of 2026-11-28 (facts section 1). Retired models are absent
-# and answer 404 like any unknown name.
-MODELS = [
-    model("gemini-4-argon", "4.0", "Gemini 4 Argon",
-          "Gemini 4 Argon, our most capable model", 1048576, 65536, GEN, True),
-    model("gemini-3.8-flash", "3.8", "Gemini 3.8 Flash",
-          "Gemini 3.8 Flash", 1048576, 65536, GEN, True),
-    model("gemini-3.8-flash-tts", "3.8", "Gemini 3.8 Flash TTS",
-          "Gemini 3.8 Flash text-to-speech", 32768, 16384,
-          ["countTokens", "generateContent"], None),
-    model("gemini-3.7-flash", "3.7", "Gemini 3.7 Flash",
-          "Gemini 3.7 Flash (deprecated: calls are routed to Gemini 3.8 Flash)",
-          1048576, 65536, GEN, True),
-    model("gemini-3.6-flash", "3.6", "Gemini 3.6 Flash",
-          "Gemini 3.6 Flash", 1048576, 65536, GEN, True),
-    model("gemini-3.5-flash", "3.5", "Gemini 3.5 Flash",
-          "Gemini 3.5 Flash (deprecated: calls are routed to Gemini 3.6 Flash)",
-          1048576, 65536, GEN, True),
-    model("gemini-3.5-flash-lite", "3.5", "Gemini 3.5 Flash-Lite",
-          "Gemini 3.5 Flash-Lite", 1048576, 65536, GEN, True),
-    model("gemini-3.1-pro-preview", "3.1-pro-preview-02-2026", "Gemini 3.1 Pro Preview",
-          "Gemini 3.1 Pro Preview", 1048576, 65536, GEN, True),
-    model("gemini-3.1-flash-lite", "3.1", "Gemini 3.1 Flash-Lite",
-          "Gemini 3.1 Flash-Lite", 1048576, 65536, GEN, True),
-    model("gemini-3-flash-preview", "3-flash-preview-12-2025", "Gemini 3 Flash Preview",
-          "Gemini 3 Flash Preview", 1048576, 65536, GEN, True),
-    model("gemini-2.5-pro", "2.5", "Gemini 2.5 Pro",
-          "Stable release (June 17th, 2025) of Gemini 2.5 Pro", 1048576, 65536, GEN, True),
-    model("gemini-2.5-flash", "001", "Gemini 2.5 Flash",
-          "Stable version of Gemini 2.5 Flash, our mid-size multimodal model that supports "
-          "up to 1 million tokens, released in June of 2025.", 1048576, 65536, GEN, True),
-    model("gemini-2.5-flash-lite", "001", "Gemini 2.5 Flash-Lite",
-          "Stable version of Gemini 2.5 Flash-Lite, released in July of 2025",
-          1048576, 65536, GEN, True),
-    model("gemini-flash-latest", "Gemini Flash Latest", "Gemini Flash Latest",
-          "Latest release of Gemini Flash", 1048576, 65536, GEN, True),
-    model("gemini-pro-latest", "Gemini Pro Latest", "Gemini Pro Latest",
-          "Latest release of Gemini Pro", 1048576, 65536, GEN, True),
-    model("gemini-embedding-001", "001", "Gemini Embedding 001",
-          "Obtain a distributed representation of a text.", 2048, 1,
-          ["embedContent", "countTextTokens"], None, temperature=None),
-    model("gemini-embedding-2", "2", "Gemini Embedding 2",
-          "Multimodal embeddings.", 8192, 1,
-          ["embedContent", "countTextTokens", "countTokens"], None, temperature=None),
-]
+# The catalogue: page 1 is the real list page recorded on 2026-08-05, the rest
+# invented in the same shapes (tests/fake-data/models.json says which).
+DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake-data")
+with open(os.path.join(DATA_DIR, "models.json"), encoding="utf-8") as _f:
+    MODELS = json.load(_f)["models"]
 MODEL_BY_ID = {m["name"][len("models/"):]: m for m in MODELS}
+# The real API serves 50 models a page (recorded 2026-08-05, no pageSize sent).
+# Whether it honours a larger pageSize is not recorded, so the fake never
+# serves more than 50: every run of check pages through the list.
+PAGE_MAX = 50
+
+# Listed models whose generateContent answers the "no longer available to new
+# users" 404 (facts 6.B3: seen for 2.0-flash and 2.5-flash-lite while listed).
+CLOSED = {"gemini-2.0-flash", "gemini-2.0-flash-001", "gemini-2.0-flash-lite",
+          "gemini-2.0-flash-lite-001", "gemini-2.5-flash-lite"}
+# Listed models whose calls succeed on another model, named in modelVersion
+# (facts 6.B1/B2/A4: routing announced for these; the in-band sign is unverified).
+ROUTED = {"gemini-2.5-pro": "gemini-3.8-flash", "gemini-2.5-flash": "gemini-3.5-flash-lite",
+          "gemini-3.5-flash": "gemini-3.6-flash", "gemini-3.7-flash": "gemini-3.8-flash",
+          "gemini-3-pro-preview": "gemini-3.1-pro-preview"}
+# What an alias answers as (facts 6.B7, low confidence).
+ALIASES = {"gemini-flash-latest": "gemini-3.8-flash", "gemini-flash-lite-latest":
+           "gemini-3.8-flash-lite", "gemini-pro-latest": "gemini-3.1-pro-preview"}
 
 GENERATE_FIELDS = {
     "contents", "tools", "toolConfig", "tool_config", "safetySettings", "safety_settings",
@@ -152,11 +108,17 @@ def help_links(description, url):
             "links": [{"description": description, "url": url}]}
 
 
-def key_invalid(message):
-    return 400, error_body(400, "INVALID_ARGUMENT", message, [
+def key_invalid(message, key=None):
+    details = [
         error_info("API_KEY_INVALID", {"service": "generativelanguage.googleapis.com"}),
         localized(message),
-    ])
+    ]
+    if key is not None:
+        # Recorded (Firebase mock of the real API, 2025-04): a DebugInfo that
+        # echoes the key that was sent.
+        details.append({"@type": "type.googleapis.com/google.rpc.DebugInfo",
+                        "detail": "Invalid API key: " + key})
+    return 400, error_body(400, "INVALID_ARGUMENT", message, details)
 
 
 def unregistered():
@@ -216,44 +178,84 @@ def service_blocked(method):
     ])
 
 
-def not_found(version, model_id, method):
+def not_found(version, model_id, method, old=False):
+    # The "ModelService." wording is recorded from 2026-08-18; the older "Call
+    # ListModels" one was still seen on 2026-03-30.
     return 404, error_body(
         404, "NOT_FOUND",
         "models/%s is not found for API version %s, or is not supported for %s. Call "
-        "ListModels to see the list of available models and their supported methods."
-        % (model_id, version, method))
+        "%sListModels to see the list of available models and their supported methods."
+        % (model_id, version, method, "" if old else "ModelService."))
+
+
+def get_not_found(version, model_id):
+    # models.get on an unknown model (probe notes 2026-10-03): no details.
+    return 404, error_body(404, "NOT_FOUND", "Model is not found: models/%s for api version %s"
+                           % (model_id, version))
+
+
+def closed(model_id):
+    # A listed model closed to new projects (ApplyPilot #6, 2026-02-22, full JSON).
+    return 404, error_body(
+        404, "NOT_FOUND",
+        "This model models/%s is no longer available to new users. Please update your code "
+        "to use a newer model for the latest features and improvements." % model_id)
+
+
+def prepaid():
+    # Prepaid credit used up (real-api-shapes.md: 429 RESOURCE_EXHAUSTED).
+    return 429, error_body(
+        429, "RESOURCE_EXHAUSTED",
+        "Your prepayment credits are depleted. Please go to AI Studio at "
+        "https://ai.studio/projects to manage your project and billing.")
+
+
+def bare_429():
+    return 429, error_body(429, "RESOURCE_EXHAUSTED",
+                           "Resource has been exhausted (e.g. check quota).")
 
 
 QUOTAS = {
     "quota-rpm": ("GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
                   "generativelanguage.googleapis.com/generate_content_free_tier_requests",
-                  "10", "37s", "37.123"),
+                  "10", "37.127411081s", "37.127411081"),
     "quota-tpm": ("GenerateContentInputTokensPerModelPerMinute-FreeTier",
                   "generativelanguage.googleapis.com/generate_content_free_tier_input_token_count",
-                  "250000", "41s", "41.502"),
+                  "250000", "41.502908133s", "41.502908133"),
     "quota-rpd": ("GenerateRequestsPerDayPerProjectPerModel-FreeTier",
                   "generativelanguage.googleapis.com/generate_content_free_tier_requests",
-                  "20", "5s", "5.871"),
+                  "20", "5.871094512s", "5.871094512"),
     "quota-zero": ("GenerateRequestsPerDayPerProjectPerModel-FreeTier",
                    "generativelanguage.googleapis.com/generate_content_free_tier_requests",
-                   "0", "52s", "52.964"),
+                   "0", "52.964113278s", "52.964113278"),
 }
+# A limit-0 answer repeats one line per metric at zero (real-api-shapes.md).
+ZERO_EXTRA = [
+    ("GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+     "generativelanguage.googleapis.com/generate_content_free_tier_requests"),
+    ("GenerateContentInputTokensPerModelPerMinute-FreeTier",
+     "generativelanguage.googleapis.com/generate_content_free_tier_input_token_count"),
+]
 
 
 def quota(scenario, model_id):
     quota_id, metric, value, delay, delay_text = QUOTAS[scenario]
+    violations = [(quota_id, metric)]
+    if value == "0":
+        violations += ZERO_EXTRA
+    lines = "".join("* Quota exceeded for metric: %s, limit: %s, model: %s\n"
+                    % (m, value, model_id) for _, m in violations)
     msg = ("You exceeded your current quota, please check your plan and billing details. "
            "For more information on this error, head to: " + RATE_DOCS + ". To monitor your "
-           "current usage, head to: https://ai.dev/rate-limit. \n"
-           "* Quota exceeded for metric: %s, limit: %s, model: %s\n"
-           "Please retry in %ss." % (metric, value, model_id, delay_text))
+           "current usage, head to: https://ai.dev/rate-limit. \n" + lines +
+           "Please retry in %ss." % delay_text)
     # Real bodies list Help first, then QuotaFailure, then RetryInfo.
     return 429, error_body(429, "RESOURCE_EXHAUSTED", msg, [
         help_links("Learn more about Gemini API quotas", RATE_DOCS),
         {"@type": "type.googleapis.com/google.rpc.QuotaFailure",
-         "violations": [{"quotaMetric": metric, "quotaId": quota_id,
+         "violations": [{"quotaMetric": m, "quotaId": q,
                          "quotaDimensions": {"location": "global", "model": model_id},
-                         "quotaValue": value}]},
+                         "quotaValue": value} for q, m in violations]},
         {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": delay},
     ])
 
@@ -271,6 +273,7 @@ def spend():
 
 def generate_ok(model_id, max_tokens=None):
     m = MODEL_BY_ID.get(model_id) or {}
+    served = ROUTED.get(model_id) or ALIASES.get(model_id) or model_id
     if m.get("thinking") and max_tokens is not None and max_tokens <= 16:
         # What a thinking model really answers when maxOutputTokens is tiny:
         # the budget goes to thinking, the candidate has no parts at all and
@@ -288,7 +291,7 @@ def generate_ok(model_id, max_tokens=None):
                 "thoughtsTokenCount": max_tokens,
                 "serviceTier": "standard",
             },
-            "modelVersion": model_id,
+            "modelVersion": served,
             "responseId": "mK5Jab2fN8ui1dkP0vHQoAs",
         }
     return 200, {
@@ -302,8 +305,9 @@ def generate_ok(model_id, max_tokens=None):
             "candidatesTokenCount": 1,
             "totalTokenCount": 4,
             "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 3}],
+            "serviceTier": "standard",
         },
-        "modelVersion": model_id,
+        "modelVersion": served,
         "responseId": "mK5Jab2fN8ui1dkP0vHQoAs",
     }
 
@@ -315,9 +319,11 @@ def generate_ok(model_id, max_tokens=None):
 # Agent Platform: "Vertex Gemini API" is now shown as "Gemini on Agent Platform").
 VERTEX_GEMINI = {"title": "Vertex Gemini API", "id": "Z0FZJAMvEB4j3NbCJs6B",
                  "current_title": "Gemini on Agent Platform"}
-DIALOGFLOW_CX = {"title": "Dialogflow CX", "id": "BnCicQdHSdxaCv8Ya6Vm"}
-CLOUD_SQL = {"title": "Cloud SQL", "id": "hV87iK5DcEXKgWU2kDri"}
-BIGQUERY = {"title": "BigQuery", "id": "9CcrhHUcFevXPSVaSxkf"}
+# In 2026 captures every affected product carries current_title.
+DIALOGFLOW_CX = {"title": "Dialogflow CX", "id": "BnCicQdHSdxaCv8Ya6Vm",
+                 "current_title": "Dialogflow CX"}
+CLOUD_SQL = {"title": "Cloud SQL", "id": "hV87iK5DcEXKgWU2kDri", "current_title": "Cloud SQL"}
+BIGQUERY = {"title": "BigQuery", "id": "9CcrhHUcFevXPSVaSxkf", "current_title": "BigQuery"}
 
 
 def incident(iid, number, begin, end, products, desc, text, impact, severity, status):
@@ -352,7 +358,8 @@ def incident(iid, number, begin, end, products, desc, text, impact, severity, st
     return inc
 
 
-CODE_ASSIST = {"title": "Gemini Code Assist", "id": "fake-code-assist-product"}
+CODE_ASSIST = {"title": "Gemini Code Assist", "id": "fake-code-assist-product",
+               "current_title": "Gemini Code Assist"}
 
 
 def feed(active_gemini, code_assist=False):
@@ -399,6 +406,12 @@ def feed(active_gemini, code_assist=False):
     return items
 
 
+# Recorded copies of status.cloud.google.com/incidents.json (see tests/fake-data).
+RECORDED_FEEDS = {
+    "/incidents-recorded.json": "feed_cyanheads_2026-07-30.json",
+    "/incidents-recorded-open.json": "feed_derived_gemini_open.json",
+}
+
 NOT_JSON_FEED = (b"upstream connect error or disconnect/reset before headers. "
                  b"reset reason: connection termination")
 
@@ -424,14 +437,15 @@ SCENARIOS = {
     "valid", "invalid", "expired", "leaked", "standard-rejected", "service-disabled",
     "restricted", "location", "billing", "quota-rpm", "quota-tpm", "quota-rpd",
     "quota-zero", "spend", "overloaded", "internal", "slow", "hung", "reset", "html",
-    "truncated", "big", "payment",
+    "truncated", "big", "payment", "prepaid", "bare429", "old404",
 }
 # Scenarios that break every API call made with the key.
 KEY_SCENARIOS = {"invalid", "expired", "leaked", "standard-rejected", "service-disabled",
                  "restricted"}
 # Scenarios that only break generateContent; listing and getting models work.
 GENERATE_SCENARIOS = {"location", "billing", "quota-rpm", "quota-tpm", "quota-rpd",
-                      "quota-zero", "spend", "overloaded", "internal", "payment"}
+                      "quota-zero", "spend", "overloaded", "internal", "payment",
+                      "prepaid", "bare429"}
 # Transport scenarios apply to every API call made with the key.
 TRANSPORT_SCENARIOS = {"slow", "hung", "reset", "html", "truncated", "big"}
 
@@ -531,24 +545,46 @@ class Handler(BaseHTTPRequestHandler):
             with open(self.server.log_path, "a", encoding="utf-8") as f:
                 f.write(line + "\n")
 
-    def send_bytes(self, code, body, ctype="application/json; charset=UTF-8", extra=None):
+    def send_bytes(self, code, body, ctype="application/json; charset=UTF-8", extra=None,
+                   chunked=False):
+        """Google's API answers chunked, gzip-compressed when the client asks
+        (recorded 2026-08-05); HTML pages and fixed bodies go with a length."""
+        gzip_ok = "gzip" in (self.headers.get("accept-encoding") or "").lower()
+        if chunked and gzip_ok:
+            body = gzip.compress(body, mtime=0)
         self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Vary", "Origin")
         self.send_header("Vary", "X-Origin")
         self.send_header("Vary", "Referer")
+        if chunked and gzip_ok:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Server-Timing", "gfet4t7; dur=74")
         self.send_header("X-XSS-Protection", "0")
         self.send_header("X-Frame-Options", "SAMEORIGIN")
         self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Alt-Svc", 'h3=":443"; ma=2592000,h3-29=":443"; ma=2592000')
         for k, v in (extra or {}).items():
             self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
+        if not chunked:
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        if self.command == "HEAD":
+            return
+        step = 4096
+        for i in range(0, len(body), step):
+            piece = body[i:i + step]
+            self.wfile.write(b"%x\r\n" % len(piece) + piece + b"\r\n")
+        self.wfile.write(b"0\r\n\r\n")
 
-    def send_json(self, code, obj):
-        self.send_bytes(code, (json.dumps(obj, indent=2) + "\n").encode("utf-8"))
+    def send_json(self, code, obj, extra=None):
+        self.send_bytes(code, (json.dumps(obj, indent=2) + "\n").encode("utf-8"), extra=extra,
+                        chunked=True)
 
     def reset_connection(self):
         # SO_LINGER with a zero timeout makes close() send RST: the client
@@ -583,7 +619,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_truncated(self, obj):
         text = (json.dumps(obj, indent=2) + "\n").encode("utf-8")
-        self.send_bytes(200, text[:max(1, len(text) * 2 // 5)])
+        self.send_bytes(200, text[:max(1, len(text) * 2 // 5)], chunked=True)
 
     # -- dispatch
 
@@ -620,6 +656,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, feed(True))
         if path == "/incidents-code-assist.json":
             return self.send_json(200, feed(False, code_assist=True))
+        if path in RECORDED_FEEDS:
+            # Real bytes of Google Cloud's feed (pretty-printed, \u003e escapes).
+            with open(os.path.join(DATA_DIR, RECORDED_FEEDS[path]), "rb") as f:
+                return self.send_bytes(200, f.read(), chunked=True)
         if path == "/incidents-bad.json":
             return self.send_bytes(200, NOT_JSON_FEED, "text/plain; charset=utf-8")
 
@@ -638,7 +678,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(code, obj)
         scenario = scenario_of(key)
         if scenario is None:
-            code, obj = key_invalid("API key not valid. Please pass a valid API key.")
+            code, obj = key_invalid("API key not valid. Please pass a valid API key.", key)
             return self.send_json(code, obj)
 
         if model_id is None:
@@ -654,7 +694,7 @@ class Handler(BaseHTTPRequestHandler):
 
         if scenario in KEY_SCENARIOS:
             if scenario == "invalid":
-                code, obj = key_invalid("API key not valid. Please pass a valid API key.")
+                code, obj = key_invalid("API key not valid. Please pass a valid API key.", key)
             elif scenario == "expired":
                 code, obj = key_invalid("API key expired. Please renew the API key.")
             elif scenario == "leaked":
@@ -667,7 +707,10 @@ class Handler(BaseHTTPRequestHandler):
                 code, obj = service_blocked(rpc)
             return self.send_json(code, obj)
 
-        if scenario == "slow" and STOPPING.wait(SLOW_SECONDS):
+        # Slow: every call but the follow-on pages of the model list, so that
+        # a check with a few seconds' timeout can still list every page.
+        if (scenario == "slow" and "pageToken" not in params
+                and STOPPING.wait(SLOW_SECONDS)):
             return
         if scenario == "hung":
             STOPPING.wait(HUNG_SECONDS)
@@ -683,7 +726,10 @@ class Handler(BaseHTTPRequestHandler):
         code, obj = self.api(version, model_id, method, params, body, scenario)
         if scenario == "truncated" and code == 200:
             return self.send_truncated(obj)
-        return self.send_json(code, obj)
+        extra = None
+        if method == "generateContent" and code == 200:
+            extra = {"x-gemini-service-tier": "standard"}
+        return self.send_json(code, obj, extra)
 
     def api(self, version, model_id, method, params, body, scenario):
         """The API proper, for a key that is accepted: (status, body object)."""
@@ -696,7 +742,7 @@ class Handler(BaseHTTPRequestHandler):
                 return 404, error_body(404, "NOT_FOUND", "Method not found.")
             m = MODEL_BY_ID.get(model_id)
             if m is None:
-                return not_found(version, model_id, "getModel")
+                return get_not_found(version, model_id)
             return 200, m
         if self.command != "POST":
             return 404, error_body(404, "NOT_FOUND", "Method not found.")
@@ -704,7 +750,9 @@ class Handler(BaseHTTPRequestHandler):
             return 404, error_body(404, "NOT_FOUND", "Method not found.")
         m = MODEL_BY_ID.get(model_id)
         if m is None or method not in m["supportedGenerationMethods"]:
-            return not_found(version, model_id, method)
+            return not_found(version, model_id, method, old=scenario == "old404")
+        if model_id in CLOSED and method == "generateContent":
+            return closed(model_id)
         try:
             req = json.loads(body.decode("utf-8")) if body else None
         except (UnicodeDecodeError, ValueError):
@@ -728,6 +776,10 @@ class Handler(BaseHTTPRequestHandler):
             return quota(scenario, model_id)
         if scenario == "spend":
             return spend()
+        if scenario == "prepaid":
+            return prepaid()
+        if scenario == "bare429":
+            return bare_429()
         if scenario == "payment":
             # The Interactions API's error shape (code is a string there); the
             # facts file documents 402 payment_required for exhausted credit.
@@ -757,21 +809,39 @@ class Handler(BaseHTTPRequestHandler):
                                    "Invalid value at 'page_size' (TYPE_INT32)")
         if size <= 0:
             size = 50
-        size = min(size, 1000)
+        size = min(size, PAGE_MAX)
         start = 0
         token = params.get("pageToken", [""])[0]
         if token:
-            try:
-                start = int(base64.urlsafe_b64decode(token.encode("ascii")).decode("ascii"))
-            except (ValueError, UnicodeError):
-                return 400, error_body(400, "INVALID_ARGUMENT", "Invalid page token.")
-            if start < 0 or start > len(MODELS):
+            start = page_start(token)
+            if start is None:
                 return 400, error_body(400, "INVALID_ARGUMENT", "Invalid page token.")
         page = {"models": MODELS[start:start + size]}
         if start + size < len(MODELS):
-            page["nextPageToken"] = base64.urlsafe_b64encode(
-                str(start + size).encode("ascii")).decode("ascii")
+            page["nextPageToken"] = page_token(MODELS[start + size - 1]["name"])
         return 200, page
+
+
+def page_token(last_name):
+    """What the real API hands back (recorded: "Ch9tb2RlbHMvdmVvLTMuMS1nZW5lcmF0ZS1wcmV2aWV3"):
+    base64 of a small protobuf holding the last name served, field 1."""
+    raw = last_name.encode("utf-8")
+    return base64.b64encode(b"\n" + bytes([len(raw)]) + raw).decode("ascii")
+
+
+def page_start(token):
+    """The index after the model a token names, or None for a token not ours."""
+    try:
+        raw = base64.b64decode(token.encode("ascii"), validate=True)
+    except (ValueError, UnicodeError):
+        return None
+    if len(raw) < 2 or raw[0] != 0x0A or raw[1] != len(raw) - 2:
+        return None
+    name = raw[2:].decode("utf-8", "replace")
+    for i, m in enumerate(MODELS):
+        if m["name"] == name:
+            return i + 1
+    return None
 
 
 def check_generate_request(req, method):
