@@ -65,7 +65,6 @@ void check_clear(struct check *c);
 void set_summary(struct check_run *run, enum check_id id, const char *s);
 void set_detail(struct check_run *run, enum check_id id, const char *s);
 void attach(struct check_run *run, enum check_id id, struct evidence *ev, enum check_result result);
-int cause_is(const struct check *c, const char *cause);
 void summarise_diag(struct check_run *run, enum check_id id, const char *lead);
 void finish_check(struct check_run *run, enum check_id id);
 void skip(struct check_run *run, enum check_id id, const char *why);

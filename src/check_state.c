@@ -126,21 +126,6 @@ void set_detail(struct check_run *run, enum check_id id, const char *s)
     c->detail = s && *s ? scrub(run, s) : NULL;
 }
 
-/* The rules' steps serve pasted errors too, and some tell the user to run
- * 'gemini-doctor check': inside check that advice is already being followed. */
-static void drop_self_referring_steps(struct diagnosis *d)
-{
-    int kept = 0;
-    for (int i = 0; i < d->nsteps; i++) {
-        if (strstr(d->steps[i], "gemini-doctor check")) {
-            free(d->steps[i]);
-            continue;
-        }
-        d->steps[kept++] = d->steps[i];
-    }
-    d->nsteps = kept;
-}
-
 /* Diagnose ev (taken) and attach the diagnosis to check id with result. */
 void attach(struct check_run *run, enum check_id id, struct evidence *ev, enum check_result result)
 {
@@ -152,7 +137,6 @@ void attach(struct check_run *run, enum check_id id, struct evidence *ev, enum c
     if (!ev->key_masked && run->key_masked[0] && id != CHECK_STATUS_INCIDENTS)
         ev->key_masked = xstrdup(run->key_masked);
     diagnose(run->t, ev, gd_now(), d);
-    drop_self_referring_steps(d);
     for (int i = 0; i < d->nsteps; i++)
         scrub_in_place(run, &d->steps[i]);
     scrub_in_place(run, &d->ev.message);
@@ -165,16 +149,12 @@ void attach(struct check_run *run, enum check_id id, struct evidence *ev, enum c
     }
     c->diag = d;
     c->result = result;
-    /* Exit 75 means "retry later and it will work". A transport failure seen
-     * by check (refused, reset, timed out, a proxy's page) needs someone to
-     * look at the network even when the rules call it retryable, so only the
-     * API's own answers and incidents count as transient here. */
-    c->transient = result == RES_FAIL && d->retryable && !d->ev.net_error;
-}
-
-int cause_is(const struct check *c, const char *cause)
-{
-    return c->diag && c->diag->cause && strcmp(c->diag->cause, cause) == 0;
+    /* Exit 75 means "retry later and it will work". The table says which
+     * causes never count so (check_transient: false): a transport failure
+     * seen by check (refused, reset, timed out, a proxy's page) needs someone
+     * to look at the network even when the rules call it retryable. */
+    c->transient =
+        result == RES_FAIL && d->retryable && (!d->cause_info || d->cause_info->check_transient);
 }
 
 /* A one-line summary of a diagnosis: the title, then what was seen. */
@@ -182,7 +162,7 @@ static char *diag_summary(const struct diagnosis *d, const char *lead)
 {
     const struct evidence *ev = &d->ev;
     struct sbuf sb;
-    int recognised = d->cause && strcmp(d->cause, "unknown") != 0;
+    int recognised = d->rule != NULL;
 
     sbuf_init(&sb);
     if (lead)

@@ -92,42 +92,33 @@ static char *suggestions(const struct check_run *run)
     return sbuf_detach(&sb);
 }
 
-/* Put the closest real model names in the summary and as the first step. */
+/* Hand the closest live model names to the rules as evidence and diagnose
+ * again: the steps that name {live_models} say where they fit. */
 static void suggest_models(struct check_run *run, enum check_id id)
 {
     struct check *c = &run->checks[id];
+    struct evidence ev;
     char *names;
     struct sbuf sb;
 
-    if (run->decorated[id] || c->result != RES_FAIL || !c->diag)
-        return;
-    if (!cause_is(c, "model-not-found") && !cause_is(c, "model-retired") &&
-        c->diag->ev.http != 404 &&
-        !(c->diag->ev.fact && strcmp(c->diag->ev.fact, "model-no-generate") == 0))
+    if (run->decorated[id] || c->result != RES_FAIL || !c->diag || !c->diag->rule)
         return;
     names = suggestions(run);
     if (!names)
         return;
     run->decorated[id] = 1;
+    ev = c->diag->ev;
+    evidence_init(&c->diag->ev);
+    free(ev.live_models);
+    ev.live_models = names;
+    attach(run, id, &ev, c->result);
+    if (!c->diag->used_live_models)
+        return;
     sbuf_init(&sb);
-    sbuf_addf(&sb, "%s; closest models this key can use: %s", c->summary ? c->summary : "", names);
+    sbuf_addf(&sb, "%s; closest models this key can use: %s", c->summary ? c->summary : "",
+              c->diag->ev.live_models);
     set_summary(run, id, sb.buf);
     sbuf_release(&sb);
-    sbuf_addf(&sb,
-              "Use a model this key can call, for example %s (the closest names in the "
-              "live model list)",
-              names);
-    /* A misspelt name is fixed by the closest name; a retired model by the
-     * rules' replacement first, so the live names then come last. */
-    if (c->diag->nsteps < DIAG_MAX_STEPS && cause_is(c, "model-retired")) {
-        c->diag->steps[c->diag->nsteps++] = sbuf_detach(&sb);
-    } else if (c->diag->nsteps < DIAG_MAX_STEPS) {
-        memmove(c->diag->steps + 1, c->diag->steps, (size_t)c->diag->nsteps * sizeof(char *));
-        c->diag->steps[0] = sbuf_detach(&sb);
-        c->diag->nsteps++;
-    }
-    sbuf_release(&sb);
-    free(names);
 }
 
 /* When a later probe failed for the same cause as the one it depends on,
@@ -138,8 +129,7 @@ static void same_as(struct check_run *run, enum check_id id, enum check_id root)
     struct sbuf sb;
 
     if (c->result != RES_FAIL || r->result != RES_FAIL || !c->diag || !r->diag || !c->diag->cause ||
-        !r->diag->cause || strcmp(c->diag->cause, r->diag->cause) != 0 ||
-        strcmp(c->diag->cause, "unknown") == 0)
+        !r->diag->cause || strcmp(c->diag->cause, r->diag->cause) != 0 || !c->diag->rule)
         return;
     sbuf_init(&sb);
     sbuf_addf(&sb, "skipped: %s failed with the same cause (%s)", check_id_name(root),

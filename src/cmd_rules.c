@@ -78,6 +78,26 @@ static int rules_list(const struct rule_table *t, const struct options *opt)
     return EXIT_OK;
 }
 
+/* A step shown the same everywhere prints once; others once per context. */
+static void print_steps(const struct rule_step *steps, int n)
+{
+    if (n)
+        printf("steps:\n");
+    for (int i = 0; i < n; i++) {
+        int same = 1;
+        for (int c = 1; c < STEP_CONTEXT_COUNT; c++)
+            same = same && steps[i].text[c] == steps[i].text[0];
+        if (same) {
+            printf("  %d. %s\n", i + 1, steps[i].text[0]);
+            continue;
+        }
+        printf("  %d.", i + 1);
+        for (int c = 0; c < STEP_CONTEXT_COUNT; c++)
+            printf("%s[%s] %s\n", c ? "     " : " ", step_context_name((enum step_context)c),
+                   steps[i].text[c] ? steps[i].text[c] : "(not shown)");
+    }
+}
+
 static void show_rule(const struct rule_table *t, const struct rule *r)
 {
     char *match = cJSON_PrintUnformatted(r->match);
@@ -94,11 +114,7 @@ static void show_rule(const struct rule_table *t, const struct rule *r)
             printf(" (%s)", r->wait->advice);
         putchar('\n');
     }
-    if (r->steps && r->steps[0]) {
-        printf("steps:\n");
-        for (int i = 0; r->steps[i]; i++)
-            printf("  %d. %s\n", i + 1, r->steps[i]);
-    }
+    print_steps(r->steps, r->nsteps);
     if (r->docs && r->docs[0]) {
         printf("docs:\n");
         for (int i = 0; r->docs[i]; i++)
@@ -123,20 +139,25 @@ static void show_model(const struct model_info *m)
         printf("verified:    %s\n", m->verified);
 }
 
-static void show_cause(const struct rule_table *t, const cJSON *c)
+static void show_cause(const struct rule_table *t, const struct cause_info *c)
 {
-    const cJSON *title = cJSON_GetObjectItemCaseSensitive(c, "title");
-    const cJSON *desc = cJSON_GetObjectItemCaseSensitive(c, "description");
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
-    printf("cause:       %s\n", id->valuestring);
-    if (cJSON_IsString(title))
-        printf("title:       %s\n", title->valuestring);
-    if (cJSON_IsString(desc))
-        printf("description: %s\n", desc->valuestring);
+    printf("cause:       %s\n", c->id);
+    printf("title:       %s\n", c->title);
+    if (c->description)
+        printf("description: %s\n", c->description);
+    if (c->dimension)
+        printf("dimension:   %s\n", c->dimension);
+    if (!c->gemini)
+        printf("gemini:      no (not an error of the Gemini API)\n");
+    if (!c->check_transient)
+        printf("transient:   never in check (someone must look, even when retryable)\n");
+    if (c->no_match)
+        printf("no match:    given when no rule matches\n");
+    print_steps(c->steps, c->nsteps);
     printf("rules:\n");
     for (int i = 0; i < rules_count(t); i++) {
         const struct rule *r = rules_get(t, i);
-        if (strcmp(r->cause, id->valuestring) == 0)
+        if (strcmp(r->cause, c->id) == 0)
             printf("  %-40s %3d  %s\n", r->id, r->priority, r->title);
     }
 }
@@ -145,13 +166,13 @@ static int rules_show(const struct rule_table *t, const char *id, const struct o
 {
     const struct rule *r = rules_find(t, id);
     const struct model_info *m = r ? NULL : rules_model(t, id);
-    const cJSON *cause = r || m ? NULL : find_by(t, "causes", "id", id);
+    const struct cause_info *cause = r || m ? NULL : rules_cause(t, id);
     const cJSON *section = r || m || cause ? NULL : rules_section(t, id);
 
     if (opt->format == FMT_JSON) {
         const cJSON *o = r       ? raw_rule(t, id)
                          : m     ? find_by(t, "models", "name", m->name)
-                         : cause ? cause
+                         : cause ? find_by(t, "causes", "id", cause->id)
                                  : section;
         if (!o)
             goto missing;

@@ -5,10 +5,10 @@
  * rule's backoff plan), the quota details, and the steps with their
  * placeholders filled. It decides no cause itself: rules_match() does.
  *
- * Pacific time is computed here from the US daylight-saving rules (second
- * Sunday of March to first Sunday of November, switching at 02:00 local),
- * without the system's time zone database, so results do not depend on the
- * machine's TZ setup.
+ * What it does with a cause beyond the rule (its quota dimension, whether it
+ * is the Gemini API's error at all, the steps when nothing matched), the
+ * tiers, the "retry soon" limit and the daily reset zone are the table's
+ * (rules_verdict.c): this file holds no cause id.
  */
 #include "diagnosis.h"
 
@@ -18,88 +18,19 @@
 #include <string.h>
 #include <strings.h>
 
-#include <cjson/cJSON.h>
-
 #include "rules.h"
 #include "util.h"
 
-/* A server delay longer than this is not "retry soon". */
-#define RETRY_SOON_MAX_S 300.0
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static long long days_from_civil(long long y, int m, int d)
+time_t next_daily_reset(const struct rule_table *t, time_t now, char *iso, size_t size)
 {
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    long long yoe = y - era * 400;
-    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long long z, long long *y, int *m, int *d)
-{
-    z += 719468;
-    long long era = (z >= 0 ? z : z - 146096) / 146097;
-    long long doe = z - era * 146097;
-    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static long long floor_div(long long a, long long b)
-{
-    long long q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0)))
-        q--;
-    return q;
-}
-
-/* Day number of the n-th Sunday (n >= 1) of month m in year y. */
-static long long nth_sunday(long long y, int m, int n)
-{
-    long long first = days_from_civil(y, m, 1);
-    /* 1970-01-01 was a Thursday: weekday 0 = Sunday gives (days + 4) mod 7. */
-    long long wd = ((first + 4) % 7 + 7) % 7;
-    return first + (7 - wd) % 7 + 7LL * (n - 1);
-}
-
-/* UTC offset of America/Los_Angeles at epoch second t, in seconds. */
-static long long pacific_offset(long long t)
-{
-    long long y;
-    int m, d;
-    civil_from_days(floor_div(t, 86400), &y, &m, &d);
-    /* DST starts at 02:00 PST (10:00 UTC) and ends at 02:00 PDT (09:00 UTC). */
-    long long start = nth_sunday(y, 3, 2) * 86400 + 10 * 3600;
-    long long end = nth_sunday(y, 11, 1) * 86400 + 9 * 3600;
-    return (t >= start && t < end) ? -7 * 3600 : -8 * 3600;
-}
-
-time_t next_pacific_midnight(time_t now, char *iso, size_t size)
-{
-    long long t = (long long)now;
-    long long local = t + pacific_offset(t);
-    long long day = floor_div(local, 86400) + 1;
-    long long midnight_local = day * 86400;
-    /* Midnight is never inside a switch (those happen at 02:00), so one of
-     * the two offsets is consistent with itself. */
-    long long utc = midnight_local + 8 * 3600;
-    long long off = -8 * 3600;
-    if (pacific_offset(utc) != off) {
-        off = -7 * 3600;
-        utc = midnight_local + 7 * 3600;
+    const struct daily_reset *r = rules_daily_reset(t);
+    if (!r) {
+        /* A table always has one (the load refuses it without); without a
+         * table, the next UTC midnight keeps callers defined. */
+        static const struct tz_rule utc = {0, 0, 0, {1, 1, 0, 0}, {1, 1, 0, 0}};
+        return tz_next_local_time(&utc, now, 0, iso, size);
     }
-    if (iso && size > 0) {
-        long long y;
-        int m, d;
-        civil_from_days(day, &y, &m, &d);
-        snprintf(iso, size, "%04lld-%02d-%02dT00:00:00-%02lld:00", y, m, d, -off / 3600);
-    }
-    return (time_t)utc;
+    return tz_next_local_time(&r->rule, now, r->local_s, iso, size);
 }
 
 /* "2 s", "37.5 s", "4m10s", "20h0m" */
@@ -148,31 +79,33 @@ static int quota_has(const struct evidence *ev, const char *needle)
     return 0;
 }
 
-static const char *dimension_of(const char *cause, const struct evidence *ev)
+static int quota_says(const struct evidence *ev, const struct quota_marker *m)
 {
-    if (strcmp(cause, "quota-rpm") == 0)
-        return "rpm";
-    if (strcmp(cause, "quota-tpm") == 0)
-        return "tpm";
-    if (strcmp(cause, "quota-rpd") == 0)
-        return "rpd";
-    if (strcmp(cause, "quota-spend") == 0)
-        return "spend";
-    if (strncmp(cause, "quota-", 6) != 0)
+    for (int i = 0; m->words && m->words[i]; i++)
+        if (quota_has(ev, m->words[i]))
+            return 1;
+    return 0;
+}
+
+/* The cause's own dimension, or for a cause whose quota is named by the
+ * evidence, the first dimension whose words the quota id or metric holds. */
+static const char *dimension_of(const struct rule_table *t, const struct cause_info *c,
+                                const struct evidence *ev)
+{
+    if (!c || !c->dimension)
         return NULL;
-    /* quota-zero and quota-unknown: the dimension, if any, is in the id or
-     * the metric (ids say PerDay, metrics per_day). */
-    if (quota_has(ev, "PerDay") || quota_has(ev, "per_day"))
-        return "rpd";
-    if (quota_has(ev, "Token"))
-        return "tpm";
-    if (quota_has(ev, "PerMinute") || quota_has(ev, "PerSecond") || quota_has(ev, "per_minute") ||
-        quota_has(ev, "per_second"))
-        return "rpm";
+    if (strcmp(c->dimension, CAUSE_DIMENSION_FROM_QUOTA_ID) != 0)
+        return c->dimension;
+    for (int i = 0; i < rules_dimension_count(t); i++)
+        if (quota_says(ev, rules_dimension_get(t, i)))
+            return rules_dimension_get(t, i)->id;
     return NULL;
 }
 
-static void fill_quota(struct diagnosis *d)
+/* The quota id, limit and tier the evidence states. The tier is only ever
+ * one the quota id or metric names ("-FreeTier"): no tier is inferred from
+ * the absence of a word. */
+static void fill_quota(const struct rule_table *t, struct diagnosis *d)
 {
     const struct evidence *ev = &d->ev;
     for (int i = 0; i < ev->nquota && !d->quota_id; i++)
@@ -182,10 +115,9 @@ static void fill_quota(struct diagnosis *d)
     for (int i = 0; i < ev->nquota && d->limit < 0; i++)
         if (ev->quota[i].value >= 0)
             d->limit = ev->quota[i].value;
-    if (quota_has(ev, "FreeTier") || quota_has(ev, "free_tier"))
-        d->tier = "free";
-    else if (d->quota_id)
-        d->tier = "paid";
+    for (int i = 0; i < rules_tier_count(t) && !d->tier; i++)
+        if (quota_says(ev, rules_tier_get(t, i)))
+            d->tier = rules_tier_get(t, i)->id;
 }
 
 static int model_char(char c)
@@ -251,50 +183,78 @@ static void find_suggested(const struct rule_table *t, const struct diagnosis *d
     }
 }
 
-/* The value of placeholder name, or NULL when it is not known. */
-static const char *placeholder(const struct diagnosis *d, const char *name, size_t len, char *tmp,
-                               size_t tmpsize)
+enum placeholder {
+#define PLACEHOLDER_ENUM(name) PH_##name,
+    RULE_PLACEHOLDERS(PLACEHOLDER_ENUM)
+#undef PLACEHOLDER_ENUM
+        PH_COUNT
+};
+
+static const char *const placeholder_names[] = {
+#define PLACEHOLDER_NAME(name) #name,
+    RULE_PLACEHOLDERS(PLACEHOLDER_NAME)
+#undef PLACEHOLDER_NAME
+};
+
+/* The value of placeholder ph, or NULL when it is not known. */
+static const char *placeholder_value(const struct diagnosis *d, enum placeholder ph, char *tmp,
+                                     size_t tmpsize)
 {
     const struct model_info *mi = d->model_info;
-#define IS(s) (len == sizeof(s) - 1 && memcmp(name, s, len) == 0)
-    if (IS("model")) {
-        const char *m = first_model(&d->ev);
+    const char *m;
+
+    switch (ph) {
+    case PH_model:
+        m = first_model(&d->ev);
         return m ? m : "the model";
-    }
-    if (IS("replacement"))
+    case PH_replacement:
         return mi ? mi->successor : NULL;
-    if (IS("suggested")) {
+    case PH_suggested:
         if (d->suggested[0])
             return d->suggested;
         return mi ? mi->successor : NULL;
-    }
-    if (IS("shutdown")) {
+    case PH_shutdown:
         if (!mi || !mi->shutdown)
             return NULL;
         snprintf(tmp, tmpsize, "%s%s", mi->shutdown, mi->uncertain ? " (date unconfirmed)" : "");
         return tmp;
-    }
-    if (IS("note"))
+    case PH_note:
         return mi ? mi->note : NULL;
-    if (IS("resets_at"))
+    case PH_resets_at:
         return d->resets_at[0] ? d->resets_at : NULL;
-    if (IS("retry_after")) {
+    case PH_retry_after:
         if (!d->has_retry_after)
             return NULL;
         fmt_duration(d->retry_after_s, tmp, tmpsize);
         return tmp;
-    }
-    if (IS("quota_id"))
+    case PH_quota_id:
         return d->quota_id;
-    if (IS("limit")) {
+    case PH_limit:
         if (d->limit < 0)
             return NULL;
         snprintf(tmp, tmpsize, "%lld", d->limit);
         return tmp;
-    }
-    if (IS("reason"))
+    case PH_reason:
         return d->ev.reason;
-#undef IS
+    case PH_live_models:
+        return d->ev.live_models;
+    case PH_COUNT:
+        break;
+    }
+    return NULL;
+}
+
+static const char *placeholder(const struct diagnosis *d, const char *name, size_t len, char *tmp,
+                               size_t tmpsize, int *live)
+{
+    for (int i = 0; i < PH_COUNT; i++) {
+        if (strlen(placeholder_names[i]) == len && memcmp(name, placeholder_names[i], len) == 0) {
+            const char *v = placeholder_value(d, (enum placeholder)i, tmp, tmpsize);
+            if (v && i == PH_live_models)
+                *live = 1;
+            return v;
+        }
+    }
     return NULL;
 }
 
@@ -304,10 +264,10 @@ static const char *placeholder(const struct diagnosis *d, const char *name, size
  * such a segment drops the whole step (NULL), so "{model}" never reaches the
  * user.
  */
-static char *fill(const struct diagnosis *d, const char *tmpl)
+static char *fill(const struct diagnosis *d, const char *tmpl, int *live)
 {
     struct sbuf out, seg;
-    int in_seg = 0, seg_ok = 1, ok = 1;
+    int in_seg = 0, seg_ok = 1, ok = 1, seg_live = 0, out_live = 0;
 
     sbuf_init(&out);
     sbuf_init(&seg);
@@ -316,24 +276,33 @@ static char *fill(const struct diagnosis *d, const char *tmpl)
         if (*s == '[' && !in_seg) {
             in_seg = 1;
             seg_ok = 1;
+            seg_live = 0;
             seg.len = 0;
             sbuf_add(&seg, "", 0);
         } else if (*s == ']' && in_seg) {
             in_seg = 0;
-            if (seg_ok)
+            if (seg_ok) {
                 sbuf_add(&out, seg.buf, seg.len);
+                out_live |= seg_live;
+            }
         } else if (*s == '{') {
             const char *close = strchr(s, '}');
             char tmp[64];
+            int used = 0;
             const char *v =
-                close ? placeholder(d, s + 1, (size_t)(close - s - 1), tmp, sizeof(tmp)) : NULL;
+                close ? placeholder(d, s + 1, (size_t)(close - s - 1), tmp, sizeof(tmp), &used)
+                      : NULL;
             if (!close) {
                 ok = 0;
                 break;
             }
-            if (v)
+            if (v) {
                 sbuf_adds(dst, v);
-            else if (in_seg)
+                if (in_seg)
+                    seg_live |= used;
+                else
+                    out_live |= used;
+            } else if (in_seg)
                 seg_ok = 0;
             else
                 ok = 0;
@@ -347,6 +316,8 @@ static char *fill(const struct diagnosis *d, const char *tmpl)
         sbuf_release(&out);
         return NULL;
     }
+    if (live)
+        *live = out_live;
     return sbuf_detach(&out);
 }
 
@@ -360,15 +331,42 @@ static void add_doc(struct diagnosis *d, const char *url)
     d->docs[d->ndocs++] = xstrdup(url);
 }
 
-static void add_step(struct diagnosis *d, char *s)
+/* Add a filled step shown in the contexts of mask; the same text already
+ * added by this step for another context only gains the context. */
+static void add_text(struct diagnosis *d, char *s, unsigned mask, int first)
 {
     if (!s)
         return;
+    for (int i = first; i < d->nsteps; i++) {
+        if (strcmp(d->steps[i], s) == 0) {
+            d->step_in[i] |= mask;
+            free(s);
+            return;
+        }
+    }
     if (d->nsteps >= DIAG_MAX_STEPS || !s[0]) {
         free(s);
         return;
     }
+    d->step_in[d->nsteps] = mask;
     d->steps[d->nsteps++] = s;
+}
+
+static void add_steps(struct diagnosis *d, const struct rule_step *steps, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int first = d->nsteps;
+        for (int c = 0; c < STEP_CONTEXT_COUNT; c++) {
+            int live = 0;
+            char *s;
+            if (!steps[i].text[c])
+                continue;
+            s = fill(d, steps[i].text[c], &live);
+            if (s && s[0] && live)
+                d->used_live_models = 1;
+            add_text(d, s, 1u << c, first);
+        }
+    }
 }
 
 /* "wait 2 s, 4 s, 8 s, … (max 60 s) with full jitter" */
@@ -402,21 +400,34 @@ static void backoff_text(struct sbuf *sb, const struct wait_policy *w)
         sbuf_adds(sb, " with full jitter");
 }
 
-static void plan_wait(struct diagnosis *d, const struct rule *r, time_t now)
+/* "over 5 minutes", "over 90 s" */
+static void fmt_limit(double s, char *out, size_t size)
 {
+    if (s >= 120 && fmod(s, 60) == 0)
+        snprintf(out, size, "over %.0f minutes", s / 60);
+    else
+        snprintf(out, size, "over %.0f s", s);
+}
+
+static void plan_wait(const struct rule_table *t, struct diagnosis *d, const struct rule *r,
+                      time_t now)
+{
+    const struct cause_info *c = d->cause_info;
+    double soon = rules_retry_soon_max_s(t);
     const struct wait_policy *w = r->wait;
     const struct evidence *ev = &d->ev;
     struct sbuf sb;
     char dur[32];
 
     sbuf_init(&sb);
-    if (strcmp(r->cause, "not-gemini") == 0 && !d->retryable) {
+    if (c && c->not_retryable_plan && !d->retryable) {
         /* Another API's error: whether retrying helps is for its provider to
          * say, so there is no verdict here (and no server delay either). */
-        sbuf_adds(&sb, "no verdict: this error is not from the Gemini API; its provider's "
-                       "documentation says whether and when to retry");
-    } else if (w && strcmp(w->id, "daily-reset") == 0) {
-        time_t reset = next_pacific_midnight(now, d->resets_at, sizeof(d->resets_at));
+        sbuf_adds(&sb, c->not_retryable_plan);
+    } else if (w && w->until_reset) {
+        time_t reset = next_daily_reset(t, now, d->resets_at, sizeof(d->resets_at));
+        const struct daily_reset *dr = rules_daily_reset(t);
+        d->reset_label = dr ? dr->label : NULL;
         d->retryable = 0;
         d->retry_after_s = difftime(reset, now);
         d->has_retry_after = 1;
@@ -427,12 +438,14 @@ static void plan_wait(struct diagnosis *d, const struct rule *r, time_t now)
             fmt_duration(ev->retry_after_s, sdur, sizeof(sdur));
             sbuf_addf(&sb, "; the server's %s delay is not when the daily quota comes back", sdur);
         }
-    } else if (ev->has_retry_after && ev->retry_after_s > RETRY_SOON_MAX_S) {
+    } else if (ev->has_retry_after && ev->retry_after_s > soon) {
+        char over[48];
         d->retryable = 0;
         d->retry_after_s = ev->retry_after_s;
         d->has_retry_after = 1;
         fmt_duration(ev->retry_after_s, dur, sizeof(dur));
-        sbuf_addf(&sb, "do not retry soon: the server asks to wait %s (over 5 minutes)", dur);
+        fmt_limit(soon, over, sizeof(over));
+        sbuf_addf(&sb, "do not retry soon: the server asks to wait %s (%s)", dur, over);
     } else if (d->retryable) {
         if (ev->has_retry_after) {
             d->retry_after_s = ev->retry_after_s;
@@ -471,68 +484,51 @@ static void plan_wait(struct diagnosis *d, const struct rule *r, time_t now)
     d->wait_plan = sbuf_detach(&sb);
 }
 
-/* The public cause's own title, for a rule title that could not be filled. */
-static const char *cause_title(const struct rule_table *t, const char *cause)
-{
-    const cJSON *c;
-    cJSON_ArrayForEach(c, rules_section(t, "causes"))
-    {
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
-        const cJSON *title = cJSON_GetObjectItemCaseSensitive(c, "title");
-        if (cJSON_IsString(id) && cJSON_IsString(title) && strcmp(id->valuestring, cause) == 0)
-            return title->valuestring;
-    }
-    return cause;
-}
-
-static const char *const unknown_steps[] = {
-    "Paste the complete error: the HTTP status line and the whole JSON body ({\"error\": {...}}), "
-    "not just the last line",
-    "If it came from an SDK or a tool, include the exception text around it (for example "
-    "google.genai.errors.ClientError: 429 ...)",
-    "Run 'gemini-doctor check' to test the key, the model and the network directly",
-};
-
 void diagnose(const struct rule_table *t, struct evidence *ev, time_t now, struct diagnosis *d)
 {
     const struct rule *r;
+    const struct cause_info *c;
 
     memset(d, 0, sizeof(*d));
     d->ev = *ev;
     evidence_init(ev);
     d->limit = -1;
     d->model_info = rules_model(t, first_model(&d->ev));
-    fill_quota(d);
+    fill_quota(t, d);
     r = rules_match(t, &d->ev);
     d->rule = r;
     if (!r) {
-        d->cause = "unknown";
-        d->title = "Unrecognised error";
+        c = rules_no_match_cause(t);
+        d->cause_info = c;
+        d->cause = c ? c->id : "unknown";
+        d->title = c ? c->title : "Unrecognised error";
         d->retryable = 0;
         d->dimension = NULL;
         /* No retry_after_s either: a delay next to "unrecognised, not
          * retryable" reads as a contradiction. The server's delay stays in
          * the evidence (d->ev) for renderers that list what was seen. */
-        for (size_t i = 0; i < ARRAY_SIZE(unknown_steps); i++)
-            add_step(d, xstrdup(unknown_steps[i]));
+        if (c)
+            add_steps(d, c->steps, c->nsteps);
         for (int i = 0; i < d->ev.nlinks; i++)
             add_doc(d, d->ev.links[i]);
-        add_doc(d, "https://ai.google.dev/gemini-api/docs/troubleshooting");
+        for (int i = 0; c && c->docs && c->docs[i]; i++)
+            add_doc(d, c->docs[i]);
         return;
     }
+    c = rules_cause(t, r->cause);
     d->cause = r->cause;
+    d->cause_info = c;
     d->retryable = r->retryable;
     find_suggested(t, d, d->suggested, sizeof(d->suggested));
-    d->dimension = dimension_of(r->cause, &d->ev);
-    plan_wait(d, r, now);
-    for (int i = 0; r->steps && r->steps[i]; i++)
-        add_step(d, fill(d, r->steps[i]));
+    d->dimension = dimension_of(t, c, &d->ev);
+    plan_wait(t, d, r, now);
+    add_steps(d, r->steps, r->nsteps);
     for (int i = 0; r->docs && r->docs[i]; i++)
         add_doc(d, r->docs[i]);
     for (int i = 0; i < d->ev.nlinks; i++)
         add_doc(d, d->ev.links[i]);
-    d->title_buf = fill(d, r->title);
-    d->title = d->title_buf ? d->title_buf : cause_title(t, r->cause);
+    d->title_buf = fill(d, r->title, NULL);
+    d->title = d->title_buf ? d->title_buf : c ? c->title : r->cause;
 }
 
 void diagnosis_release(struct diagnosis *d)
@@ -552,5 +548,22 @@ void diagnosis_release(struct diagnosis *d)
 
 int diagnosis_recognised(const struct diagnosis *d)
 {
-    return d->cause && strcmp(d->cause, "unknown") != 0 && strcmp(d->cause, "not-gemini") != 0;
+    return d->rule && d->cause_info && d->cause_info->gemini;
+}
+
+int diagnosis_step_count(const struct diagnosis *d, enum step_context c)
+{
+    int n = 0;
+    for (int i = 0; i < d->nsteps; i++)
+        if (d->step_in[i] & (1u << c))
+            n++;
+    return n;
+}
+
+const char *diagnosis_step(const struct diagnosis *d, enum step_context c, int k)
+{
+    for (int i = 0; i < d->nsteps; i++)
+        if ((d->step_in[i] & (1u << c)) && k-- == 0)
+            return d->steps[i];
+    return NULL;
 }

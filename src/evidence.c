@@ -50,5 +50,6 @@ void evidence_release(struct evidence *ev)
     free(ev->net_error);
     free(ev->net_detail);
     free(ev->content_type);
+    free(ev->live_models);
     evidence_init(ev);
 }

@@ -75,6 +75,8 @@ struct evidence {
     char *net_error;  /* "dns", "connect", "tls", "timeout", "proxy", "reset", "bad-response" */
     char *net_detail; /* libcurl's message or what was received instead of JSON */
     char *content_type;
+    char *live_models; /* the models this key can call that are closest to the one asked
+                          for, "a, b or c" (the {live_models} placeholder) */
 };
 
 void evidence_init(struct evidence *ev);

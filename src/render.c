@@ -28,6 +28,13 @@ static void add_list(cJSON *o, const char *name, char *const *items, int n)
         cJSON_AddItemToArray(a, cJSON_CreateString(items[i]));
 }
 
+static void add_steps(cJSON *o, const struct diagnosis *d)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, "steps");
+    for (int i = 0; i < diagnosis_step_count(d, STEP_EXPLAIN); i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(diagnosis_step(d, STEP_EXPLAIN, i)));
+}
+
 /* Seconds as a JSON number: whole numbers stay whole, others keep 3 decimals. */
 static void add_seconds(cJSON *o, const char *name, double s)
 {
@@ -85,7 +92,7 @@ cJSON *render_diagnosis_json(const struct diagnosis *d)
     add_str(o, "net_detail", ev->net_detail);
     if (ev->nfields)
         add_list(o, "field_violations", ev->fields, ev->nfields);
-    add_list(o, "steps", d->steps, d->nsteps);
+    add_steps(o, d);
     add_list(o, "docs", d->docs, d->ndocs);
     return o;
 }
@@ -181,14 +188,15 @@ void render_diagnosis_text(FILE *out, const struct diagnosis *d, int color)
         render_verdict(d, verdict, sizeof(verdict));
         fprintf(out, "  retry:     %s%s%s\n", d->retryable ? c->green : c->red, verdict, c->reset);
         if (d->resets_at[0])
-            fprintf(out, "  resets at: %s (midnight Pacific time)\n", d->resets_at);
+            fprintf(out, "  resets at: %s%s%s%s\n", d->resets_at, d->reset_label ? " (" : "",
+                    d->reset_label ? d->reset_label : "", d->reset_label ? ")" : "");
         if (d->wait_plan)
             fprintf(out, "  plan:      %s\n", d->wait_plan);
     }
-    if (d->nsteps) {
+    if (diagnosis_step_count(d, STEP_EXPLAIN)) {
         fprintf(out, "\n%sWhat to do%s\n", c->bold, c->reset);
-        for (int i = 0; i < d->nsteps; i++)
-            fprintf(out, "  %d. %s\n", i + 1, d->steps[i]);
+        for (int i = 0; i < diagnosis_step_count(d, STEP_EXPLAIN); i++)
+            fprintf(out, "  %d. %s\n", i + 1, diagnosis_step(d, STEP_EXPLAIN, i));
     }
     if (d->ndocs) {
         fprintf(out, "\n%sDocs%s\n", c->bold, c->reset);

@@ -186,18 +186,19 @@ static void text_diag(FILE *out, const struct diagnosis *d, const struct colours
         render_verdict(d, verdict, sizeof(verdict));
         fprintf(out, "      retry: %s%s%s\n", d->retryable ? c->green : c->red, verdict, c->reset);
         if (d->resets_at[0])
-            fprintf(out, "      resets at: %s (midnight Pacific time)\n", d->resets_at);
+            fprintf(out, "      resets at: %s%s%s%s\n", d->resets_at, d->reset_label ? " (" : "",
+                    d->reset_label ? d->reset_label : "", d->reset_label ? ")" : "");
         if (d->wait_plan) {
             fputs("      plan: ", out);
             put_indented(out, d->wait_plan, 12);
             fputc('\n', out);
         }
     }
-    if (d->nsteps) {
+    if (diagnosis_step_count(d, STEP_CHECK)) {
         fprintf(out, "      %sfix:%s\n", c->bold, c->reset);
-        for (int i = 0; i < d->nsteps; i++) {
+        for (int i = 0; i < diagnosis_step_count(d, STEP_CHECK); i++) {
             fprintf(out, "        %d. ", i + 1);
-            put_indented(out, d->steps[i], 11);
+            put_indented(out, diagnosis_step(d, STEP_CHECK, i), 11);
             fputc('\n', out);
         }
     }
@@ -320,8 +321,8 @@ static void report_json(FILE *out, const struct check_run *run, const struct opt
             jadd(c, "rule", d->rule->id);
         jadd(c, "summary", k->summary ? k->summary : "");
         steps = cJSON_AddArrayToObject(c, "steps");
-        for (int j = 0; d && j < d->nsteps; j++) {
-            char *st = clean(d->steps[j], 1);
+        for (int j = 0; d && j < diagnosis_step_count(d, STEP_CHECK); j++) {
+            char *st = clean(diagnosis_step(d, STEP_CHECK, j), 1);
             cJSON_AddItemToArray(steps, cJSON_CreateString(st));
             free(st);
         }
@@ -420,9 +421,9 @@ static void report_junit(FILE *out, const struct check_run *run)
             xml_put(out, d && d->cause ? d->cause : "unknown", 1);
             fputs("\">", out);
             xml_put(out, k->summary ? k->summary : "", 0);
-            for (int j = 0; d && j < d->nsteps; j++) {
+            for (int j = 0; d && j < diagnosis_step_count(d, STEP_CHECK); j++) {
                 fprintf(out, "\n%d. ", j + 1);
-                xml_put(out, d->steps[j], 0);
+                xml_put(out, diagnosis_step(d, STEP_CHECK, j), 0);
             }
             if (k->detail) {
                 fputc('\n', out);
@@ -436,9 +437,9 @@ static void report_junit(FILE *out, const struct check_run *run)
         } else if (k->result == RES_WARN) {
             fputs("      <system-out>warning: ", out);
             xml_put(out, k->summary ? k->summary : "", 0);
-            for (int j = 0; d && j < d->nsteps; j++) {
+            for (int j = 0; d && j < diagnosis_step_count(d, STEP_CHECK); j++) {
                 fprintf(out, "\n%d. ", j + 1);
-                xml_put(out, d->steps[j], 0);
+                xml_put(out, diagnosis_step(d, STEP_CHECK, j), 0);
             }
             fputs("</system-out>\n", out);
         }
@@ -485,8 +486,8 @@ static void report_github(FILE *out, const struct check_run *run, const struct o
             sbuf_addf(&msg, "\ncause: %s", d->cause ? d->cause : "unknown");
             if (d->title)
                 sbuf_addf(&msg, " (%s)", d->title);
-            for (int j = 0; j < d->nsteps; j++)
-                sbuf_addf(&msg, "\n%d. %s", j + 1, d->steps[j]);
+            for (int j = 0; j < diagnosis_step_count(d, STEP_CHECK); j++)
+                sbuf_addf(&msg, "\n%d. %s", j + 1, diagnosis_step(d, STEP_CHECK, j));
         }
         fprintf(out, "::%s title=", k->result == RES_FAIL ? "error" : "warning");
         gh_put(out, title.buf, 1);

@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,6 +22,7 @@
 #include <cjson/cJSON.h>
 
 #include "rules_builtin.h"
+#include "rules_verdict.h"
 #include "util.h"
 
 /* A rules file larger than this is refused rather than parsed. */
@@ -54,9 +56,11 @@ struct rule_table {
     int nmodels;
     const char *default_model;
     const char *data_date;
+    struct verdict_data *verdict;
 };
 
-static const char *const array_sections[] = {"causes", "wait_policies", "rules", "models"};
+static const char *const array_sections[] = {"causes", "wait_policies",    "rules",
+                                             "models", "quota_dimensions", "quota_tiers"};
 
 /* The match conditions a rule may use, and the JSON type each takes. */
 enum cond_type { COND_INTS, COND_STRINGS, COND_BOOL, COND_NUMBER };
@@ -320,6 +324,7 @@ static int build_waits(struct rule_table *t)
         p->attempts = (int)get_num(w, "attempts", 0);
         p->jitter = cJSON_IsTrue(jit);
         p->advice = get_str(w, "advice");
+        p->until_reset = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(w, "until_daily_reset"));
         if (p->first_s < 0 || p->factor < 1 || p->max_s < 0 || p->attempts < 0 ||
             p->attempts > 100 || p->first_s > 86400 || p->max_s > 86400 || p->factor > 10)
             return error("rules: wait policy '%s' has out-of-range numbers", p->id);
@@ -353,6 +358,7 @@ static int build_rules(struct rule_table *t)
         const cJSON *retry = cJSON_GetObjectItemCaseSensitive(r, "retryable");
         const cJSON *alone = cJSON_GetObjectItemCaseSensitive(r, "standalone");
         const char *wait;
+        char owner[160];
 
         p->id = get_str(r, "id");
         if (!p->id || !p->id[0])
@@ -361,12 +367,13 @@ static int build_rules(struct rule_table *t)
         p->title = get_str(r, "title");
         if (!p->cause || !p->title)
             return error("rule '%s': 'cause' and 'title' are required strings", p->id);
+        snprintf(owner, sizeof(owner), "rule '%s'", p->id);
         if (!cJSON_IsNumber(prio) || !cJSON_IsBool(retry))
             return error("rule '%s': 'priority' (a number) and 'retryable' (true or false) "
                          "are required",
                          p->id);
-        if ((steps && !is_string_array(steps)) || (docs && !is_string_array(docs)))
-            return error("rule '%s': 'steps' and 'docs' must be lists of strings", p->id);
+        if (docs && !is_string_array(docs))
+            return error("rule '%s': 'docs' must be a list of strings", p->id);
         if (alone && !cJSON_IsBool(alone))
             return error("rule '%s': 'standalone' must be true or false", p->id);
         p->match = cJSON_GetObjectItemCaseSensitive(r, "match");
@@ -380,7 +387,8 @@ static int build_rules(struct rule_table *t)
         /* An undefined wait id leaves wait NULL; lint reports it and the
          * diagnosis then gives no retry plan beyond the verdict. */
         p->wait = find_wait(t, wait ? wait : "none");
-        p->steps = string_list(steps);
+        if (rules_parse_steps(steps, owner, (struct rule_step **)&p->steps, &p->nsteps))
+            return -1;
         p->docs = string_list(docs);
         i++;
     }
@@ -422,18 +430,15 @@ static int build_models(struct rule_table *t)
     return 0;
 }
 
-static int check_causes(const struct rule_table *t)
+static int load_verdicts(struct rule_table *t)
 {
-    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(t->root, "causes");
-    const cJSON *c;
-    if (!sec || !sec->child)
-        return error("rules: no 'causes' section");
-    cJSON_ArrayForEach(c, sec)
-    {
-        if (!get_str(c, "id") || !get_str(c, "title"))
-            return error("rules: every cause needs an 'id' and a 'title'");
-    }
-    return 0;
+    t->verdict = verdict_data_load(t->root);
+    return t->verdict ? 0 : -1;
+}
+
+const struct verdict_data *rules_verdict_data(const struct rule_table *t)
+{
+    return t ? t->verdict : NULL;
 }
 
 /* The table whose arena cJSON allocates from; set only inside
@@ -509,7 +514,7 @@ static int load_all(struct rule_table *t, const char *dir)
             if (parse_into(t->root, f->data, f->len, f->name))
                 goto fail;
     }
-    if (check_causes(t) || build_waits(t) || build_rules(t) || build_models(t))
+    if (load_verdicts(t) || build_waits(t) || build_rules(t) || build_models(t))
         goto fail;
     if (t->nrules == 0) {
         error("rules: no rules defined");
@@ -534,6 +539,7 @@ void rule_table_free(struct rule_table *t)
     free(t->waits);
     free(t->models);
     free(t->variants);
+    verdict_data_free(t->verdict);
     arena_release(t->arena);
     free(t);
 }
@@ -671,14 +677,5 @@ const struct cJSON *rules_section(const struct rule_table *t, const char *name)
 
 int rules_is_cause(const struct rule_table *t, const char *id)
 {
-    const cJSON *c;
-    if (!t || !id)
-        return 0;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(t->root, "causes"))
-    {
-        const char *cid = get_str(c, "id");
-        if (cid && strcmp(cid, id) == 0)
-            return 1;
-    }
-    return 0;
+    return rules_cause(t, id) != NULL;
 }

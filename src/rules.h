@@ -12,8 +12,48 @@
 
 #include <time.h>
 
+#include "tzrule.h"
+
 struct evidence;
 struct cJSON;
+
+/* Where a step of a fix is shown: explain's report, check's report (also the
+ * one printed when the interactive doctor ends), the interactive doctor. */
+#define STEP_CONTEXTS(X)                                                                           \
+    X(STEP_EXPLAIN, "explain")                                                                     \
+    X(STEP_CHECK, "check")                                                                         \
+    X(STEP_TUI, "tui")
+
+enum step_context {
+#define STEP_CONTEXT_ENUM(e, name) e,
+    STEP_CONTEXTS(STEP_CONTEXT_ENUM)
+#undef STEP_CONTEXT_ENUM
+        STEP_CONTEXT_COUNT
+};
+
+/* "explain", "check", "tui"; NULL for a value out of range. */
+const char *step_context_name(enum step_context c);
+
+/* The placeholders steps and titles may hold ({model}, …); the diagnosis
+ * fills them and lint refuses any other. */
+#define RULE_PLACEHOLDERS(X)                                                                       \
+    X(model)                                                                                       \
+    X(replacement)                                                                                 \
+    X(suggested)                                                                                   \
+    X(shutdown)                                                                                    \
+    X(note)                                                                                        \
+    X(resets_at)                                                                                   \
+    X(retry_after)                                                                                 \
+    X(quota_id)                                                                                    \
+    X(limit)                                                                                       \
+    X(reason)                                                                                      \
+    X(live_models)
+
+/* One step of a fix: its text in each context, NULL where it is not shown. A
+ * step written as a plain string in the rules has the same text everywhere. */
+struct rule_step {
+    const char *text[STEP_CONTEXT_COUNT];
+};
 
 struct wait_policy {
     const char *id;     /* "backoff", "overload", "daily-reset", "timeout", "none", … */
@@ -23,6 +63,7 @@ struct wait_policy {
     int attempts;       /* attempts before giving up */
     int jitter;         /* add full jitter */
     const char *advice; /* one line shown with the plan */
+    int until_reset;    /* wait for the daily reset (limits.json, daily_reset) */
 };
 
 struct rule {
@@ -31,8 +72,9 @@ struct rule {
     const char *title;
     int retryable;
     const struct wait_policy *wait;
-    const char **steps; /* NULL-terminated; may hold {model}, {replacement}, … */
-    const char **docs;  /* NULL-terminated */
+    const struct rule_step *steps; /* may hold {model}, {replacement}, … */
+    int nsteps;
+    const char **docs; /* NULL-terminated */
     int priority;
     int nconditions;
     int standalone;      /* its message phrases decide even when the reader found
@@ -50,6 +92,40 @@ struct model_info {
     const char *source;
     const char *verified; /* date the fact was checked */
     int uncertain;
+};
+
+/* A public cause and what the engine does with it beyond its rules. */
+struct cause_info {
+    const char *id;
+    const char *title;
+    const char *description;
+    const char *dimension; /* a quota dimension id, CAUSE_DIMENSION_FROM_QUOTA_ID, or NULL */
+    int gemini;            /* 0: not an error of the Gemini API ("not-gemini", "unknown") */
+    int no_match;          /* this is the cause given when no rule matches */
+    int check_transient;   /* a retryable failure in check counts as transient (exit 75) */
+    const char *not_retryable_plan; /* the wait line when it is not retryable, or NULL */
+    const struct rule_step *steps;  /* the no-match cause's own steps */
+    int nsteps;
+    const char **docs; /* NULL-terminated; the no-match cause's own docs */
+};
+
+/* The dimension of a cause whose quota is named by its evidence. */
+#define CAUSE_DIMENSION_FROM_QUOTA_ID "from-quota-id"
+
+/* A quota dimension ("rpd") or tier ("free") and the words in a quota id or
+ * metric that say it ("PerDay", "per_day"). The list order is the order in
+ * which they are tried; a row without words is never inferred. */
+struct quota_marker {
+    const char *id;
+    const char **words; /* NULL-terminated */
+};
+
+/* When the daily quotas come back: a local time of day in a zone. */
+struct daily_reset {
+    const char *zone;  /* "America/Los_Angeles", for people */
+    const char *label; /* "midnight Pacific time" */
+    long local_s;      /* seconds after local midnight */
+    struct tz_rule rule;
 };
 
 struct rule_table;
@@ -78,6 +154,26 @@ const struct cJSON *rules_section(const struct rule_table *t, const char *name);
 
 /* Is id one of the public cause ids? */
 int rules_is_cause(const struct rule_table *t, const char *id);
+
+/* The public causes. rules_cause() returns NULL for an id that is not one. */
+int rules_cause_count(const struct rule_table *t);
+const struct cause_info *rules_cause_get(const struct rule_table *t, int i);
+const struct cause_info *rules_cause(const struct rule_table *t, const char *id);
+
+/* The cause given when no rule matches ("unknown"). */
+const struct cause_info *rules_no_match_cause(const struct rule_table *t);
+
+/* The quota dimensions and tiers, in the order they are tried. */
+int rules_dimension_count(const struct rule_table *t);
+const struct quota_marker *rules_dimension_get(const struct rule_table *t, int i);
+int rules_tier_count(const struct rule_table *t);
+const struct quota_marker *rules_tier_get(const struct rule_table *t, int i);
+
+/* A server delay longer than this many seconds is not "retry soon". */
+double rules_retry_soon_max_s(const struct rule_table *t);
+
+/* The daily reset of per-day quotas. */
+const struct daily_reset *rules_daily_reset(const struct rule_table *t);
 
 /* Check the table (see docs/rules.md); print each problem, return the count.
  * cases_dir, when non-NULL, is searched for a test case naming each rule. */

@@ -21,9 +21,11 @@
 #define CASES_MAX_DEPTH 8
 #define CASE_FILE_MAX ((size_t)1 << 20)
 
-static const char *const placeholders[] = {"model",       "replacement", "shutdown", "resets_at",
-                                           "retry_after", "quota_id",    "limit",    "reason",
-                                           "note",        "suggested"};
+static const char *const placeholders[] = {
+#define PLACEHOLDER_NAME(name) #name,
+    RULE_PLACEHOLDERS(PLACEHOLDER_NAME)
+#undef PLACEHOLDER_NAME
+};
 
 /* Conditions that never hold when the reader found nothing error-like: a
  * standalone rule using one could not fire on its own, which is its point. */
@@ -292,11 +294,6 @@ static void lint_rules(const struct rule_table *t, int *count)
             if (cJSON_IsString(it) && strncmp(it->valuestring, "https://", 8) != 0)
                 problem(count, "rule '%s': docs link '%s' is not https", id, it->valuestring);
         }
-        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r, "steps"))
-        {
-            if (cJSON_IsString(it))
-                lint_template(id, it->valuestring, count);
-        }
         if (str_of(r, "title"))
             lint_template(id, str_of(r, "title"), count);
     }
@@ -306,31 +303,89 @@ static void lint_rules(const struct rule_table *t, int *count)
 static void lint_causes(const struct rule_table *t, int *count)
 {
     struct names ids = {0};
-    const cJSON *c;
     int n = rules_count(t);
 
-    cJSON_ArrayForEach(c, rules_section(t, "causes"))
-    {
-        const char *id = str_of(c, "id");
+    for (int k = 0; k < rules_cause_count(t); k++) {
+        const struct cause_info *c = rules_cause_get(t, k);
         int used = 0;
-        if (!id)
+        if (names_has(&ids, c->id))
+            problem(count, "cause '%s' is defined twice", c->id);
+        names_add(&ids, c->id, strlen(c->id));
+        if (!c->description)
+            problem(count, "cause '%s' has no description", c->id);
+        /* The no-match cause is what the engine says when no rule matches. */
+        if (c->no_match)
             continue;
-        if (names_has(&ids, id))
-            problem(count, "cause '%s' is defined twice", id);
-        names_add(&ids, id, strlen(id));
-        if (!str_of(c, "description"))
-            problem(count, "cause '%s' has no description", id);
-        /* "unknown" is what the engine says when no rule matches. */
-        if (strcmp(id, "unknown") == 0)
-            continue;
+        if (c->nsteps)
+            problem(count, "cause '%s': only the no-match cause has steps of its own", c->id);
         for (int i = 0; i < n && !used; i++)
-            used = strcmp(rules_get(t, i)->cause, id) == 0;
+            used = strcmp(rules_get(t, i)->cause, c->id) == 0;
         if (!used)
-            problem(count, "cause '%s' is not reachable: no rule names it", id);
+            problem(count, "cause '%s' is not reachable: no rule names it", c->id);
     }
-    if (!names_has(&ids, "unknown"))
-        problem(count, "the cause 'unknown' must be defined%s", "");
     names_release(&ids);
+}
+
+static void lint_step_list(const char *owner, const struct rule_step *steps, int nsteps, int *count)
+{
+    for (int i = 0; i < nsteps; i++) {
+        for (int c = 0; c < STEP_CONTEXT_COUNT; c++) {
+            const char *s = steps[i].text[c];
+            if (!s || (c > 0 && steps[i].text[c - 1] == s))
+                continue;
+            lint_template(owner, s, count);
+            /* Inside the interactive doctor, check and rules are a key away. */
+            if (c == STEP_TUI && strstr(s, "gemini-doctor "))
+                problem(count, "%s: step %d tells a tui user to run a command: \"%s\"", owner,
+                        i + 1, s);
+        }
+    }
+}
+
+static void lint_steps(const struct rule_table *t, int *count)
+{
+    const struct cause_info *nm = rules_no_match_cause(t);
+    char owner[160];
+
+    for (int i = 0; i < rules_count(t); i++) {
+        const struct rule *r = rules_get(t, i);
+        snprintf(owner, sizeof(owner), "rule '%s'", r->id);
+        lint_step_list(owner, r->steps, r->nsteps, count);
+    }
+    if (nm) {
+        snprintf(owner, sizeof(owner), "cause '%s'", nm->id);
+        lint_step_list(owner, nm->steps, nm->nsteps, count);
+        if (nm->nsteps == 0)
+            problem(count, "cause '%s' (no match) has no steps", nm->id);
+    }
+}
+
+/* Every cause's dimension is a listed one; dimension and tier ids are unique. */
+static void lint_dimensions(const struct rule_table *t, int *count)
+{
+    struct names dims = {0}, tiers = {0};
+
+    for (int i = 0; i < rules_dimension_count(t); i++) {
+        const char *id = rules_dimension_get(t, i)->id;
+        if (names_has(&dims, id))
+            problem(count, "quota dimension '%s' is defined twice", id);
+        names_add(&dims, id, strlen(id));
+    }
+    for (int i = 0; i < rules_tier_count(t); i++) {
+        const char *id = rules_tier_get(t, i)->id;
+        if (names_has(&tiers, id))
+            problem(count, "quota tier '%s' is defined twice", id);
+        names_add(&tiers, id, strlen(id));
+    }
+    for (int i = 0; i < rules_cause_count(t); i++) {
+        const struct cause_info *c = rules_cause_get(t, i);
+        if (c->dimension && strcmp(c->dimension, CAUSE_DIMENSION_FROM_QUOTA_ID) != 0 &&
+            !names_has(&dims, c->dimension))
+            problem(count, "cause '%s': dimension '%s' is not in quota_dimensions", c->id,
+                    c->dimension);
+    }
+    names_release(&dims);
+    names_release(&tiers);
 }
 
 static void lint_models(const struct rule_table *t, int *count)
@@ -395,6 +450,8 @@ int rules_lint(const struct rule_table *t, const char *cases_dir)
     lint_causes(t, &count);
     lint_fallbacks(t, &count);
     lint_rules(t, &count);
+    lint_steps(t, &count);
+    lint_dimensions(t, &count);
     lint_models(t, &count);
     if (cases_dir) {
         scan_cases(cases_dir, 0, &cases);

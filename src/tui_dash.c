@@ -28,8 +28,8 @@ static void dash_detail(struct tui *t, struct tui_doc *d)
         tui_doc_add(d, tui_result_style(c->result), 0, 0, "%s [%s]",
                     c->diag->title ? c->diag->title : "",
                     c->diag->cause ? c->diag->cause : "unknown");
-        if (c->diag->nsteps > 0)
-            tui_doc_add(d, ST_NORMAL, 0, 5, "Fix: %s", c->diag->steps[0]);
+        if (diagnosis_step_count(c->diag, STEP_TUI) > 0)
+            tui_doc_add(d, ST_NORMAL, 0, 5, "Fix: %s", diagnosis_step(c->diag, STEP_TUI, 0));
     }
     if (c->detail)
         tui_doc_add(d, ST_DIM, 0, 0, "%s", c->detail);

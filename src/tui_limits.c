@@ -122,7 +122,7 @@ void limits_draw(struct tui *t)
     tui_doc_add(&d, ST_NORMAL, 2, 2,
                 "Limits apply to the Google Cloud project, not to the key: more keys in one "
                 "project share them.");
-    reset = next_pacific_midnight(now, iso, sizeof(iso));
+    reset = next_daily_reset(t->rt, now, iso, sizeof(iso));
     tui_format_wait((double)(reset - now), w, sizeof(w));
     tui_doc_add(&d, ST_BOLD, 2, 2, "The daily quota resets at midnight Pacific time (%s): in %s.",
                 iso, w);

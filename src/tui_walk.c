@@ -112,7 +112,7 @@ static void walk_waiting(struct tui *t, struct tui_doc *d, const struct diagnosi
         double left = g->has_retry_after ? (double)arrived + g->retry_after_s - (double)now : 0;
         if (!g->has_retry_after) {
             char iso[40];
-            left = (double)(next_pacific_midnight(now, iso, sizeof(iso)) - now);
+            left = (double)(next_daily_reset(t->rt, now, iso, sizeof(iso)) - now);
         }
         tui_format_wait(left, w, sizeof(w));
         tui_doc_add(d, ST_NORMAL, 2, 2,
@@ -204,12 +204,13 @@ void walk_draw(struct tui *t)
                         "answer until the cause is dealt with or the wait is over.");
         walk_waiting(t, &d, g, arrived);
         tui_doc_add(&d, ST_TITLE, 0, 0, "The fix");
-        if (g->nsteps > 0) {
-            if (t->walk_step >= g->nsteps)
-                t->walk_step = g->nsteps - 1;
-            tui_doc_add(&d, ST_BOLD, 2, 2, "Step %d of %d", t->walk_step + 1, g->nsteps);
-            tui_doc_add(&d, ST_NORMAL, 4, 0, "%s", g->steps[t->walk_step]);
-            tui_doc_add(&d, ST_DIM, 2, 2, "%s", g->nsteps > 1 ? "n next step, b back a step" : "");
+        int nsteps = diagnosis_step_count(g, STEP_TUI);
+        if (nsteps > 0) {
+            if (t->walk_step >= nsteps)
+                t->walk_step = nsteps - 1;
+            tui_doc_add(&d, ST_BOLD, 2, 2, "Step %d of %d", t->walk_step + 1, nsteps);
+            tui_doc_add(&d, ST_NORMAL, 4, 0, "%s", diagnosis_step(g, STEP_TUI, t->walk_step));
+            tui_doc_add(&d, ST_DIM, 2, 2, "%s", nsteps > 1 ? "n next step, b back a step" : "");
         } else {
             tui_doc_add(&d, ST_NORMAL, 2, 2, "The rules table gives no steps for this cause.");
         }
@@ -239,7 +240,7 @@ void walk_key(struct tui *t, int key, enum action act)
     (void)key;
     time_t arrived;
     const struct diagnosis *g = walk_diag(t, &arrived);
-    int nsteps = g ? g->nsteps : 0;
+    int nsteps = g ? diagnosis_step_count(g, STEP_TUI) : 0;
 
     if (tui_scroll_key(&t->scroll, act))
         return;

@@ -38,6 +38,7 @@ run "check formats" python3 tests/check_formats.py --bin "$bin"
 run "secret" python3 tests/secret_test.py --bin "$bin"
 run "readme examples" python3 tests/readme_test.py --bin "$bin"
 run "completions" sh tests/completion_test.sh "$bin"
+run "data-only cause" python3 tests/data_only_test.py --bin "$bin"
 run "tui in tmux" sh tests/tui_tmux_test.sh "$bin"
 run "valgrind" sh tests/valgrind.sh "$bin"
 if [ -x "$asan_bin" ]; then

@@ -26,10 +26,12 @@ static time_t t_utc(int y, int mo, int d, int h, int mi, int s)
     return gd_now();
 }
 
+static const struct rule_table *table;
+
 static void expect_midnight(time_t now, const char *want_iso, time_t want)
 {
-    char iso[32];
-    time_t got = next_pacific_midnight(now, iso, sizeof(iso));
+    char iso[40];
+    time_t got = next_daily_reset(table, now, iso, sizeof(iso));
     char what[96];
     snprintf(what, sizeof(what), "midnight after %lld", (long long)now);
     expect_str(what, iso, want_iso);
@@ -38,6 +40,49 @@ static void expect_midnight(time_t now, const char *want_iso, time_t want)
         printf("FAIL %s: epoch %lld, wanted %lld\n", what, (long long)got, (long long)want);
     } else {
         passed++;
+    }
+}
+
+/* Other zones through the same rule parser: the table could name any. */
+static void test_tz_rules(void)
+{
+    struct tz_rule z;
+    char iso[40];
+    time_t got;
+    static const char *const bad[] = {"",
+                                      "PST",
+                                      "PST8PDT,J60,J300",
+                                      "PS8",
+                                      "PST8PDT,M13.1.0,M11.1.0",
+                                      "PST8PDT,M3.2.0",
+                                      "PST8PDT,M3.2.7,M11.1.0",
+                                      "PST8x"};
+
+    expect("UTC0 parses", tz_rule_parse("UTC0", &z) == 0 && !z.has_dst && z.std_east == 0);
+    got = tz_next_local_time(&z, t_utc(2026, 11, 28, 12, 0, 0), 0, iso, sizeof(iso));
+    expect_str("UTC midnight", iso, "2026-11-29T00:00:00+00:00");
+    expect("UTC midnight epoch", got == t_utc(2026, 11, 29, 0, 0, 0));
+    /* Sydney: daylight-saving time from October to April spans the new year. */
+    expect("AEST parses", tz_rule_parse("AEST-10AEDT,M10.1.0,M4.1.0/3", &z) == 0 && z.has_dst &&
+                              z.std_east == 36000 && z.dst_east == 39600);
+    expect("Sydney in January is AEDT", tz_offset_at(&z, t_utc(2027, 1, 15, 0, 0, 0)) == 39600);
+    expect("Sydney in July is AEST", tz_offset_at(&z, t_utc(2026, 7, 15, 0, 0, 0)) == 36000);
+    tz_next_local_time(&z, t_utc(2026, 11, 28, 12, 0, 0), 0, iso, sizeof(iso));
+    expect_str("Sydney midnight", iso, "2026-11-29T00:00:00+11:00");
+    /* A reset that is not at midnight, in a zone with a half-hour offset. */
+    expect("IST parses", tz_rule_parse("<+0530>-5:30", &z) == 0 && z.std_east == 19800);
+    tz_next_local_time(&z, t_utc(2026, 11, 28, 12, 0, 0), 9 * 3600L + 30 * 60, iso, sizeof(iso));
+    expect_str("09:30 in India", iso, "2026-11-29T09:30:00+05:30");
+    /* The last Sunday of a month (week 5). */
+    expect("CET parses", tz_rule_parse("CET-1CEST,M3.5.0,M10.5.0/3", &z) == 0);
+    expect("CET on 2026-03-29 10:00 UTC is summer time",
+           tz_offset_at(&z, t_utc(2026, 3, 29, 10, 0, 0)) == 7200);
+    expect("CET on 2026-03-28 is winter time",
+           tz_offset_at(&z, t_utc(2026, 3, 28, 12, 0, 0)) == 3600);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char what[80];
+        snprintf(what, sizeof(what), "'%s' is refused", bad[i]);
+        expect(what, tz_rule_parse(bad[i], &z) != 0);
     }
 }
 
@@ -215,7 +260,8 @@ static void test_rules(const struct rule_table *t)
                            .quota_value = 0};
     run(t, "zero", &zero, now, "quota-zero", "quota-zero-limit", 0, &d);
     expect_str("zero dimension", d.dimension, "rpm");
-    expect_str("zero tier", d.tier, "paid");
+    /* No word in the id names a tier, so none is given (never guessed). */
+    expect("zero tier unknown", d.tier == NULL);
     expect("zero limit", d.limit == 0);
     diagnosis_release(&d);
 
@@ -668,15 +714,36 @@ static void test_bad_dirs(void)
     fputs("{\"causes\": [{\"id\": \"x\", \"title\": \"X\"}], \"rules\": [", f);
     fclose(f);
     expect("truncated json fails", rule_table_load(dir) == NULL);
+    /* The verdict data every table needs: a no-match cause, the "retry
+     * soon" limit and the daily reset. */
+#define VERDICTS                                                                                   \
+    "\"retry_soon_max_s\": 300, \"limits\": {\"daily_reset\": {\"time\": \"00:00\", \"zone\": "    \
+    "\"UTC\", \"label\": \"midnight UTC\", \"posix_tz\": \"UTC0\"}}, "
+#define CAUSES                                                                                     \
+    "\"causes\": [{\"id\": \"x\", \"title\": \"X\"}, {\"id\": \"u\", \"title\": \"U\", "           \
+    "\"no_match\": true}], "
     f = fopen(path, "w");
-    fputs("{\"causes\": [{\"id\": \"x\", \"title\": \"X\"}], \"rules\": [{\"id\": \"r\", "
+    fputs("{" VERDICTS CAUSES "\"rules\": [{\"id\": \"r\", "
           "\"cause\": \"x\", \"title\": \"R\", \"priority\": 1, \"retryable\": false, "
           "\"match\": {\"htpp\": [400]}}]}",
           f);
     fclose(f);
     expect("unknown condition fails", rule_table_load(dir) == NULL);
     f = fopen(path, "w");
-    fputs("{\"data_as_of\": \"2026-11-28\", \"causes\": [{\"id\": \"x\", \"title\": \"X\"}], "
+    fputs("{" CAUSES "\"rules\": [{\"id\": \"r\", \"cause\": \"x\", \"title\": \"R\", "
+          "\"priority\": 1, \"retryable\": false, \"match\": {\"http\": [400]}}]}",
+          f);
+    fclose(f);
+    expect("a table without the verdict data fails", rule_table_load(dir) == NULL);
+    f = fopen(path, "w");
+    fputs("{" VERDICTS CAUSES "\"rules\": [{\"id\": \"r\", \"cause\": \"x\", \"title\": \"R\", "
+          "\"priority\": 1, \"retryable\": false, \"steps\": [{\"tui\": \"Press r\", \"cli\": "
+          "\"x\"}], \"match\": {\"http\": [400]}}]}",
+          f);
+    fclose(f);
+    expect("a step for an unknown context fails", rule_table_load(dir) == NULL);
+    f = fopen(path, "w");
+    fputs("{\"data_as_of\": \"2026-11-28\", " VERDICTS CAUSES
           "\"rules\": [{\"id\": \"r\", \"cause\": \"y\", \"title\": \"R\", \"priority\": 1, "
           "\"retryable\": false, \"wait\": \"nope\", \"match\": {\"http\": [400]}}]}",
           f);
@@ -696,11 +763,13 @@ int main(void)
 {
     struct rule_table *t = rule_table_load(NULL);
 
-    test_pacific();
     if (!t) {
         printf("FAIL cannot load the built-in rules\n");
         return 1;
     }
+    table = t;
+    test_pacific();
+    test_tz_rules();
     test_table(t);
     test_rules(t);
     test_bad_dirs();
