@@ -867,6 +867,17 @@ static size_t bare_text_end(const struct kv *k, size_t s)
     return e;
 }
 
+/* Does the value at t[p] ('{' or '[') hold objects? "error": [{…}] does;
+ * prose "Error: [TypeError: fetch failed]" is a bracketed label, no
+ * envelope. */
+static int list_of_objects(const struct kv *k, size_t p)
+{
+    if (k->t[p] == '{')
+        return 1;
+    size_t q = skip_ws(k, p + 1, k->n);
+    return q < k->n && (k->t[q] == '{' || k->t[q] == '[');
+}
+
 /* Handle key id whose ':' ends at vpos; returns where scanning continues. */
 static size_t handle(struct kv *k, enum kid id, size_t vpos, int depth, int quoted)
 {
@@ -881,7 +892,7 @@ static size_t handle(struct kv *k, enum kid id, size_t vpos, int depth, int quot
     parse_value(k, vpos, &v);
     switch (v.kind) {
     case V_OBJ:
-        if (id == K_ERROR) {
+        if (id == K_ERROR && list_of_objects(k, v.next)) {
             k->r->envelope = 1;
             if (k->t[v.next] == '{')
                 k->error_open_at = v.next + 1;

@@ -71,6 +71,13 @@ struct reading {
     const char *net_kind;
     int net_rank;
     size_t net_pos, net_len;
+    /* Set by read_text: the status a proxy answered a CONNECT with
+     * ("Tunnel connection failed: 403"), 0 when none. Such a code is the
+     * proxy's: the request never reached the API. */
+    int tunnel_http;
+    /* Set by read_kv: an "error" key had a plain string value (a gateway's
+     * or another server's report, never Google's own envelope). */
+    int error_string;
 };
 
 void reading_init(struct reading *r);

@@ -1117,6 +1117,80 @@ static void net_scan(struct reading *r, const char *u, size_t n)
     free(z);
 }
 
+/* A proxy's own reply to CONNECT as HTTP clients print it: a lead, then the
+ * proxy's status code. curl's "Received HTTP code 407 from proxy after
+ * CONNECT" names the code first; the trail must follow it. */
+static const struct {
+    const char *lead;  /* lower case */
+    const char *trail; /* must follow the code, or NULL */
+} tunnel_forms[] = {
+    {"tunnel connection failed:", NULL},
+    {"tunneling socket could not be established, statuscode=", NULL},
+    {"proxy returns \"http/1.", NULL},
+    {"connect tunnel failed, response", NULL},
+    {"proxy response (", NULL},
+    {"failed with status code '", NULL},
+    {"unexpected response code for connect:", NULL},
+    {"clienthttpproxyerror:", NULL},
+    {"proxyerror:", NULL},
+    {"received http code", "from proxy"},
+};
+
+/* The status after lead: skip at most a few separators (and "HTTP/1.1"'s
+ * remaining "1 "), then three digits, 4xx or 5xx. 0 when none. */
+static int tunnel_code(const char *z, const char *end, size_t *used)
+{
+    const char *p = z;
+    for (int k = 0; p < end && k < 8 && !is_digit(*p); k++)
+        p++;
+    if (end - p >= 2 && p[0] == '1' && p[1] == ' ')
+        p += 2;
+    if (end - p < 3 || (p[0] != '4' && p[0] != '5') || !is_digit(p[1]) || !is_digit(p[2]) ||
+        (end - p > 3 && is_digit(p[3])))
+        return 0;
+    *used = (size_t)(p + 3 - z);
+    return (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+}
+
+/* The proxy's answer to CONNECT, when the text holds one: r->tunnel_http,
+ * and a "proxy" transport failure where the lead stands. The last one
+ * seen wins (a log's latest attempt). */
+static void tunnel_scan(struct reading *r, const char *u, size_t n)
+{
+    char *z = xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        z[i] = (char)((u[i] >= 'A' && u[i] <= 'Z') ? u[i] + 32 : u[i]);
+    z[n] = '\0';
+    const char *end = z + n;
+    for (size_t f = 0; f < ARRAY_SIZE(tunnel_forms); f++) {
+        size_t l = strlen(tunnel_forms[f].lead);
+        for (const char *p = z; p < end;) {
+            const char *hit = read_memfind(p, (size_t)(end - p), tunnel_forms[f].lead, l);
+            if (!hit)
+                break;
+            p = hit + l;
+            size_t used = 0;
+            int code = tunnel_code(p, end, &used);
+            if (!code)
+                continue;
+            const char *tr = tunnel_forms[f].trail;
+            if (tr) {
+                const char *q = skip_spaces(p + used, end);
+                if ((size_t)(end - q) < strlen(tr) || memcmp(q, tr, strlen(tr)) != 0)
+                    continue;
+            }
+            r->tunnel_http = code;
+            if (r->net_rank <= 7) {
+                r->net_kind = "proxy";
+                r->net_rank = 7;
+                r->net_pos = (size_t)(hit - z);
+                r->net_len = l + used;
+            }
+        }
+    }
+    free(z);
+}
+
 void read_text(struct reading *r, const char *u, size_t n)
 {
     const char *p = u, *end = u + n;
@@ -1140,6 +1214,7 @@ void read_text(struct reading *r, const char *u, size_t n)
     phrase_scan(r, u, n);
     html(r, u, n);
     net_scan(r, u, n);
+    tunnel_scan(r, u, n);
 }
 
 static const char *strip_lead(const char *s, const char *e)

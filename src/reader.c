@@ -733,11 +733,26 @@ static int upper_reason(const char *s)
  * is the API's own word. */
 static void finish_net(const struct reading *r, const char *u, size_t un, struct evidence *ev)
 {
-    int answered = (r->http.has && (int)r->http.num != 407) || ev->status || r->envelope ||
-                   (ev->api_code && api_code_http(ev->api_code)) || r->phrase || r->nquota > 0 ||
-                   r->block_reason.has || r->is_html;
-    if (!r->net_kind || answered || r->net_pos >= un)
+    if (!r->net_kind || r->net_pos >= un)
         return;
+    int google = ev->status || r->reason.has || (ev->api_code && api_code_http(ev->api_code)) ||
+                 r->phrase || r->nquota > 0 || r->block_reason.has || r->is_html;
+    /* A wrapper (a gateway, an OpenAI-shaped proxy) reporting that its own
+     * call failed: the error object's message is the transport failure and
+     * nothing of Google's answer is there. Its envelope and its code are
+     * the wrapper's, not a server answer. */
+    int wrapped = !google && r->message.has && r->message.s &&
+                  gd_memcasemem(r->message.s, strlen(r->message.s), u + r->net_pos, r->net_len);
+    int answered =
+        google ||
+        (!wrapped && ((r->http.has && (int)r->http.num != 407 && !r->tunnel_http) || r->envelope));
+    if (answered)
+        return;
+    if (wrapped && !ev->http_inferred) {
+        ev->http = 0;
+        free(ev->http_text);
+        ev->http_text = NULL;
+    }
     const char *s = u + r->net_pos;
     const char *nl = memchr(s, '\n', un - r->net_pos);
     size_t len = nl ? (size_t)(nl - s) : un - r->net_pos;
@@ -773,7 +788,12 @@ static void finish(struct reading *r, const char *u, size_t un, const char *all,
 
     ev->status = take(&r->status);
     ev->api_code = take(&r->api_code);
-    if (r->http.has) {
+    /* A proxy refused the tunnel and nothing of Google's envelope is here:
+     * every code in the text is the proxy's, none is the API's. */
+    int tunnel_only = r->tunnel_http && !ev->status && !r->reason.has && r->nquota == 0;
+    if (tunnel_only) {
+        /* no HTTP code from the API */
+    } else if (r->http.has) {
         ev->http = (int)r->http.num;
     } else if (ev->status && status_http(ev->status)) {
         ev->http = status_http(ev->status);
@@ -794,6 +814,11 @@ static void finish(struct reading *r, const char *u, size_t un, const char *all,
     ev->http_text = take(&r->http_text);
 
     char *msg = r->message.has ? xstrdup(r->message.s) : read_phrase_message(r, u, un);
+    if (msg && tunnel_only && (!r->message.has || r->message.quality <= Q_TEXT)) {
+        /* The text around the proxy's code is the proxy's reason phrase. */
+        free(msg);
+        msg = NULL;
+    }
     if (msg) {
         textfix_collapse(msg);
         read_clean_message(msg, !r->message.has || r->message.quality <= Q_TEXT);
