@@ -356,6 +356,7 @@ struct sig {
     int http;
     char status[24];
     char message[SIG_MESSAGE + 1];
+    char quota[SIG_MESSAGE + 1]; /* the first violation's quota id or metric */
     int empty;
 };
 
@@ -372,6 +373,11 @@ static void span_sig(const char *t, const struct span *sp, struct sig *g)
         snprintf(g->status, sizeof(g->status), "%s", r.status.s);
     if (r.message.has && r.message.s)
         snprintf(g->message, sizeof(g->message), "%s", r.message.s);
+    if (r.nquota > 0) {
+        const char *q = r.quota[0].quota_id ? r.quota[0].quota_id : r.quota[0].quota_metric;
+        if (q)
+            snprintf(g->quota, sizeof(g->quota), "%s", q);
+    }
     g->empty = !g->http && !g->status[0] && !g->message[0];
     reading_release(&r);
 }
@@ -379,7 +385,7 @@ static void span_sig(const char *t, const struct span *sp, struct sig *g)
 static int same_sig(const struct sig *a, const struct sig *b)
 {
     return a->http == b->http && strcmp(a->status, b->status) == 0 &&
-           strcmp(a->message, b->message) == 0;
+           strcmp(a->message, b->message) == 0 && strcmp(a->quota, b->quota) == 0;
 }
 
 /* The start of the line after position p (p itself when the line holds
@@ -431,14 +437,62 @@ static int text_error_code(const char *l, size_t n)
     return 0;
 }
 
+/* What else tells two text errors with one code apart: the window of the
+ * quota they name ("per minute", "PerDay", "per_day": 'm', 'h', 'd'; 0 when
+ * none) and the limit ("limit: 20"; -1 when none). Retries of one error
+ * name the same; a per-minute 429 and then a per-day 429 do not. */
+struct line_sig {
+    char window;
+    long long limit;
+};
+
+static void line_sig(const char *l, size_t n, struct line_sig *g)
+{
+    g->window = 0;
+    g->limit = -1;
+    for (size_t i = 0; i + 3 < n; i++) {
+        if ((l[i] | 0x20) == 'p' && strncasecmp(l + i, "per", 3) == 0 &&
+            (i == 0 || !word_char(l[i - 1]) ||
+             (l[i] == 'P' && l[i - 1] >= 'a' && l[i - 1] <= 'z'))) {
+            size_t j = i + 3;
+            if (j < n && (l[j] == ' ' || l[j] == '_'))
+                j++;
+            if (n - j >= 6 && strncasecmp(l + j, "minute", 6) == 0)
+                g->window = 'm';
+            else if (n - j >= 4 && strncasecmp(l + j, "hour", 4) == 0)
+                g->window = 'h';
+            else if (n - j >= 3 && strncasecmp(l + j, "day", 3) == 0)
+                g->window = 'd';
+        } else if (g->limit < 0 && (l[i] | 0x20) == 'l' && n - i > 7 &&
+                   strncasecmp(l + i, "limit:", 6) == 0) {
+            size_t j = i + 6;
+            while (j < n && l[j] == ' ')
+                j++;
+            if (j < n && l[j] >= '0' && l[j] <= '9')
+                g->limit = strtoll(l + j, NULL, 10);
+        }
+    }
+}
+
+/* Two lines naming one code are different errors when both name a quota
+ * window or both a limit, and those differ. */
+static int line_sig_differs(const struct line_sig *a, const struct line_sig *b)
+{
+    return (a->window && b->window && a->window != b->window) ||
+           (a->limit >= 0 && b->limit >= 0 && a->limit != b->limit);
+}
+
 /* The same rule for text forms, when no two error objects differ: lines that
  * name an error's HTTP code ("ERROR 429 …", "…InvalidArgument: 400 …") mark
- * separate errors when their codes differ; the region is the last one, from
- * the line after the last line naming a different code. Identical codes
- * (retries, a wrapper's line and the body's) stay one error. One pass. */
+ * separate errors when their codes differ, or when one code comes with
+ * another quota window or limit (a per-minute 429, then a per-day one); the
+ * region is the last one, from the line after the last line naming a
+ * different error. Identical codes otherwise (retries, a wrapper's line and
+ * the body's) stay one error. One pass. */
 static void text_region(const char *t, size_t n, size_t *rs)
 {
     int last = 0;
+    struct line_sig last_sig = {0, -1};
     size_t prev_end = 0, start = 0;
 
     for (size_t ls = 0; ls < n;) {
@@ -446,9 +500,19 @@ static void text_region(const char *t, size_t n, size_t *rs)
         size_t le = nl ? (size_t)(nl - t) : n;
         int code = text_error_code(t + ls, le - ls);
         if (code) {
-            if (last && code != last)
+            struct line_sig g;
+            line_sig(t + ls, le - ls, &g);
+            if (last && (code != last || line_sig_differs(&g, &last_sig))) {
                 start = prev_end;
+            } else {
+                /* The same error: what an earlier line named still holds. */
+                if (!g.window)
+                    g.window = last_sig.window;
+                if (g.limit < 0)
+                    g.limit = last_sig.limit;
+            }
             last = code;
+            last_sig = g;
             prev_end = le < n ? le + 1 : n;
         }
         ls = le + 1;
