@@ -26,6 +26,12 @@
  * talking, and the transfer stops as a bad response. */
 #define HEADERS_TOTAL_MAX ((size_t)256 << 10)
 #define RESPONSES_MAX 8
+/* Bounds on the shape of a body before anything parses it: the feed's
+ * largest real form holds tens of thousands of values, an API answer a few
+ * hundred. A body past them is refused unparsed, so that a feed of
+ * millions of tiny values cannot take seconds and gigabytes. */
+#define JSON_VALUES_MAX 500000
+#define JSON_DEPTH_MAX 128
 /* Bytes of the body shown by -v. */
 #define DESCRIBE_BODY_MAX 800
 
@@ -273,13 +279,13 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
         p->headers.len = 0;
         if (++p->responses > RESPONSES_MAX) {
             p->bad = "endless interim responses: more than 8 status lines (100 Continue?) "
-                     "and no final answer";
+                     "and no final answer (transfer stopped)";
             return 0;
         }
     }
     p->header_bytes += n;
     if (p->header_bytes > HEADERS_TOTAL_MAX) {
-        p->bad = "endless response headers: more than 256 KiB and no body";
+        p->bad = "endless response headers: more than 256 KiB (transfer stopped)";
         return 0;
     }
     if (p->headers.len + n <= HEADERS_MAX)
@@ -412,6 +418,50 @@ struct probe *probe_start(struct probe_multi *m, const struct probe_request *req
     return p;
 }
 
+/* Why body[0..n) is too big to parse as JSON, or NULL. One pass, counting
+ * containers and separators outside strings (any body: for one that is not
+ * JSON the count means little, and the reader reads it as text). */
+static const char *json_shape_bad(const char *body, size_t n)
+{
+    size_t values = 0;
+    int depth = 0, in_str = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char c = body[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = 0;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_str = 1;
+            break;
+        case '{':
+        case '[':
+            if (++depth > JSON_DEPTH_MAX)
+                return "response nested more than 128 levels deep (not parsed)";
+            values++;
+            break;
+        case '}':
+        case ']':
+            if (depth > 0)
+                depth--;
+            break;
+        case ',':
+            values++;
+            break;
+        default:
+            break;
+        }
+        if (values > JSON_VALUES_MAX)
+            return "response holds more than 500000 JSON values (not parsed)";
+    }
+    return NULL;
+}
+
 /* Detach the finished transfer from libcurl, keeping what it told us. */
 static void finish(struct probe *p, CURLcode result)
 {
@@ -437,6 +487,8 @@ static void finish(struct probe *p, CURLcode result)
         snprintf(p->curl_error, sizeof(p->curl_error), "%s", C->easy_strerror(result));
     if (result == CURLE_OK)
         p->curl_error[0] = '\0';
+    if (result == CURLE_OK && !p->bad)
+        p->bad = json_shape_bad(p->body.buf, p->body.len);
     /* A proxy that refused the tunnel is not the API answering. */
     if (result != CURLE_OK) {
         long cc = 0;
@@ -564,7 +616,12 @@ const char *probe_net_error(const struct probe *p)
     case CURLE_SSL_CLIENTCERT:
         return "tls";
     case CURLE_OPERATION_TIMEDOUT:
-        return dns_timeout(p) ? (p->via_proxy ? "proxy" : "dns") : "timeout";
+        if (dns_timeout(p))
+            return p->via_proxy ? "proxy" : "dns";
+        /* The proxy took the connection and never answered CONNECT. */
+        if (p->via_proxy && p->connect_code == 0 && p->http == 0)
+            return "proxy";
+        return "timeout";
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
@@ -598,7 +655,7 @@ char *probe_net_detail(const struct probe *p)
                   p->max_bytes >= ((size_t)1 << 20) ? p->max_bytes >> 20 : p->max_bytes >> 10,
                   p->max_bytes >= ((size_t)1 << 20) ? "MiB" : "KiB");
     else if (p->bad)
-        sbuf_addf(&sb, "%s (transfer stopped)", p->bad);
+        sbuf_adds(&sb, p->bad);
     else if (dns_timeout(p))
         sbuf_addf(&sb, "name resolution did not finish in time: %s", p->curl_error);
     else
