@@ -135,6 +135,7 @@ void check_run_free(struct check_run *run)
     free(run->base_url);
     free(run->base_url_shown);
     free(run->last_token);
+    free(run->list_cut);
     free(run);
 }
 

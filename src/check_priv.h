@@ -51,6 +51,7 @@ struct check_run {
 
     int pages;                   /* model list pages fetched in this run */
     char *last_token;            /* the page token last followed */
+    char *list_cut;              /* why the list stops short, NULL when whole */
     struct live_model *building; /* the list being paged in */
     int nbuilding;
     struct live_model *models; /* the last complete list */
