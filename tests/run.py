@@ -159,6 +159,17 @@ def check_json(doc, lines, problems):
                     path, len(got) if isinstance(got, list) else "n/a", want))
 
 
+def stop_server(proc):
+    """SIGTERM a test server the harness started, then wait (kill after 5 s)."""
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class FakeServer:
     """The bundled fake Gemini API (fake_gemini.py) on a free port of 127.0.0.1.
     start() sets url; the server logs each request to log, a new temporary
@@ -185,13 +196,7 @@ class FakeServer:
         self.url = m.group(1)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_server(self.proc)
 
     def remove_log(self):
         try:
@@ -200,8 +205,51 @@ class FakeServer:
             pass
 
 
+class FaultServer:
+    """The fault server (fault_server.py) and the DNS shim (dns_shim.c, built
+    here with cc), for the cases under tests/cases/net/. start() sets ports
+    (name -> port) and shim (the shim's path)."""
+
+    def __init__(self):
+        self.proc = None
+        self.ports = {}
+        self.tmp = tempfile.mkdtemp(prefix="gd-faults-")
+        self.shim = os.path.join(self.tmp, "dns_shim.so")
+
+    def start(self):
+        subprocess.run([os.environ.get("CC", "cc"), "-shared", "-fPIC", "-o", self.shim,
+                        os.path.join(HERE, "dns_shim.c"), "-ldl"], check=True)
+        self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "fault_server.py")],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline().strip()
+        try:
+            self.ports = json.loads(line)
+        except ValueError:
+            self.stop()
+            raise RuntimeError("fault server did not start: %r" % line)
+
+    def expand(self, s):
+        for name, port in self.ports.items():
+            s = s.replace("{faults_%s}" % name, "127.0.0.1:%d" % port)
+        s = s.replace("{faults}", "http://127.0.0.1:%d" % self.ports.get("http", 0))
+        return s.replace("{dns_shim}", self.shim)
+
+    def stop(self):
+        stop_server(self.proc)
+        try:
+            os.unlink(self.shim)
+        except OSError:
+            pass
+        os.rmdir(self.tmp)
+
+
+FAULTS = None  # the FaultServer, when a case needs one
+
+
 def expand(s, case_dir, fake):
     s = s.replace("{case}", case_dir)
+    if FAULTS:
+        s = FAULTS.expand(s)
     if fake and fake.url:
         s = s.replace("{fake}", fake.url)
         s = s.replace("{status}", fake.url + "/incidents.json")
@@ -257,6 +305,12 @@ def run_case(binary, path, fake, wrap=()):
             return ["killed after %.0f s" % timeout], 0
     elapsed = time.monotonic() - start
     out, err = p.stdout, p.stderr
+    # within: N -- the command and each of its probes (by their own clocks)
+    # end within N seconds; the wall bound is generous (start-up, a loaded
+    # machine) and not applied under a wrapper such as valgrind.
+    within = float(headers["within"]) if "within" in headers else None
+    if within is not None and not wrap and elapsed > within + 2.5:
+        problems.append("took %.1f s, wanted at most %.1f s" % (elapsed, within))
     if p.returncode < 0:
         problems.append("killed by signal %d" % -p.returncode)
     elif p.returncode not in want_exits:
@@ -271,6 +325,10 @@ def run_case(binary, path, fake, wrap=()):
             problems.append("stdout is not JSON (%s): %r" % (e, out[:300]))
         else:
             check_json(doc, sections["json"], problems)
+            for c in (doc.get("checks") or []) if within is not None else []:
+                if isinstance(c, dict) and c.get("duration_ms", 0) > within * 1000:
+                    problems.append("%s took %s ms, wanted at most %.0f" % (
+                        c.get("id"), c.get("duration_ms"), within * 1000))
     for name, stream, should in (("stdout", out, True), ("stdout-not", out, False),
                                  ("stderr", err, True), ("stderr-not", err, False)):
         for line in sections.get(name, b"").split(b"\n"):
@@ -319,10 +377,18 @@ def main():
                 needs_fake = True
                 break
     fake = FakeServer() if needs_fake else None
+    global FAULTS
+    for p in paths:
+        with open(p, "rb") as f:
+            if re.search(rb"^faults:\s*yes", f.read(), re.M):
+                FAULTS = FaultServer()
+                break
     passed = failed = xfailed = xpassed = 0
     try:
         if fake:
             fake.start()
+        if FAULTS:
+            FAULTS.start()
 
         def one(p):
             try:
@@ -356,6 +422,8 @@ def main():
         if fake:
             fake.stop()
             fake.remove_log()
+        if FAULTS:
+            FAULTS.stop()
     if xfailed or xpassed:
         print("%s: %d known failures (xfail), %d xfail cases now pass" % (
             opts.label, xfailed, xpassed))
