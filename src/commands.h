@@ -20,6 +20,9 @@ struct command {
     int (*fn)(int argc, char **argv, struct options *opt);
     const char *args; /* "list|show ID|lint [DIR]": alternatives split by '|' */
     const char *help;
+    int own_options;      /* options after the command name that main does not know
+                             are passed on to it, in order, as arguments */
+    const char *own_help; /* the help of those options, or NULL */
 };
 
 /* A common option: arg names the value for options that take one, NULL for
@@ -45,6 +48,10 @@ int cmd_explain(int argc, char **argv, struct options *opt);
 int cmd_rules(int argc, char **argv, struct options *opt);
 int cmd_tui(int argc, char **argv, struct options *opt);
 int cmd_completion(int argc, char **argv, struct options *opt);
+int cmd_stats(int argc, char **argv, struct options *opt);
+
+/* The help of the options cmd_stats parses itself (printed by `help stats`). */
+extern const char stats_help[];
 
 /* Load the rule table named by opt (built in or --rules DIR). */
 struct rule_table *load_rules(const struct options *opt);

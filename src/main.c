@@ -22,13 +22,16 @@ static int cmd_help(int argc, char **argv, struct options *opt);
 
 static const struct command commands[] = {
     {"check", cmd_check, "[options]",
-     "probe the live setup (key, model, billing, region, status feed) and report"},
+     "probe the live setup (key, model, billing, region, status feed) and report", 0, NULL},
     {"explain", cmd_explain, "[FILE|-] [options]",
-     "read a pasted Gemini error and say what went wrong and what to do"},
-    {"rules", cmd_rules, "list|show ID|lint [DIR]", "inspect and validate the rules table"},
-    {"tui", cmd_tui, "[options]", "the interactive doctor (the default on a terminal)"},
-    {"completion", cmd_completion, "bash|zsh|fish", "print a shell completion script"},
-    {"help", cmd_help, "[COMMAND]", "show this help, or a command's"},
+     "read a pasted Gemini error and say what went wrong and what to do", 0, NULL},
+    {"rules", cmd_rules, "list|show ID|lint [DIR]", "inspect and validate the rules table", 0,
+     NULL},
+    {"stats", cmd_stats, "[FILE...|-] [options]",
+     "error patterns in a response log (JSONL, CSV, text logs), with charts", 1, stats_help},
+    {"tui", cmd_tui, "[options]", "the interactive doctor (the default on a terminal)", 0, NULL},
+    {"completion", cmd_completion, "bash|zsh|fish", "print a shell completion script", 0, NULL},
+    {"help", cmd_help, "[COMMAND]", "show this help, or a command's", 0, NULL},
 };
 
 /*
@@ -128,7 +131,8 @@ static int cmd_help(int argc, char **argv, struct options *opt)
             error("no command '%s'; see 'gemini-doctor help'", argv[1]);
             return EXIT_USAGE;
         }
-        printf("usage: gemini-doctor %s %s\n\n%s.\n\n", c->name, c->args, c->help);
+        printf("usage: gemini-doctor %s %s\n\n%s.\n\n%s", c->name, c->args, c->help,
+               c->own_help ? c->own_help : "");
         print_options(stdout);
         return EXIT_OK;
     }
@@ -230,8 +234,14 @@ static int parse_args(int argc, char **argv, struct options *opt, char **pos, in
             const char *eq = strchr(a, '=');
             const char *val;
             size_t n = eq ? (size_t)(eq - a) : strlen(a);
-            if (n >= sizeof(name) || !is_value_option((memcpy(name, a, n), name[n] = '\0', name)))
+            if (n >= sizeof(name) || !is_value_option((memcpy(name, a, n), name[n] = '\0', name))) {
+                const struct command *c = *npos > 0 ? find_command(pos[0]) : NULL;
+                if (c && c->own_options) {
+                    pos[(*npos)++] = a;
+                    continue;
+                }
                 return error("unknown option '%s'; see 'gemini-doctor --help'", a);
+            }
             if (eq) {
                 val = eq + 1;
             } else {

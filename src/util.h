@@ -18,6 +18,7 @@
 #define EXIT_PROBLEM 1
 #define EXIT_USAGE 64
 #define EXIT_NOINPUT 65
+#define EXIT_NOFILE 66 /* an input file could not be read (stats) */
 #define EXIT_INTERNAL 70
 #define EXIT_TEMPFAIL 75
 

@@ -1,0 +1,64 @@
+/*
+ * stats_report: the renderers of the `stats` report (text with terminal
+ * charts, JSON, HTML) and the options they share. They read the aggregates
+ * and print; they decide nothing about causes (the rules did) and compute
+ * only the derived figures of stats_agg.h and the recommendations, each with
+ * the figure behind it.
+ */
+#ifndef GD_STATS_REPORT_H
+#define GD_STATS_REPORT_H
+
+#include <stdio.h>
+
+#include "stats_agg.h"
+
+struct stats_opts {
+    char by[96];  /* --by as given, "" when none */
+    int by_field; /* --by names a logical field: its index, else -1 */
+    double since, until;
+    int has_since, has_until;
+    int width; /* 0: the terminal's */
+    int color;
+    int json;
+    int verbose;
+    const char *html;
+};
+
+/* The dimensions of a 429, from its public cause id. */
+#define STATS_DIMS(X)                                                                              \
+    X(DIM_RPM, "rpm")                                                                              \
+    X(DIM_TPM, "tpm")                                                                              \
+    X(DIM_RPD, "rpd")                                                                              \
+    X(DIM_ZERO, "zero")                                                                            \
+    X(DIM_SPEND, "spend")                                                                          \
+    X(DIM_UNKNOWN, "unknown")                                                                      \
+    X(DIM_CAPACITY, "capacity")                                                                    \
+    X(DIM_OTHER, "other")
+
+#define X(id, label) id,
+enum stats_dim { STATS_DIMS(X) DIM_COUNT };
+#undef X
+
+const char *stats_dim_name(int d);
+int stats_dim_of(const char *cause);
+void stats_dim_counts(const struct stats *s, long long out[DIM_COUNT]);
+
+/* "09:14" for a second of the day; ISO-8601 UTC for an epoch time. */
+void stats_clock(int sec, char *out, size_t size);
+void stats_iso(double t, char *out, size_t size);
+/* The clock hour with the most 429s (0 when there were none). */
+int stats_peak_hour(const struct stats *s, struct stats_hour *peak);
+
+struct stats_reco {
+    char id[32];
+    char text[400];
+    char figure[320]; /* the number it rests on */
+};
+#define STATS_MAX_RECO 10
+int stats_recommend(const struct stats *s, const struct stats_opts *o, struct stats_reco *out,
+                    int cap);
+
+void stats_render_text(FILE *out, const struct stats *s, const struct stats_opts *o);
+void stats_render_json(FILE *out, const struct stats *s, const struct stats_opts *o);
+
+#endif

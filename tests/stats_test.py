@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""stats_test.py: end-to-end tests of `gemini-doctor stats` on the logs
+tests/stats_gen.py writes with planted patterns. Every input form (JSON
+Lines, CSV, an SDK text log, gzip, several files at once) must find each
+pattern with the figure the generator planted, in the JSON report and in the
+text report. Ends with `stats: N passed, N failed`.
+
+    python3 tests/stats_test.py --bin build/gemini-doctor
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import stats_gen  # noqa: E402
+
+passed = 0
+failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL %s %s" % (name, detail))
+
+
+def run(binary, args, env_extra=None):
+    env = dict(os.environ)
+    for k in ("NO_COLOR", "LC_ALL", "LC_CTYPE", "LANG", "COLUMNS"):
+        env.pop(k, None)
+    env["GEMINI_DOCTOR_NOW"] = "2026-11-28T12:00:00Z"
+    env.update(env_extra or {})
+    p = subprocess.run([binary, "stats"] + args, capture_output=True, env=env, timeout=120)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def by_id(items, ident):
+    for it in items:
+        if it.get("id") == ident:
+            return it
+    return {}
+
+
+def json_checks(label, o, exp, structured):
+    """The figures every form must show; structured forms also carry prompt
+    sizes and the --by field."""
+    def eq(name, got, want):
+        check("%s %s" % (label, name), got == want, "got %r, want %r" % (got, want))
+
+    eq("requests", o["requests"], exp["requests"])
+    eq("errors", o["errors"], exp["errors"])
+    eq("bad lines", o["bad_lines"], 0)
+    eq("429 total", o["by_code"].get("429", {}).get("count"), exp["e429"])
+    eq("500 total", o["by_code"].get("500", {}).get("count"), exp["e500"])
+    eq("504 total", o["by_code"].get("504", {}).get("count"), exp["e504"])
+    eq("cause quota-rpm", by_id(o["by_cause"], "quota-rpm").get("count"), exp["rpm_429"])
+    eq("cause quota-tpm", by_id(o["by_cause"], "quota-tpm").get("count"), exp["tpm_429"])
+    eq("cause quota-rpd", by_id(o["by_cause"], "quota-rpd").get("count"), exp["rpd_429"])
+    eq("cause server-internal", by_id(o["by_cause"], "server-internal").get("count"),
+       exp["e500"])
+    eq("cause deadline", by_id(o["by_cause"], "deadline").get("count"), exp["e504"])
+    eq("dimension rpm", o["quota_429"]["by_dimension"]["rpm"], exp["rpm_429"])
+    eq("dimension rpd", o["quota_429"]["by_dimension"]["rpd"], exp["rpd_429"])
+    eq("peak 429 hour", o.get("peak_429_hour", {}).get("start"), exp["peak_429_hour"])
+    eq("peak 429 count", o.get("peak_429_hour", {}).get("e429"), exp["peak_429_count"])
+    eq("rpm limit", o["quota_429"]["limits"].get("rpm"), exp["limit_rpm"])
+    eq("daily run-out days", o["quota_429"].get("daily_runout", {}).get("days"),
+       exp["rpd_days"])
+    eq("daily run-out time", o["quota_429"].get("daily_runout", {}).get("median_pt"),
+       exp["rpd_median_pt"])
+    eq("early requests", o["retry"]["early_requests"], exp["early_requests"])
+    eq("storms", o["retry"]["storms"], exp["storms"])
+    eq("worst storm", o["retry"]["worst_storm"].get("requests"), exp["worst_storm"])
+    eq("after daily quota", o["retry"]["after_daily_quota"]["requests"], exp["rpd_after"])
+    eq("repeated 400s", o["retried_nonretryable"]["e400"], exp["repeats_400"])
+    eq("non-retryable", o["retried_nonretryable"]["nonretryable"], exp["nonretryable"])
+    recos = {r["id"]: r for r in o["recommendations"]}
+    eq("reco client limit", "limit the client to %d requests per minute" % exp["client_limit"]
+       in recos.get("client-rate-limit", {}).get("text", ""), True)
+    eq("reco stop retrying", "stop-retrying" in recos, True)
+    eq("reco daily quota", "stop-after-daily-quota" in recos, True)
+    if structured:
+        eq("cluster above", o["prompt_size"].get("cluster_above"), exp["cluster_above"])
+        eq("cluster share", o["prompt_size"].get("share_above"), 1)
+        top = o["by"]["e429"][0] if o.get("by", {}).get("e429") else {}
+        eq("top feature by 429s", top.get("value"), "import")
+        eq("top feature 429 count", top.get("count"), exp["import429"])
+        eq("reco smaller context", "%d" % exp["cluster_above"]
+           in recos.get("smaller-context", {}).get("text", ""), True)
+        eq("reco batch", "feature=import" in recos.get("batch-api", {}).get("figure", ""), True)
+        eq("latency p50 present", o["latency_ms"]["success"].get("p50", 0) > 0, True)
+
+
+def text_checks(label, out, exp, structured):
+    def has(name, s):
+        check("%s text %s" % (label, name), s in out, "missing %r" % s)
+
+    has("totals", "%d requests, %d errors" % (exp["requests"], exp["errors"]))
+    has("peak hour", "most 429s in one hour: %d" % exp["peak_429_count"])
+    has("peak hour start", exp["peak_429_hour"])
+    has("daily run-out", "ran out on 1 day at %s in America/Los_Angeles" % exp["rpd_median_pt"])
+    has("storms", "%d requests sent inside the server's retry delay" % exp["early_requests"])
+    has("after quota", "%d requests sent after a daily quota ran out" % exp["rpd_after"])
+    has("repeats", "(400: %d," % exp["repeats_400"])
+    has("client limit", "limit the client to %d requests per minute" % exp["client_limit"])
+    if structured:
+        has("cluster", "they cluster above %d input tokens" % exp["cluster_above"])
+        has("top feature", "Top feature by 429s")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/gemini-doctor")
+    a = ap.parse_args()
+    binary = os.path.abspath(a.bin)
+    with tempfile.TemporaryDirectory() as d:
+        exp = stats_gen.write_all(d, 6000)
+        forms = [("jsonl", "log.jsonl", True), ("csv", "log.csv", True),
+                 ("gzip", "log.jsonl.gz", True), ("text", "log.txt", False)]
+        for label, name, structured in forms:
+            path = os.path.join(d, name)
+            rc, out, err = run(binary, [path, "--by", "feature", "--format", "json"])
+            check("%s exit" % label, rc == 0, "exit %d: %s" % (rc, err))
+            try:
+                o = json.loads(out)
+            except ValueError:
+                check("%s json" % label, False, out[:200])
+                continue
+            json_checks(label, o, exp, structured)
+            rc, out, err = run(binary, [path, "--by", "feature", "--width", "100"],
+                               {"LANG": "C.UTF-8"})
+            check("%s text exit" % label, rc == 0, err)
+            text_checks(label, out, exp, structured)
+        # stdin, like a pipe
+        with open(os.path.join(d, "log.jsonl"), "rb") as f:
+            p = subprocess.run([binary, "stats", "--format", "json"], stdin=f,
+                               capture_output=True, timeout=120)
+        o = json.loads(p.stdout)
+        check("stdin requests", o["requests"] == exp["requests"], str(o["requests"]))
+        # Several files at once add up.
+        rc, out, err = run(binary, [os.path.join(d, "log.jsonl"), os.path.join(d, "log.csv"),
+                                    "--format", "json"])
+        o = json.loads(out)
+        check("two files requests", o["requests"] == 2 * exp["requests"], str(o["requests"]))
+        check("two files forms", [i["form"] for i in o["inputs"]] == ["jsonl", "csv"],
+              str(o["inputs"]))
+        # ASCII charts when the locale is not UTF-8; UTF-8 blocks otherwise.
+        rc, out, err = run(binary, [os.path.join(d, "log.jsonl")], {"LANG": "C"})
+        check("ascii charts", "█" not in out and "#" in out, "")
+        rc, out, err = run(binary, [os.path.join(d, "log.jsonl")], {"LANG": "en_US.UTF-8"})
+        check("unicode charts", "█" in out, "")
+        # The terminal width bounds every line.
+        rc, out, err = run(binary, [os.path.join(d, "log.jsonl"), "--by", "feature"],
+                           {"LANG": "C.UTF-8", "COLUMNS": "60"})
+        widest = max(len(line) for line in out.splitlines())
+        check("width 60", widest <= 60, "widest line %d" % widest)
+        # --tz adds the hour of day in that zone
+        rc, out, err = run(binary, [os.path.join(d, "log.jsonl"), "--tz", "+05:30",
+                                    "--format", "json"])
+        o = json.loads(out)
+        local = o["hour_of_day"].get("local", [])
+        pt = o["hour_of_day"]["pacific"]
+        # 14:10Z is 19:40 at +05:30 and 06:10 PST
+        def busiest(hours):
+            return max(range(len(hours)), key=lambda h: hours[h]["e429"]) if hours else -1
+        check("tz hour", busiest(local) == 19, str(busiest(local)))
+        check("pacific hour", busiest(pt) == 6, str(busiest(pt)))
+        # --since/--until keep only the burst day
+        rc, out, err = run(binary, [os.path.join(d, "log.jsonl"), "--since",
+                                    "2026-11-25T00:00:00Z", "--until", "2026-11-26",
+                                    "--format", "json"])
+        o = json.loads(out)
+        check("since/until rpm", by_id(o["by_cause"], "quota-rpm").get("count") == 400, "")
+        check("since/until no rpd", by_id(o["by_cause"], "quota-rpd") == {}, "")
+        check("since/until filtered", o["filtered_out"] > 0, "")
+    print("stats: %d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
