@@ -40,13 +40,6 @@ static void fail_net(struct check_run *run, enum check_id id, const struct probe
         ev.content_type = xstrdup(p->content_type);
     attach(run, id, &ev, RES_FAIL);
     summarise_diag(run, id, NULL);
-    if (strcmp(net, "tls") == 0)
-        set_detail(run, id,
-                   "The TLS handshake or certificate check failed. Behind a corporate proxy "
-                   "that inspects TLS, the certificate is signed by the company's own CA "
-                   "(e.g. Zscaler, Netskope, Palo Alto) rather than a public one. Ask for "
-                   "that CA certificate and point CURL_CA_BUNDLE or SSL_CERT_FILE at a PEM "
-                   "bundle that includes it; never turn verification off.");
 }
 
 /* The answer is not the API's JSON: say what came instead. */

@@ -12,6 +12,7 @@
 #include "evidence.h"
 #include "options.h"
 #include "probe.h"
+#include "rules.h"
 #include "util.h"
 
 #define INCIDENTS_SHOWN 5
@@ -21,32 +22,30 @@ static int has_word(const char *s, size_t n, const char *w)
     return gd_memcasemem(s, n, w, strlen(w)) != NULL;
 }
 
+static int has_any(const char *s, size_t n, const char *const *words)
+{
+    for (size_t i = 0; words && words[i]; i++)
+        if (has_word(s, n, words[i]))
+            return 1;
+    return 0;
+}
+
 /*
  * Does this text concern the Gemini API? The API's own names count at once.
  * A bare "Gemini" counts too, except where it only names a product built on
- * Gemini that is not the API (Gemini Code Assist, Gemini Cloud Assist, Gemini
- * in Workspace or in another product): an outage there is not one that an API
- * user can wait out, and calling it one would be a wrong verdict.
+ * Gemini that is not the API (Gemini Code Assist, Gemini in Workspace, …): an
+ * outage there is not one that an API user can wait out, and calling it one
+ * would be a wrong verdict. The words are the table's (status.json).
  */
-static int mentions_gemini(const char *s)
+static int mentions_gemini(const struct status_terms *st, const char *s)
 {
-    static const char *const api[] = {"gemini api",    "generative language",      "ai studio",
-                                      "vertex gemini", "gemini on agent platform", "gemini model"};
-    static const char *const other[] = {"code assist", "cloud assist", "workspace", "gemini in ",
-                                        "gemini for "};
     size_t n;
-    if (!s)
+    if (!s || !st)
         return 0;
     n = strlen(s);
-    for (size_t i = 0; i < ARRAY_SIZE(api); i++)
-        if (has_word(s, n, api[i]))
-            return 1;
-    if (!has_word(s, n, "gemini"))
-        return 0;
-    for (size_t i = 0; i < ARRAY_SIZE(other); i++)
-        if (has_word(s, n, other[i]))
-            return 0;
-    return 1;
+    if (has_any(s, n, st->api_words))
+        return 1;
+    return has_word(s, n, st->product_word) && !has_any(s, n, st->not_api_words);
 }
 
 static const char *jstr(const cJSON *o, const char *name)
@@ -55,27 +54,27 @@ static const char *jstr(const cJSON *o, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Google Cloud's product id for "Vertex Gemini API" (shown since the Agent
- * Platform rename as "Gemini on Agent Platform"): ids stay when titles change. */
-#define VERTEX_GEMINI_PRODUCT_ID "Z0FZJAMvEB4j3NbCJs6B"
-
-static int incident_is_gemini(const cJSON *inc)
+static int incident_is_gemini(const struct rule_table *t, const cJSON *inc)
 {
+    const struct status_terms *st = rules_status_terms(t);
     const cJSON *prods = cJSON_GetObjectItemCaseSensitive(inc, "affected_products");
     const cJSON *recent = cJSON_GetObjectItemCaseSensitive(inc, "most_recent_update");
     const cJSON *it;
 
-    if (mentions_gemini(jstr(inc, "external_desc")) || mentions_gemini(jstr(inc, "service_name")) ||
-        mentions_gemini(jstr(recent, "text")))
+    if (mentions_gemini(st, jstr(inc, "external_desc")) ||
+        mentions_gemini(st, jstr(inc, "service_name")) || mentions_gemini(st, jstr(recent, "text")))
         return 1;
     cJSON_ArrayForEach(it, prods)
     {
         const char *pid = jstr(it, "id");
         /* A renamed product keeps its old name in "title" and shows the new
-         * one in "current_title". */
-        if (mentions_gemini(jstr(it, "title")) || mentions_gemini(jstr(it, "current_title")) ||
-            (pid && strcmp(pid, VERTEX_GEMINI_PRODUCT_ID) == 0))
+         * one in "current_title"; its id stays. */
+        if (mentions_gemini(st, jstr(it, "title")) ||
+            mentions_gemini(st, jstr(it, "current_title")))
             return 1;
+        for (int i = 0; pid && st && st->product_ids[i]; i++)
+            if (strcmp(pid, st->product_ids[i]) == 0)
+                return 1;
     }
     return 0;
 }
@@ -137,7 +136,7 @@ void judge_status(struct check_run *run, const struct probe *p)
         if (!cJSON_IsObject(inc) || !incident_active(inc))
             continue;
         nactive++;
-        if (!incident_is_gemini(inc))
+        if (!incident_is_gemini(run->t, inc))
             continue;
         if (!first)
             first = inc;

@@ -172,8 +172,22 @@ const struct quota_marker *rules_tier_get(const struct rule_table *t, int i);
 /* A server delay longer than this many seconds is not "retry soon". */
 double rules_retry_soon_max_s(const struct rule_table *t);
 
+/* The verbs a first step may begin with (NULL-terminated; empty when the
+ * table lists none, and then lint does not check). */
+const char *const *rules_step_verbs(const struct rule_table *t);
+
 /* The daily reset of per-day quotas. */
 const struct daily_reset *rules_daily_reset(const struct rule_table *t);
+
+/* Which status feed incidents concern the Gemini API (status.json; see
+ * check_status.c): lists are NULL-terminated. */
+struct status_terms {
+    const char **api_words;     /* any of these in a text: it is the API's */
+    const char *product_word;   /* "gemini": it is, unless … */
+    const char **not_api_words; /* … one of these names a product that is not the API */
+    const char **product_ids;   /* affected product ids that are the API's */
+};
+const struct status_terms *rules_status_terms(const struct rule_table *t);
 
 /* Check the table (see docs/rules.md); print each problem, return the count.
  * cases_dir, when non-NULL, is searched for a test case naming each rule. */

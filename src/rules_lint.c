@@ -326,6 +326,51 @@ static void lint_causes(const struct rule_table *t, int *count)
     names_release(&ids);
 }
 
+/* Is the step one optional "[...]" segment, left out when its placeholder is
+ * unknown (the live model list outside check)? Then the next one may be the
+ * first shown. */
+static int all_optional(const struct rule_step *st)
+{
+    for (int c = 0; c < STEP_CONTEXT_COUNT; c++) {
+        const char *s = st->text[c];
+        if (s && (s[0] != '[' || strchr(s, ']') != s + strlen(s) - 1))
+            return 0;
+    }
+    return 1;
+}
+
+/* Step 1 of a fix says what to do: it begins with one of the table's verbs
+ * ("Wait", "Create", "Press"), not with a restatement of the diagnosis ("The
+ * daily quota is used up"). */
+static void lint_first_step(const struct rule_table *t, const char *owner,
+                            const struct rule_step *steps, int nsteps, int *count)
+{
+    const char *const *verbs = rules_step_verbs(t);
+
+    if (!verbs[0])
+        return;
+    for (int i = 0; i < nsteps; i++) {
+        for (int c = 0; c < STEP_CONTEXT_COUNT; c++) {
+            const char *s = steps[i].text[c];
+            size_t w;
+            int ok = 0;
+            int seen = 0;
+            for (int e = 0; e < c; e++)
+                seen = seen || (steps[i].text[e] && strcmp(steps[i].text[e], s ? s : "") == 0);
+            if (!s || seen || all_optional(&steps[i]))
+                continue;
+            w = strcspn(s, " ,:;");
+            for (int k = 0; verbs[k] && !ok; k++)
+                ok = strlen(verbs[k]) == w && strncmp(s, verbs[k], w) == 0;
+            if (!ok)
+                problem(count, "%s: step %d does not begin with a verb of step_verbs: \"%s\"",
+                        owner, i + 1, s);
+        }
+        if (!all_optional(&steps[i]))
+            break;
+    }
+}
+
 static void lint_step_list(const char *owner, const struct rule_step *steps, int nsteps, int *count)
 {
     for (int i = 0; i < nsteps; i++) {
@@ -351,10 +396,12 @@ static void lint_steps(const struct rule_table *t, int *count)
         const struct rule *r = rules_get(t, i);
         snprintf(owner, sizeof(owner), "rule '%s'", r->id);
         lint_step_list(owner, r->steps, r->nsteps, count);
+        lint_first_step(t, owner, r->steps, r->nsteps, count);
     }
     if (nm) {
         snprintf(owner, sizeof(owner), "cause '%s'", nm->id);
         lint_step_list(owner, nm->steps, nm->nsteps, count);
+        lint_first_step(t, owner, nm->steps, nm->nsteps, count);
         if (nm->nsteps == 0)
             problem(count, "cause '%s' (no match) has no steps", nm->id);
     }

@@ -24,6 +24,8 @@ struct verdict_data {
     int ntiers;
     double retry_soon_max_s;
     struct daily_reset reset;
+    struct status_terms status;
+    const char **step_verbs;
 };
 
 static const char *const context_names[] = {
@@ -198,6 +200,32 @@ static int load_reset(struct daily_reset *r, const cJSON *root)
     return 0;
 }
 
+/* status.json's status_feed; every list is required, so a typo in the data
+ * cannot silently make every incident (or none) the API's. */
+static int load_status(struct status_terms *st, const cJSON *root)
+{
+    const cJSON *sf = cJSON_GetObjectItemCaseSensitive(root, "status_feed");
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(sf, "product_ids");
+    const cJSON *it;
+    int bad = 0, i = 0;
+
+    st->api_words = string_list(cJSON_GetObjectItemCaseSensitive(sf, "api_words"), &bad);
+    st->not_api_words = string_list(cJSON_GetObjectItemCaseSensitive(sf, "not_api_words"), &bad);
+    st->product_word = get_str(sf, "product_word");
+    if (!sf || bad || !st->product_word || !st->api_words[0] || !cJSON_IsArray(ids))
+        return error("rules: status_feed needs api_words, product_word, not_api_words and "
+                     "product_ids");
+    st->product_ids = xcalloc((size_t)cJSON_GetArraySize(ids) + 1, sizeof(char *));
+    cJSON_ArrayForEach(it, ids)
+    {
+        const char *id = get_str(it, "id");
+        if (!id)
+            return error("rules: status_feed.product_ids: entry %d has no 'id'", i + 1);
+        st->product_ids[i++] = id;
+    }
+    return 0;
+}
+
 struct verdict_data *verdict_data_load(const cJSON *root)
 {
     struct verdict_data *v = xcalloc(1, sizeof(*v));
@@ -243,7 +271,15 @@ struct verdict_data *verdict_data_load(const cJSON *root)
         goto fail;
     }
     v->retry_soon_max_s = soon->valuedouble;
-    if (load_reset(&v->reset, root))
+    {
+        int bad = 0;
+        v->step_verbs = string_list(cJSON_GetObjectItemCaseSensitive(root, "step_verbs"), &bad);
+        if (bad) {
+            error("rules: 'step_verbs' must be a list of words");
+            goto fail;
+        }
+    }
+    if (load_reset(&v->reset, root) || load_status(&v->status, root))
         goto fail;
     return v;
 fail:
@@ -269,6 +305,10 @@ void verdict_data_free(struct verdict_data *v)
     free(v->causes);
     free_markers(v->dims, v->ndims);
     free_markers(v->tiers, v->ntiers);
+    free((void *)v->status.api_words);
+    free((void *)v->status.not_api_words);
+    free((void *)v->status.product_ids);
+    free((void *)v->step_verbs);
     free(v);
 }
 
@@ -333,4 +373,17 @@ const struct daily_reset *rules_daily_reset(const struct rule_table *t)
 {
     const struct verdict_data *v = rules_verdict_data(t);
     return v ? &v->reset : NULL;
+}
+
+const struct status_terms *rules_status_terms(const struct rule_table *t)
+{
+    const struct verdict_data *v = rules_verdict_data(t);
+    return v ? &v->status : NULL;
+}
+
+const char *const *rules_step_verbs(const struct rule_table *t)
+{
+    static const char *const none[] = {NULL};
+    const struct verdict_data *v = rules_verdict_data(t);
+    return v && v->step_verbs ? v->step_verbs : none;
 }

@@ -240,8 +240,7 @@ static void test_rules(const struct rule_table *t)
     expect("rpd plan", d.wait_plan && strstr(d.wait_plan, "do not retry") &&
                            strstr(d.wait_plan, "2026-11-29T00:00:00-08:00") &&
                            strstr(d.wait_plan, "20h0m"));
-    expect("rpd step filled", has_step(&d, "GenerateRequestsPerDayPerProjectPerModel-FreeTier") &&
-                                  has_step(&d, "(limit 25)") && has_step(&d, "gemini-2.0-pro-exp"));
+    expect("rpd step filled", has_step(&d, "Wait until 2026-11-29T00:00:00-08:00"));
     diagnosis_release(&d);
 
     /* The same on the day DST ends: the reset is 00:00 PST = 08:00 UTC. */
@@ -718,7 +717,10 @@ static void test_bad_dirs(void)
      * soon" limit and the daily reset. */
 #define VERDICTS                                                                                   \
     "\"retry_soon_max_s\": 300, \"limits\": {\"daily_reset\": {\"time\": \"00:00\", \"zone\": "    \
-    "\"UTC\", \"label\": \"midnight UTC\", \"posix_tz\": \"UTC0\"}}, "
+    "\"UTC\", \"label\": \"midnight UTC\", \"posix_tz\": \"UTC0\"}}, \"status_feed\": "            \
+    "{\"api_words\": "                                                                             \
+    "[\"gemini api\"], \"product_word\": \"gemini\", \"not_api_words\": [], \"product_ids\": "     \
+    "[]}, "
 #define CAUSES                                                                                     \
     "\"causes\": [{\"id\": \"x\", \"title\": \"X\"}, {\"id\": \"u\", \"title\": \"U\", "           \
     "\"no_match\": true}], "
