@@ -59,15 +59,6 @@ struct stats_run {
     int file;
 };
 
-static uint64_t fnv(uint64_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 /* A span as text in out (unescaped, NUL-terminated). */
 static size_t span_text(const struct stats_span *s, char *out, size_t cap)
 {
@@ -93,7 +84,19 @@ static size_t span_text(const struct stats_span *s, char *out, size_t cap)
 static int span_number(const struct stats_span *s, char *buf, size_t cap, double *v)
 {
     char *end;
-    size_t n = span_text(s, buf, cap);
+    size_t n;
+    /* Most numbers are plain integers: no copy, no strtod. */
+    if (s->present && s->len > 0 && s->len < 16 && !s->quoted) {
+        long long x = 0;
+        size_t i = 0;
+        while (i < s->len && s->p[i] >= '0' && s->p[i] <= '9')
+            x = x * 10 + (s->p[i++] - '0');
+        if (i == s->len) {
+            *v = (double)x;
+            return 0;
+        }
+    }
+    n = span_text(s, buf, cap);
     if (n == 0)
         return -1;
     *v = strtod(buf, &end);
@@ -172,19 +175,19 @@ static int structured(struct stats_run *run, const struct stats_record *rec)
         return -1;
     r.is_error = r.http >= 400 || (r.http == 0 && have_err);
     if (r.is_error) {
-        r.v = stats_classify(run->cls, r.http, run->err_buf, elen);
+        uint64_t h = stats_hash(0, run->err_buf, elen);
+        r.v = stats_classify(run->cls, r.http, run->err_buf, elen, h);
         if (!r.http)
             r.http = r.v->http;
         if (!r.model && r.v->model[0])
             r.model = r.v->model;
-        uint64_t h = fnv(0xcbf29ce484222325ull, run->err_buf, elen);
-        h = fnv(h, (const char *)&r.http, sizeof(r.http));
+        h = stats_hash(h, &r.http, sizeof(r.http));
         if (r.model)
-            h = fnv(h, r.model, strlen(r.model));
+            h = stats_hash(h, r.model, strlen(r.model));
         if (r.by)
-            h = fnv(h, r.by, strlen(r.by));
+            h = stats_hash(h, r.by, strlen(r.by));
         if (rec->f[SF_REQUEST].present)
-            h = fnv(h, rec->f[SF_REQUEST].p, rec->f[SF_REQUEST].len);
+            h = stats_hash(h, rec->f[SF_REQUEST].p, rec->f[SF_REQUEST].len);
         r.ident = h;
     }
     count(run, &r);
@@ -230,7 +233,8 @@ static void text_flush(struct stats_run *run)
         r.http = access;
         count(run, &r);
     } else if (access >= 400 || stats_text_worth_reading(s, n)) {
-        const struct stats_verdict *v = stats_classify(run->cls, access, s, n);
+        uint64_t h = stats_hash(0, s, n);
+        const struct stats_verdict *v = stats_classify(run->cls, access, s, n, h);
         if (!v->found && !access) {
             run->st.not_request++;
             goto out;
@@ -239,7 +243,7 @@ static void text_flush(struct stats_run *run)
         r.v = v;
         r.http = v->http;
         r.model = v->model[0] ? v->model : NULL;
-        r.ident = fnv(0xcbf29ce484222325ull, s, n);
+        r.ident = h;
         if (access) {
             pending_flush(run);
             run->pending = 1;
@@ -326,6 +330,7 @@ static int read_input(struct stats_run *run, const char *path)
             }
         }
     }
+    stats_map_ready(&map);
     snprintf(run->st.forms[run->file % STATS_MAX_FILES], sizeof(run->st.forms[0]), "%s",
              stats_form_name(form));
     for (int f = 0; f < SF_COUNT && run->file < STATS_MAX_FILES; f++)

@@ -86,11 +86,16 @@ struct stats_verdict {
 struct stats_classifier;
 struct stats_classifier *stats_classifier_new(const struct rule_table *t, time_t now);
 void stats_classifier_free(struct stats_classifier *c);
-/* Classify one error; text may be empty (then only the HTTP code is known).
- * The returned verdict lives until the next call. */
+/* Classify one error; text may be empty (then only the HTTP code is known);
+ * h is stats_hash(0, text, len). The returned verdict lives until the next
+ * call. */
 const struct stats_verdict *stats_classify(struct stats_classifier *c, int http, const char *text,
-                                           size_t len);
+                                           size_t len, uint64_t h);
 void stats_classifier_counts(const struct stats_classifier *c, long long *calls, long long *hits);
+
+/* A 64-bit hash of data[0..n) mixed into h, 8 bytes a step (not for
+ * security: for caches and for telling repeats apart). */
+uint64_t stats_hash(uint64_t h, const void *data, size_t n);
 
 /* Copy src (NULL: "") into dst of cap bytes, cut to fit, NUL-terminated. */
 void stats_copy(char *dst, size_t cap, const char *src);

@@ -28,6 +28,7 @@ void stats_init(struct stats *s)
     s->seen = xcalloc(STATS_SEEN, sizeof(*s->seen));
     s->limit_rpm = s->limit_tpm = s->limit_rpd = -1;
     s->tmin = INFINITY;
+    s->off_hour = s->tz_off_hour = -1;
     s->tmax = -INFINITY;
 }
 
@@ -322,7 +323,13 @@ void stats_add(struct stats *s, const struct stats_req *r)
     if (r->has_t) {
         struct stats_counts *c;
         time_t t = (time_t)r->t;
-        long long pt = ((long long)t + tz_offset_at(&s->reset_tz, t)) % 86400;
+        /* Offsets change on the hour (DST switches do): ask once an hour. */
+        long long hour = (long long)t / 3600;
+        if (hour != s->off_hour) {
+            s->off_hour = hour;
+            s->off = tz_offset_at(&s->reset_tz, t);
+        }
+        long long pt = ((long long)t + s->off) % 86400;
         if (r->t < s->tmin)
             s->tmin = r->t;
         if (r->t > s->tmax)
@@ -331,7 +338,11 @@ void stats_add(struct stats *s, const struct stats_req *r)
         c = &s->hod_pt[(pt < 0 ? pt + 86400 : pt) / 3600];
         counts_add(c, r);
         if (s->have_tz) {
-            long long lt = ((long long)t + stats_tz_offset(&s->tz, t)) % 86400;
+            if (hour != s->tz_off_hour) {
+                s->tz_off_hour = hour;
+                s->tz_off = stats_tz_offset(&s->tz, t);
+            }
+            long long lt = ((long long)t + s->tz_off) % 86400;
             counts_add(&s->hod_tz[(lt < 0 ? lt + 86400 : lt) / 3600], r);
         }
         retry_track(s, r);

@@ -112,6 +112,8 @@ struct stats {
     /* the zone and local time of the daily quota reset (from the rules) */
     struct tz_rule reset_tz;
     long reset_local_s;
+    long long off_hour, tz_off_hour; /* the hour the cached offsets are for */
+    long off, tz_off;
     char reset_zone[64];  /* "America/Los_Angeles" */
     char reset_label[64]; /* "midnight Pacific time" */
     struct stats_counts hod_pt[24], hod_tz[24];

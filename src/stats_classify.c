@@ -53,16 +53,6 @@ void stats_classifier_counts(const struct stats_classifier *c, long long *calls,
     *hits = c->hits;
 }
 
-/* FNV-1a, 64 bits. */
-static uint64_t hash_bytes(uint64_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 static int starts_json(const char *s, size_t n)
 {
     size_t i = 0;
@@ -111,9 +101,9 @@ static void run_rules(struct stats_classifier *c, int http, const char *text, si
 }
 
 const struct stats_verdict *stats_classify(struct stats_classifier *c, int http, const char *text,
-                                           size_t len)
+                                           size_t len, uint64_t h)
 {
-    uint64_t h = hash_bytes(0xcbf29ce484222325ull ^ (uint64_t)http, text, len);
+    h = stats_hash(h, &http, sizeof(http));
     struct cache_slot *slot = &c->slots[h % CACHE_SLOTS];
     c->calls++;
     if (slot->used && slot->h == h && slot->len == len) {

@@ -150,7 +150,7 @@ static int path_match(const struct walk *w, int *field)
     int res = 0;
     for (int f = 0; f < SF_COUNT; f++) {
         const char *t = w->m->path[f];
-        size_t tl = strlen(t);
+        size_t tl = w->m->plen[f];
         if (tl == 0 || tl < w->plen || memcmp(t, w->path, w->plen) != 0)
             continue;
         if (tl == w->plen) {
@@ -259,6 +259,12 @@ static int walk_line(struct walk *w, const char *line, size_t len)
     if (!p || ws(p, e) != e)
         return -1;
     return 0;
+}
+
+void stats_map_ready(struct stats_map *m)
+{
+    for (int f = 0; f < SF_COUNT; f++)
+        m->plen[f] = strlen(m->path[f]);
 }
 
 int stats_jsonl_row(const struct stats_map *m, const char *line, size_t len, struct stats_record *r)

@@ -18,11 +18,15 @@
 struct stats_map {
     char path[SF_COUNT][STATS_PATH_MAX]; /* "" when the field is not mapped */
     int user[SF_COUNT];                  /* set with --field or --by */
+    size_t plen[SF_COUNT];               /* strlen(path[f]), set by stats_map_ready */
     int col[SF_COUNT];                   /* CSV: the column, -1 when absent */
     char sep;                            /* CSV: the separator */
 };
 
 enum stats_form { SFORM_JSONL, SFORM_CSV, SFORM_OTLP, SFORM_TEXT, SFORM_SQLITE };
+
+/* Call once the paths are final (after guessing), before reading rows. */
+void stats_map_ready(struct stats_map *m);
 
 /* The input form of a log from its first bytes. */
 enum stats_form stats_detect(const char *buf, size_t len);

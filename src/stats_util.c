@@ -39,6 +39,29 @@ int stats_field_from_name(const char *name)
     return -1;
 }
 
+uint64_t stats_hash(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    const uint64_t k = 0x9E3779B97F4A7C15ull;
+    h ^= (uint64_t)n * k;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, p, n);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    h *= 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 31);
+}
+
 void stats_copy(char *dst, size_t cap, const char *src)
 {
     size_t n = src ? strlen(src) : 0;
