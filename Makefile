@@ -126,6 +126,7 @@ asan:
 		python3 tests/run.py --bin build-asan/gemini-doctor --label asan
 
 bench: all
+	@GD_BENCH_DEPS=1 sh .ci/install-deps
 	@sh tests/bench.sh $(BIN)
 
 FUZZ_SECONDS ?= 60

@@ -4,7 +4,9 @@
 #  1. explain's whole-process time on a typical error body, beside `cat` of the
 #     same file (N runs each, interleaved);
 #  2. the reader's throughput (MB/s) on a 50 MB log with one error in it;
-#  3. check's wall time against the fake API with every response delayed
+#  3. stats' MB/s on JSON Lines and CSV beside jq, and its memory peak on a
+#     1 GB log (tests/bench_stats.sh);
+#  4. check's wall time against the fake API with every response delayed
 #     400 ms, as a ratio to 400 ms (tests/bench_check.sh).
 set -eu
 bin=${1:-build/gemini-doctor}
@@ -87,6 +89,10 @@ awk -v s="$size" -v t="$best" -v c="$((b - a))" 'BEGIN {
     printf "reader, 50 MB log with one error: %.0f ms (best of 3), %.0f MB/s; cat: %.0f ms\n",
         t / 1e6, s / 1e6 / (t / 1e9), c / 1e6 }'
 grep -q 'quota-rpd\|Daily' "$tmp/big.out" && echo "  (the error in the log was found: $(head -1 "$tmp/big.out"))"
+
+if [ -f "$here/bench_stats.sh" ]; then
+    sh "$here/bench_stats.sh" "$bin"
+fi
 
 if [ -f "$here/bench_check.sh" ]; then
     sh "$here/bench_check.sh" "$bin"
