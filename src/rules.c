@@ -675,6 +675,51 @@ const struct cJSON *rules_section(const struct rule_table *t, const char *name)
     return cJSON_GetObjectItemCaseSensitive(t->root, name);
 }
 
+static const cJSON *find_cause(const struct rule_table *t, const char *id)
+{
+    const cJSON *c;
+    if (!t || !id)
+        return NULL;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(t->root, "causes"))
+    {
+        const char *cid = get_str(c, "id");
+        if (cid && strcmp(cid, id) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+int cause_action_from_name(const char *name)
+{
+#define X(e, n) {e, n},
+    static const struct {
+        enum cause_action act;
+        const char *name;
+    } names[] = {CAUSE_ACTIONS(X)};
+#undef X
+    for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(names[i].name, name) == 0)
+            return (int)names[i].act;
+    return -1;
+}
+
+int rules_cause_actions(const struct rule_table *t, const char *cause, enum cause_action *out,
+                        int max)
+{
+    const cJSON *c = find_cause(t, cause), *a;
+    int n = 0;
+
+    if (!c)
+        return 0;
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(c, "actions"))
+    {
+        int act = cJSON_IsString(a) ? cause_action_from_name(a->valuestring) : -1;
+        if (act >= 0 && n < max)
+            out[n++] = (enum cause_action)act;
+    }
+    return n;
+}
+
 int rules_is_cause(const struct rule_table *t, const char *id)
 {
     return rules_cause(t, id) != NULL;

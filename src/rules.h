@@ -178,6 +178,26 @@ const char *const *rules_step_verbs(const struct rule_table *t);
 
 /* The daily reset of per-day quotas. */
 const struct daily_reset *rules_daily_reset(const struct rule_table *t);
+/* The fixes the interactive doctor can make itself, by the names a cause's
+ * "actions" list in causes.json uses. The one list: the lint checks the
+ * data's names against it and the TUI maps each to its key. */
+#define CAUSE_ACTIONS(X)                                                                           \
+    X(CAUSE_ACT_NEW_KEY, "new-key")                                                                \
+    X(CAUSE_ACT_PICK_MODEL, "pick-model")                                                          \
+    X(CAUSE_ACT_LIMITS, "limits")                                                                  \
+    X(CAUSE_ACT_RECHECK, "recheck")
+
+#define X(e, name) e,
+enum cause_action { CAUSE_ACTIONS(X) CAUSE_ACT_COUNT };
+#undef X
+
+/* The action named name, or -1 when the name is not one of CAUSE_ACTIONS. */
+int cause_action_from_name(const char *name);
+
+/* The actions cause offers, in the data's order, into out (at most max);
+ * returns how many. Unknown names are skipped (the lint reports them). */
+int rules_cause_actions(const struct rule_table *t, const char *cause, enum cause_action *out,
+                        int max);
 
 /* Which status feed incidents concern the Gemini API (status.json; see
  * check_status.c): lists are NULL-terminated. */

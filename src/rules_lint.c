@@ -300,6 +300,31 @@ static void lint_rules(const struct rule_table *t, int *count)
     names_release(&ids);
 }
 
+/* A cause's "actions" name fixes the doctor can make (CAUSE_ACTIONS). */
+static void lint_cause_actions(const struct rule_table *t, int *count)
+{
+    const cJSON *c, *a;
+
+    cJSON_ArrayForEach(c, rules_section(t, "causes"))
+    {
+        const cJSON *acts = cJSON_GetObjectItemCaseSensitive(c, "actions");
+        const char *id = str_of(c, "id");
+        if (!acts || !id)
+            continue;
+        if (!cJSON_IsArray(acts)) {
+            problem(count, "cause '%s': 'actions' is not a list", id);
+            continue;
+        }
+        cJSON_ArrayForEach(a, acts)
+        {
+            if (!cJSON_IsString(a))
+                problem(count, "cause '%s': an action is not a string", id);
+            else if (cause_action_from_name(a->valuestring) < 0)
+                problem(count, "cause '%s': unknown action '%s'", id, a->valuestring);
+        }
+    }
+}
+
 static void lint_causes(const struct rule_table *t, int *count)
 {
     struct names ids = {0};
@@ -324,6 +349,7 @@ static void lint_causes(const struct rule_table *t, int *count)
             problem(count, "cause '%s' is not reachable: no rule names it", c->id);
     }
     names_release(&ids);
+    lint_cause_actions(t, count);
 }
 
 /* Is the step one optional "[...]" segment, left out when its placeholder is
