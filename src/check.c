@@ -151,6 +151,7 @@ int check_run_start(struct check_run *run, int only)
 {
     int want[CHECK_COUNT] = {0};
 
+    run->stopped = 0;
     /* The offline checks feed every probe, so re-running one re-runs all. */
     if (only < 0 || only >= CHECK_COUNT || only == CHECK_CONFIG_KEY || only == CHECK_CONFIG_ENV)
         only = CHECK_COUNT;
@@ -271,6 +272,27 @@ void check_run_set_key(struct check_run *run, const char *key)
     run->nmodels = 0;
 }
 
+int check_run_stop(struct check_run *run)
+{
+    int n = 0;
+
+    for (int i = 0; i < CHECK_COUNT; i++) {
+        enum check_result r = run->checks[i].result;
+        cancel(run, (enum check_id)i);
+        if (r == RES_PENDING || r == RES_RUNNING) {
+            skip(run, (enum check_id)i, "not run (interrupted)");
+            n++;
+        }
+    }
+    run->stopped = n;
+    return n;
+}
+
+int check_run_stopped(const struct check_run *run)
+{
+    return run->stopped;
+}
+
 int check_run_exit_code(const struct check_run *run)
 {
     int transient = 0;
@@ -283,7 +305,8 @@ int check_run_exit_code(const struct check_run *run)
             return EXIT_PROBLEM;
         transient = 1;
     }
-    return transient ? EXIT_TEMPFAIL : EXIT_OK;
+    /* Checks that never ran prove nothing: not "all good", but "try again". */
+    return transient || run->stopped ? EXIT_TEMPFAIL : EXIT_OK;
 }
 
 int check_validate(const struct options *opt)

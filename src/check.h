@@ -82,7 +82,13 @@ void check_run_set_key(struct check_run *run, const char *key);
  * is not loopback, a malformed URL): print one line, return -1 (usage). */
 int check_validate(const struct options *opt);
 
-/* 0, 1 or 75 as PRODUCT.md says. */
+/* Stop at once: abort every transfer in flight (no wait for a timeout);
+ * each check still without a result becomes a skip "not run (interrupted)".
+ * Returns how many were stopped; check_run_stopped() tells it later. */
+int check_run_stop(struct check_run *run);
+int check_run_stopped(const struct check_run *run);
+
+/* 0, 1 or 75 as PRODUCT.md says; a run with stopped checks is never 0. */
 int check_run_exit_code(const struct check_run *run);
 
 #endif

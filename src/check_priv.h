@@ -39,6 +39,7 @@ struct check_run {
     char *base_url;       /* without trailing slashes */
     char *base_url_shown; /* the same with any user:password@ hidden */
     int standard_pending; /* config.key warns about a standard key until it is accepted */
+    int stopped;          /* checks that check_run_stop() left without a result */
     int key_fresh;        /* the key was just read; the next start need not read it again */
 
     struct check checks[CHECK_COUNT];

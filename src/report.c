@@ -140,15 +140,16 @@ static const char *exit_words(int code)
         return "all good";
     case EXIT_TEMPFAIL:
         return "only transient problems: retry later";
+    case EXIT_INTERRUPTED:
+        return "interrupted before every check finished";
     default:
         return "a problem that needs a change";
     }
 }
 
-static char *summary_line(const struct check_run *run)
+static char *summary_line(const struct check_run *run, int code)
 {
     struct counts n = count(run);
-    int code = check_run_exit_code(run);
     struct sbuf sb;
 
     sbuf_init(&sb);
@@ -210,7 +211,7 @@ static void text_diag(FILE *out, const struct diagnosis *d, const struct colours
 }
 
 static void report_text(FILE *out, const struct check_run *run, const struct options *opt,
-                        int color)
+                        int color, int code)
 {
     static const struct marks uni = {"\xe2\x9c\x93", "!", "\xe2\x9c\x97", "-", "\xe2\x80\xa6"};
     static const struct marks ascii = {"ok", "!!", "XX", "--", ".."};
@@ -219,7 +220,7 @@ static void report_text(FILE *out, const struct check_run *run, const struct opt
                                         "\033[32m", "\033[2m",  "\033[0m"};
     const struct marks *m = utf8_locale() ? &uni : &ascii;
     const struct colours *c = color ? &ansi : &plain;
-    char *line = summary_line(run);
+    char *line = summary_line(run, code);
     const char *key = check_run_key_masked(run);
 
     if (opt->quiet)
@@ -497,7 +498,7 @@ static void report_github(FILE *out, const struct check_run *run, const struct o
         sbuf_release(&title);
         sbuf_release(&msg);
     }
-    report_text(out, run, opt, 0);
+    report_text(out, run, opt, 0, check_run_exit_code(run));
 }
 
 void report_print(FILE *out, const struct check_run *run, const struct options *opt)
@@ -514,7 +515,13 @@ void report_print(FILE *out, const struct check_run *run, const struct options *
         break;
     case FMT_TEXT:
     default:
-        report_text(out, run, opt, out == stdout && use_color(opt, 1));
+        report_text(out, run, opt, out == stdout && use_color(opt, 1), check_run_exit_code(run));
         break;
     }
+}
+
+void report_print_text_exit(FILE *out, const struct check_run *run, const struct options *opt,
+                            int code)
+{
+    report_text(out, run, opt, out == stdout && use_color(opt, 1), code);
 }

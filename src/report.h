@@ -16,4 +16,10 @@ struct options;
 /* Print run in opt->format; -q (text only) prints just the summary line. */
 void report_print(FILE *out, const struct check_run *run, const struct options *opt);
 
+/* The text report with the summary line naming code as the exit: the
+ * interactive doctor's, whose exit is not always the run's (an interrupt,
+ * or fixes made for the session only). */
+void report_print_text_exit(FILE *out, const struct check_run *run, const struct options *opt,
+                            int code);
+
 #endif

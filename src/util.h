@@ -21,6 +21,8 @@
 #define EXIT_NOFILE 66 /* an input file could not be read (stats) */
 #define EXIT_INTERNAL 70
 #define EXIT_TEMPFAIL 75
+/* The shell's code for a run stopped by Ctrl-C (128 + SIGINT). */
+#define EXIT_INTERRUPTED 130
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
