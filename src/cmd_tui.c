@@ -16,14 +16,37 @@
 #include "tui.h"
 #include "util.h"
 
-/* The shell's code for a run stopped by Ctrl-C (128 + SIGINT). */
-#define EXIT_INTERRUPTED 130
+/* What was changed for this session only, and the line that makes it last:
+ * the session's fixes are not the user's configuration, and the exit code
+ * says so. */
+static void print_session(FILE *out, const struct tui_outcome *oc)
+{
+    if (oc->stopped)
+        fprintf(out, "%d check%s not run: the doctor was stopped before %s finished\n", oc->stopped,
+                oc->stopped == 1 ? " was" : "s were", oc->stopped == 1 ? "it" : "they");
+    if (!oc->model && !oc->session_key)
+        return;
+    fputs("\nChanged for this session only (your configuration is unchanged):\n", out);
+    if (oc->model)
+        fprintf(out,
+                "  model %s (was %s). To keep it: export GEMINI_MODEL=%s\n"
+                "    (in your shell profile), or pass --model %s\n",
+                oc->model, oc->orig_model ? oc->orig_model : "the default", oc->model, oc->model);
+    if (oc->session_key)
+        fputs("  a new API key. To keep it, put it in GOOGLE_API_KEY in your shell profile\n"
+              "    (export GOOGLE_API_KEY=...), or in a file only you can read, for --key-file\n",
+              out);
+    if (!oc->interrupted)
+        fprintf(out, "exit %d: the result for your own configuration, not this session's\n",
+                oc->exit_code);
+}
 
 int cmd_tui(int argc, char **argv, struct options *opt)
 {
     const char *script = getenv("GEMINI_DOCTOR_TUI_SCRIPT");
     struct rule_table *rt = NULL;
     struct check_run *run = NULL;
+    struct tui_outcome oc = {0};
     int ret = EXIT_INTERNAL, r;
 
     (void)argv;
@@ -48,12 +71,14 @@ int cmd_tui(int argc, char **argv, struct options *opt)
         error("cannot set up the checks");
         goto out;
     }
-    r = tui_main(&run, rt, opt);
+    r = tui_main(&run, rt, opt, &oc);
     if (r < 0)
         goto out;
-    report_print(stdout, run, opt);
-    ret = r == 1 ? EXIT_INTERRUPTED : check_run_exit_code(run);
+    report_print_text_exit(stdout, run, opt, oc.exit_code);
+    print_session(stdout, &oc);
+    ret = oc.exit_code;
 out:
+    tui_outcome_release(&oc);
     check_run_free(run);
     rule_table_free(rt);
     return ret;

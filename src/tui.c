@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "options.h"
 #include "tui.h"
@@ -24,6 +25,14 @@ static void on_signal(int sig)
 {
     (void)sig;
     interrupted = 1;
+}
+
+/* A monotonic clock in milliseconds, for the script's "run MS". */
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
 static enum action action_of(int key)
@@ -68,22 +77,60 @@ int tui_start_run(struct tui *t, int only)
     return 0;
 }
 
+int tui_exit_code(const struct tui *t)
+{
+    return t->session_changed ? t->real_exit : check_run_exit_code(t->run);
+}
+
+/* Called before the session's first change of key or model (never while
+ * probes run): the exit stays what the user's own configuration earned. */
+void tui_session_change(struct tui *t)
+{
+    if (t->session_changed)
+        return;
+    t->real_exit = check_run_exit_code(t->run);
+    t->session_changed = 1;
+}
+
+/* Until the user moves the selection, it follows the results: the first
+ * failing check, else the first warning, else the first row. */
+static void auto_select(struct tui *t)
+{
+    int warn = -1;
+
+    if (t->user_moved)
+        return;
+    for (int i = 0; i < CHECK_COUNT; i++) {
+        enum check_result r = tui_result(t, i);
+        if (r == RES_FAIL) {
+            t->sel = i;
+            return;
+        }
+        if (r == RES_WARN && warn < 0)
+            warn = i;
+    }
+    t->sel = warn >= 0 ? warn : 0;
+}
+
 /* Note each check's new result: the time it arrived (for countdowns) and,
  * when a watched check now passes, that it is fixed. */
 static void observe(struct tui *t)
 {
-    int nfixed = 0;
+    int nfixed = 0, changed = 0;
 
     for (int i = 0; i < CHECK_COUNT; i++) {
         enum check_result r = tui_result(t, i);
         if (r == t->seen[i])
             continue;
         t->seen[i] = r;
+        changed = 1;
         if (tui_done(r))
             t->arrived[i] = gd_now();
         if (r != RES_PASS)
             t->fixed[i] = 0;
     }
+    if (changed)
+        auto_select(t);
     if (t->running)
         return;
     for (int i = 0; i < CHECK_COUNT; i++) {
@@ -268,6 +315,13 @@ static int handle_event(struct tui *t, struct tui_event *ev)
             if (poll_run(t, 100) < 0)
                 return -1;
         break;
+    case EV_RUN: {
+        double end = mono_ms() + ev->key;
+        while (t->running && !interrupted && mono_ms() < end)
+            if (poll_run(t, 20) < 0)
+                return -1;
+        break;
+    }
     case EV_DUMP:
         return dump_screen(t);
     case EV_END:
@@ -277,7 +331,15 @@ static int handle_event(struct tui *t, struct tui_event *ev)
     return 0;
 }
 
-int tui_main(struct check_run **runp, const struct rule_table *rt, const struct options *opt)
+void tui_outcome_release(struct tui_outcome *o)
+{
+    free(o->model);
+    free(o->orig_model);
+    o->model = o->orig_model = NULL;
+}
+
+int tui_main(struct check_run **runp, const struct rule_table *rt, const struct options *opt,
+             struct tui_outcome *out)
 {
     struct tui t;
     struct sigaction sa, old_int, old_term, old_hup;
@@ -285,6 +347,7 @@ int tui_main(struct check_run **runp, const struct rule_table *rt, const struct 
     FILE *sf = NULL;
     int ret = -1, lineno = 0, rows, cols, opened = 0;
 
+    memset(out, 0, sizeof(*out));
     memset(&t, 0, sizeof(t));
     t.run = *runp;
     t.rt = rt;
@@ -339,26 +402,28 @@ int tui_main(struct check_run **runp, const struct rule_table *rt, const struct 
         if (r < 0)
             break;
     }
-    if (t.quit || interrupted)
+    /* A quit never waits for a probe: what is in flight is stopped now, and
+     * the report says which checks did not run. */
+    if (t.quit || interrupted) {
         ret = 0;
+        out->stopped = check_run_stop(t.run);
+        t.running = 0;
+    }
     tui_term_close(&t.term);
     opened = 0;
     if (t.failed) {
         error("the probes failed with an internal error");
         ret = -1;
     }
-    if (ret == 0 && !interrupted && t.running) {
-        fprintf(stderr, "gemini-doctor: waiting for the probes still running (Ctrl-C stops)\n");
-        while (t.running && !interrupted) {
-            if (poll_run(&t, 200) < 0) {
-                error("the probes failed with an internal error");
-                ret = -1;
-                break;
-            }
+    if (ret == 0) {
+        out->interrupted = interrupted != 0;
+        out->exit_code = interrupted ? EXIT_INTERRUPTED : tui_exit_code(&t);
+        out->session_key = t.session_key;
+        if (t.model) {
+            out->model = xstrdup(t.model);
+            out->orig_model = t.orig_model ? xstrdup(t.orig_model) : NULL;
         }
     }
-    if (ret == 0 && interrupted)
-        ret = 1;
 out:
     if (opened)
         tui_term_close(&t.term);
@@ -371,6 +436,7 @@ out_nosig:
     tui_input_wipe(&t);
     model_release(&t);
     free(t.model);
+    free(t.orig_model);
     if (t.have_paste)
         diagnosis_release(&t.paste_diag);
     *runp = t.run;

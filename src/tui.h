@@ -23,17 +23,30 @@
 
 #include "check.h"
 #include "diagnosis.h"
+#include "rules.h"
 #include "util.h"
 
 struct options;
 struct rule_table;
 
+/* How a session ended, for the report printed after it. */
+struct tui_outcome {
+    int exit_code;    /* what the doctor exits with, and the report says */
+    int interrupted;  /* Ctrl-C, SIGINT, SIGTERM or SIGHUP ended it */
+    int stopped;      /* checks cut short by the quit: "not run (interrupted)" */
+    int session_key;  /* a key was given for this session only */
+    char *model;      /* the model chosen for this session only, or NULL */
+    char *orig_model; /* the model the configuration names, when model is set */
+};
+void tui_outcome_release(struct tui_outcome *o);
+
 /* Run the doctor on *runp until the user quits. The run may be replaced by
  * one with a new key; *runp is valid on return and owned by the caller.
- * Returns 0 after a normal quit, 1 after an interrupt (Ctrl-C, SIGTERM), or
- * a negative status after an error (the terminal is restored first and the
- * message printed). */
-int tui_main(struct check_run **runp, const struct rule_table *rt, const struct options *opt);
+ * Transfers still in flight at the quit are stopped at once. Returns 0 and
+ * fills *out after a quit or an interrupt, or a negative status after an
+ * error (the terminal is restored first and the message printed). */
+int tui_main(struct check_run **runp, const struct rule_table *rt, const struct options *opt,
+             struct tui_outcome *out);
 
 /* Keys are Unicode code points, or these codes above the Unicode range. */
 enum tui_keycode {
@@ -59,6 +72,7 @@ enum tui_event_type {
     EV_TEXT,   /* text: characters typed */
     EV_PASTE,  /* text: a bracketed paste */
     EV_WAIT,   /* script: run the probes to the end */
+    EV_RUN,    /* script: run the probes for key milliseconds */
     EV_RESIZE, /* the terminal changed size (a script's: to rows x cols) */
     EV_DUMP,   /* script: dump the screen */
     EV_END     /* no more input: quit */
@@ -113,6 +127,7 @@ enum tui_screen { SCR_DASH, SCR_WALK, SCR_PASTE, SCR_KEY, SCR_MODEL, SCR_LIMITS 
     X(ACT_NEXT, "next step of the fix", 'n', TK_RIGHT, 0)                                          \
     X(ACT_PREV, "previous step of the fix", 'b', TK_LEFT, 0)                                       \
     X(ACT_BACK, "back", TK_ESC, TK_BACKSPACE, 0)                                                   \
+    X(ACT_RAW, "show or fold the raw message of the error", 'v', 0, 0)                             \
     X(ACT_RERUN, "re-run the selected check", 'r', 0, 0)                                           \
     X(ACT_RERUN_ALL, "re-run all checks", 'R', 0, 0)                                               \
     X(ACT_PASTE, "paste an error to explain", 'p', 0, 0)                                           \
@@ -182,6 +197,13 @@ struct tui {
     char msg[256]; /* one-line status message */
     int msg_busy;  /* msg tells of running probes: replace it when done */
 
+    int user_moved;      /* the user moved the selection: results no longer do */
+    int show_raw;        /* the walkthrough shows the raw message unfolded */
+    int session_changed; /* a key or model was changed for this session only */
+    int real_exit;       /* the exit the user's own configuration earned */
+    int session_key;     /* a key was given for this session */
+    char *orig_model;    /* the model before the session changed it */
+
     int quit;
     int failed; /* the probes failed internally: said once the terminal is back */
 };
@@ -190,11 +212,18 @@ struct tui {
 #define KEY_INPUT_MAX 512
 #define PASTE_INPUT_MAX ((size_t)1 << 20)
 
-/* Rows 0-2 are the header, row 3 a rule: screens draw below HEADER_ROWS. */
+/* Rows 0-2 are the header (row 2 the verdict), row 3 a rule: screens draw
+ * below HEADER_ROWS. The last FOOTER_ROWS rows are the status message and
+ * the key bar. */
 #define HEADER_ROWS 4
+#define FOOTER_ROWS 2
 
 /* tui.c: the probes. */
 int tui_start_run(struct tui *t, int only);
+/* The exit code the doctor will end with: check's, for the user's own
+ * configuration (what changed for this session only does not count). */
+int tui_exit_code(const struct tui *t);
+void tui_session_change(struct tui *t);
 void tui_busy(struct tui *t, const char *what);
 
 /* tui_frame.c: what every screen shares. Every text added to a document is
@@ -208,6 +237,11 @@ enum check_result tui_result(const struct tui *t, int id);
 void tui_format_wait(double secs, char *buf, size_t size);
 int tui_page_rows(void);
 const char *tui_mark(const struct tui *t, enum check_result r);
+const char *tui_mark_word(enum check_result r);
+/* The verdict line in two parts: buf (may be cut) and tail (the wait and
+ * the exit code, never cut); returns its style. */
+enum tui_style tui_verdict(const struct tui *t, char *buf, size_t size, char *tail,
+                           size_t tail_size);
 enum tui_style tui_result_style(enum check_result r);
 void tui_header(struct tui *t, const char *title);
 void tui_footer(struct tui *t, const char *hints);
@@ -230,6 +264,12 @@ void dash_key(struct tui *t, int key, enum action act);
 void walk_init(struct tui *t, int check);
 void walk_draw(struct tui *t);
 void walk_key(struct tui *t, int key, enum action act);
+/* The "What to do now" pane of a diagnosis at step (0-based): the step and
+ * the fixes the rules data offers here (check is the check walked through,
+ * or -1 for a paste, which cannot be re-checked). */
+void tui_fix_pane(const struct tui *t, struct tui_doc *d, const struct diagnosis *g, int step,
+                  int check);
+int tui_fix_offers(const struct tui *t, const char *cause, enum cause_action act);
 void paste_init(struct tui *t);
 void paste_draw(struct tui *t);
 void paste_key(struct tui *t, int key, enum action act);
@@ -271,6 +311,8 @@ void tui_draw_rule(struct tui_term *tt, int row);
 void tui_draw_doc(struct tui_term *tt, const struct tui_doc *d, int top, int height, int *scroll);
 void tui_draw_box(struct tui_term *tt, const struct tui_doc *d, int *scroll);
 void tui_draw_end(struct tui_term *tt);
+/* How many rows d takes wrapped to width columns. */
+int tui_doc_rows(const struct tui_term *tt, const struct tui_doc *d, int width);
 int tui_text_width(const struct tui_term *tt, const char *s);
 
 #endif

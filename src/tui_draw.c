@@ -344,6 +344,31 @@ static void put_text(const struct tui_term *t, const char *s, size_t len, int wi
     }
 }
 
+/* Draw s[0..len) in width columns; a text that does not fit ends in an
+ * ellipsis, so a cut row says it was cut. */
+static void put_cut(const struct tui_term *t, const char *s, size_t len, int width)
+{
+    int ell = cp_width(t, 0x2026);
+    size_t i = 0, end = 0;
+    int used = 0;
+
+    if (tui_text_width(t, s) <= width || width <= ell) {
+        put_text(t, s, len, width);
+        return;
+    }
+    while (i < len) {
+        size_t j = i;
+        int w = cp_width(t, tui_utf8_decode(s, len, &j));
+        if (used + w > width - ell)
+            break;
+        used += w;
+        i = j;
+        end = i;
+    }
+    put_text(t, s, end, width - ell);
+    put_text(t, "\xe2\x80\xa6", 3, ell);
+}
+
 void tui_draw_text(struct tui_term *t, int row, int col, int width, enum tui_style st,
                    const char *s)
 {
@@ -357,7 +382,7 @@ void tui_draw_text(struct tui_term *t, int row, int col, int width, enum tui_sty
         return;
     move(row, col);
     attrset(style_attr(t, st));
-    put_text(t, s, strlen(s), width);
+    put_cut(t, s, strlen(s), width);
     attrset(A_NORMAL);
 }
 
@@ -534,6 +559,18 @@ static void draw_doc_at(struct tui_term *t, const struct tui_doc *d, int top, in
         attrset(A_NORMAL);
     }
     free(rs.r);
+}
+
+int tui_doc_rows(const struct tui_term *t, const struct tui_doc *d, int width)
+{
+    struct rows rs = {NULL, 0, 0};
+    int n;
+
+    for (int i = 0; i < d->n; i++)
+        wrap_para(t, &d->p[i], i, width, &rs);
+    n = rs.n;
+    free(rs.r);
+    return n;
 }
 
 void tui_draw_doc(struct tui_term *t, const struct tui_doc *d, int top, int height, int *scroll)

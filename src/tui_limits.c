@@ -148,7 +148,7 @@ void limits_draw(struct tui *t)
         json_lines(&d, lim, NULL, 2, 0);
     else
         tui_doc_add(&d, ST_NORMAL, 2, 2, "The rules table has no limits section.");
-    tui_page(t, &d, "j/k scroll  PgUp/PgDn page  Esc back  ? help");
+    tui_page(t, &d, "j/k scroll|PgUp/PgDn page|g/G top/end|/ search|Esc back");
 }
 
 void limits_key(struct tui *t, int key, enum action act)

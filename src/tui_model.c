@@ -129,7 +129,7 @@ void model_draw(struct tui *t)
         if (i == t->model_sel)
             d.focus = d.n - 1;
     }
-    tui_page(t, &d, "j/k move  Enter pick  Esc back");
+    tui_page(t, &d, "j/k move|Enter pick|Esc back");
 }
 
 void model_key(struct tui *t, int key, enum action act)
@@ -163,6 +163,9 @@ void model_key(struct tui *t, int key, enum action act)
             tui_msg(t, "probes are still running; try again when they finish");
             break;
         }
+        tui_session_change(t);
+        if (!t->orig_model)
+            t->orig_model = xstrdup(check_run_model(t->run));
         free(t->model);
         t->model = xstrdup(t->models[t->model_sel]);
         check_run_set_model(t->run, t->model);

@@ -40,7 +40,7 @@ void key_draw(struct tui *t)
         tui_doc_add(&d, ST_DIM, 2, 2, "%zu characters; looks like: %s", chars,
                     key_kind_name(key_kind_of(t->input.buf)));
     sbuf_release(&dots);
-    tui_page(t, &d, "Enter check this key  Ctrl-U clear  Esc cancel");
+    tui_page(t, &d, "Enter check this key|C-u clear|Esc cancel");
 }
 
 /* Hand the key to the run for this session (the run copies it; our copy is
@@ -56,6 +56,8 @@ static void key_submit(struct tui *t)
         tui_msg(t, "probes are still running; try again when they finish");
         return;
     }
+    tui_session_change(t);
+    t->session_key = 1;
     check_run_set_key(t->run, t->input.buf);
     tui_input_wipe(t);
     tui_screen_back(t);

@@ -43,7 +43,7 @@ void paste_draw(struct tui *t)
     }
     tui_doc_add(&d, ST_NORMAL, 2, 2, "%s_", show);
     d.focus = d.n - 1;
-    tui_page(t, &d, "Ctrl-D explain  Enter new line  Esc cancel");
+    tui_page(t, &d, "C-d explain|Enter new line|Esc cancel");
 }
 
 void paste_submit(struct tui *t)

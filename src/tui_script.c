@@ -117,6 +117,14 @@ int tui_script_next(FILE *f, int *lineno, struct tui_event *ev)
         ev->text = unescape(line + 6, &ev->len);
     } else if (strcmp(line, "wait") == 0) {
         ev->type = EV_WAIT;
+    } else if (strncmp(line, "run ", 4) == 0) {
+        int ms;
+        if (sscanf(line + 4, "%d", &ms) != 1 || ms < 0 || ms > 60000) {
+            ret = error("script line %d: run takes milliseconds (0 to 60000)", *lineno);
+        } else {
+            ev->type = EV_RUN;
+            ev->key = ms;
+        }
     } else if (strcmp(line, "dump") == 0) {
         ev->type = EV_DUMP;
     } else if (strncmp(line, "resize ", 7) == 0) {

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "rules.h"
 #include "tui.h"
 
 /* ---- the walkthrough ---- */
@@ -56,7 +57,7 @@ static const struct diagnosis *walk_diag(const struct tui *t, time_t *arrived)
     return c ? c->diag : NULL;
 }
 
-static void walk_evidence(struct tui_doc *d, const struct diagnosis *g)
+static void walk_evidence(const struct tui *t, struct tui_doc *d, const struct diagnosis *g)
 {
     const struct evidence *ev = &g->ev;
     struct sbuf sb;
@@ -77,8 +78,13 @@ static void walk_evidence(struct tui_doc *d, const struct diagnosis *g)
     if (sb.len)
         tui_doc_add(d, ST_NORMAL, 2, 2, "Seen: %s", sb.buf);
     sbuf_release(&sb);
-    if (ev->message)
+    /* The raw message is long and says again what the title says: folded
+     * until asked for, so the steps fit on the first screen. */
+    if (ev->message && t->show_raw)
         tui_doc_add(d, ST_NORMAL, 2, 2, "Message: \xe2\x80\x9c%s\xe2\x80\x9d", ev->message);
+    else if (ev->message)
+        tui_doc_add(d, ST_DIM, 2, 2, "Message: %zu characters, folded (v shows it)",
+                    strlen(ev->message));
     if (ev->net_detail)
         tui_doc_add(d, ST_NORMAL, 2, 2, "Detail: %s", ev->net_detail);
     for (int i = 0; i < ev->nfields; i++)
@@ -140,41 +146,106 @@ static void walk_waiting(struct tui *t, struct tui_doc *d, const struct diagnosi
     (void)t;
 }
 
-/* Which in-doctor fixes fit this cause; a hint only, the keys always work. */
-static void walk_actions(const struct tui *t, struct tui_doc *d, const char *cause)
-{
-    int key = strncmp(cause, "key-", 4) == 0 || strcmp(cause, "unauthenticated") == 0 ||
-              strcmp(cause, "scope-insufficient") == 0;
-    int model = strncmp(cause, "model-", 6) == 0 || strcmp(cause, "quota-zero") == 0 ||
-                strcmp(cause, "capacity") == 0 || strcmp(cause, "overloaded") == 0 ||
-                strcmp(cause, "token-limit") == 0;
+/* The key and word for each fix the data can offer (CAUSE_ACTIONS). */
+static const struct {
+    enum cause_action act;
+    const char *hint;
+} fix_keys[] = {
+    {CAUSE_ACT_NEW_KEY, "K new key"},
+    {CAUSE_ACT_PICK_MODEL, "m pick model"},
+    {CAUSE_ACT_LIMITS, "l limits"},
+    {CAUSE_ACT_RECHECK, "r re-check"},
+};
 
-    tui_doc_add(d, ST_TITLE, 0, 0, "Do it here");
-    if (key)
-        tui_doc_add(d, ST_NORMAL, 2, 5,
-                    "K  type or paste a new key; it is used for this session only and the key "
-                    "checks re-run at once");
-    if (model)
-        tui_doc_add(d, ST_NORMAL, 2, 5, "m  pick another model from the live list");
+/* "K new key · m pick model · r re-check": what the rules data says the
+ * doctor can do here for this cause; a re-check only for a live check. */
+static void fix_actions(const struct tui *t, const char *cause, int check, struct sbuf *out)
+{
+    enum cause_action acts[CAUSE_ACT_COUNT];
+    int n = rules_cause_actions(t->rt, cause, acts, CAUSE_ACT_COUNT);
+    const char *sep = t->term.utf8 ? " \xc2\xb7 " : " - ";
+
+    for (int i = 0; i < n; i++) {
+        if (acts[i] == CAUSE_ACT_RECHECK && check < 0)
+            continue;
+        for (size_t k = 0; k < ARRAY_SIZE(fix_keys); k++) {
+            if (fix_keys[k].act != acts[i])
+                continue;
+            if (out->len)
+                sbuf_adds(out, sep);
+            sbuf_adds(out, fix_keys[k].hint);
+        }
+    }
+}
+
+int tui_fix_offers(const struct tui *t, const char *cause, enum cause_action act)
+{
+    enum cause_action acts[CAUSE_ACT_COUNT];
+    int n = rules_cause_actions(t->rt, cause, acts, CAUSE_ACT_COUNT);
+    for (int i = 0; i < n; i++)
+        if (acts[i] == act)
+            return 1;
+    return 0;
+}
+
+void tui_fix_pane(const struct tui *t, struct tui_doc *d, const struct diagnosis *g, int step,
+                  int check)
+{
+    const char *cause = g->cause ? g->cause : "unknown";
+    int nsteps = diagnosis_step_count(g, STEP_TUI);
+    struct sbuf acts;
+
+    sbuf_init(&acts);
+    fix_actions(t, cause, check, &acts);
+    if (nsteps > 0) {
+        if (step >= nsteps)
+            step = nsteps - 1;
+        tui_doc_add(d, ST_TITLE, 0, 0, "What to do now: step %d of %d", step + 1, nsteps);
+        tui_doc_add(d, ST_NORMAL, 2, 2, "%s", diagnosis_step(g, STEP_TUI, step));
+    } else {
+        tui_doc_add(d, ST_TITLE, 0, 0, "What to do now");
+        tui_doc_add(d, ST_NORMAL, 2, 2, "The rules table gives no steps for this cause.");
+    }
+    if (check >= 0 && step >= nsteps - 1 && tui_fix_offers(t, cause, CAUSE_ACT_RECHECK))
+        tui_doc_add(d, ST_BOLD, 2, 2, "Done? r re-checks %s now.",
+                    check_label((enum check_id)check));
+    if (acts.len)
+        tui_doc_add(d, ST_BOLD, 2, 2, "Here: %s", acts.buf);
+    sbuf_release(&acts);
+}
+
+/* The key bar of the walkthrough: only the keys that do something here. */
+static void walk_hints(const struct tui *t, const struct diagnosis *g, struct sbuf *hints)
+{
+    if (g && t->walk_step < diagnosis_step_count(g, STEP_TUI) - 1)
+        sbuf_adds(hints, "n next step|");
+    if (g && t->walk_step > 0)
+        sbuf_adds(hints, "b step back|");
+    if (g && g->ev.message)
+        sbuf_adds(hints, t->show_raw ? "v fold message|" : "v message|");
+    sbuf_adds(hints, "j/k scroll|");
     if (t->walk_check >= 0)
-        tui_doc_add(d, ST_NORMAL, 2, 5, "r  re-run this check;  R  re-run all checks");
-    else
-        tui_doc_add(d, ST_NORMAL, 2, 5, "R  run all checks against your own setup");
+        sbuf_adds(hints, "r re-check|");
+    sbuf_adds(hints, "Esc back");
 }
 
 void walk_draw(struct tui *t)
 {
-    struct tui_doc d;
+    struct tui_doc d, pane;
     const struct check *c = t->walk_check >= 0 ? tui_check(t, t->walk_check) : NULL;
     time_t arrived = 0;
     const struct diagnosis *g = walk_diag(t, &arrived);
+    struct sbuf hints;
+    int rows, cols, avail, ph = 0, pscroll = 0;
 
+    tui_term_size(&rows, &cols);
     tui_doc_init(&d);
+    tui_doc_init(&pane);
     if (t->walk_check >= 0) {
         tui_header(t, check_label((enum check_id)t->walk_check));
         if (c) {
-            tui_doc_add(&d, tui_result_style(c->result), 0, 0, "%s %s: %s", tui_mark(t, c->result),
-                        check_label(c->id), check_result_name(c->result));
+            tui_doc_add(&d, tui_result_style(c->result), 0, 0, "%s %s %s", tui_mark(t, c->result),
+                        tui_mark_word(c->result), check_label(c->id));
             if (t->fixed[c->id])
                 tui_doc_add(&d, ST_PASS, 0, 0, "Fixed: this check passes now.");
             if (c->result == RES_RUNNING || c->result == RES_PENDING)
@@ -187,14 +258,18 @@ void walk_draw(struct tui *t)
     }
     if (g) {
         const char *cause = g->cause ? g->cause : "unknown";
+        int nsteps = diagnosis_step_count(g, STEP_TUI);
+        if (nsteps > 0 && t->walk_step >= nsteps)
+            t->walk_step = nsteps - 1;
         tui_doc_add(&d, ST_TITLE, 0, 0, "What happened");
         tui_doc_add(&d, ST_BOLD, 2, 2, "%s [%s]", g->title ? g->title : "No known cause matched",
                     cause);
-        walk_evidence(&d, g);
+        walk_evidence(t, &d, g);
         if (t->walk_check < 0 && !diagnosis_recognised(g))
             tui_doc_add(&d, ST_NORMAL, 2, 2,
                         "No Gemini error could be recognised in the paste; anything that was seen "
                         "is listed above.");
+        walk_waiting(t, &d, g, arrived);
         tui_doc_add(&d, ST_TITLE, 0, 0, "Why it matters");
         if (t->walk_check >= 0)
             tui_doc_add(&d, ST_NORMAL, 2, 2, "%s", why_it_matters((enum check_id)t->walk_check));
@@ -202,26 +277,15 @@ void walk_draw(struct tui *t)
             tui_doc_add(&d, ST_NORMAL, 2, 2,
                         "This is what your program was told; the same request meets the same "
                         "answer until the cause is dealt with or the wait is over.");
-        walk_waiting(t, &d, g, arrived);
-        tui_doc_add(&d, ST_TITLE, 0, 0, "The fix");
-        int nsteps = diagnosis_step_count(g, STEP_TUI);
-        if (nsteps > 0) {
-            if (t->walk_step >= nsteps)
-                t->walk_step = nsteps - 1;
-            tui_doc_add(&d, ST_BOLD, 2, 2, "Step %d of %d", t->walk_step + 1, nsteps);
-            tui_doc_add(&d, ST_NORMAL, 4, 0, "%s", diagnosis_step(g, STEP_TUI, t->walk_step));
-            tui_doc_add(&d, ST_DIM, 2, 2, "%s", nsteps > 1 ? "n next step, b back a step" : "");
-        } else {
-            tui_doc_add(&d, ST_NORMAL, 2, 2, "The rules table gives no steps for this cause.");
-        }
-        walk_actions(t, &d, cause);
         if (g->ndocs > 0) {
             tui_doc_add(&d, ST_TITLE, 0, 0, "Docs");
             for (int i = 0; i < g->ndocs; i++)
                 tui_doc_add(&d, ST_NORMAL, 2, 2, "%s", g->docs[i]);
         }
+        tui_fix_pane(t, &pane, g, t->walk_step, t->walk_check);
     } else if (c && c->result == RES_PASS) {
-        tui_doc_add(&d, ST_NORMAL, 0, 0, "Nothing to fix here.");
+        tui_doc_add(&pane, ST_TITLE, 0, 0, "What to do now");
+        tui_doc_add(&pane, ST_NORMAL, 2, 2, "Nothing: this check passed. r re-checks it.");
     } else if (c && tui_done(c->result)) {
         if (c->result == RES_SKIP)
             tui_doc_add(&d, ST_NORMAL, 0, 0, "This check did not run; the line above says why.");
@@ -232,7 +296,23 @@ void walk_draw(struct tui *t)
         tui_doc_add(&d, ST_TITLE, 0, 0, "More facts");
         tui_doc_add(&d, ST_DIM, 2, 2, "%s", c->detail);
     }
-    tui_page(t, &d, "n/b step  j/k scroll  r re-run  K key  m model  Esc back  ? help");
+    /* The fixed lower pane: what to do now never scrolls away. */
+    avail = rows - HEADER_ROWS - FOOTER_ROWS;
+    if (pane.n > 0) {
+        ph = tui_doc_rows(&t->term, &pane, cols - 2);
+        if (ph > avail / 2)
+            ph = avail / 2;
+        tui_draw_rule(&t->term, rows - FOOTER_ROWS - ph - 1);
+        tui_draw_doc(&t->term, &pane, rows - FOOTER_ROWS - ph, ph, &pscroll);
+        avail -= ph + 1;
+    }
+    tui_doc_release(&pane);
+    tui_draw_doc(&t->term, &d, HEADER_ROWS, avail, &t->scroll);
+    tui_doc_release(&d);
+    sbuf_init(&hints);
+    walk_hints(t, g, &hints);
+    tui_footer(t, hints.buf);
+    sbuf_release(&hints);
 }
 
 void walk_key(struct tui *t, int key, enum action act)
@@ -254,9 +334,11 @@ void walk_key(struct tui *t, int key, enum action act)
         if (t->walk_step > 0)
             t->walk_step--;
         break;
+    case ACT_RAW:
+        t->show_raw = !t->show_raw;
+        break;
     case ACT_BACK:
-        t->screen = SCR_DASH;
-        t->msg[0] = '\0';
+        dash_init(t);
         break;
     case ACT_RERUN:
         if (t->walk_check >= 0 && tui_start_run(t, t->walk_check) == 0)

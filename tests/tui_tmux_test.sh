@@ -92,10 +92,10 @@ keys -l "$run; echo after-text-rc=\$?"
 keys Enter
 
 expect "dashboard shows the checks" "Enter walkthrough"
-expect "the leaked key fails key.accepted" "✗ Key accepted"
+expect "the leaked key fails key.accepted" "✗ FAIL Key accepted"
 expect "header shows the masked key" "key AIza…xxxx from GOOGLE_API_KEY"
-keys j j j
-expect "j moves the selection" ">✗ Key accepted"
+expect "the failing check is selected by itself" ">✗ FAIL Key accepted"
+expect "the verdict line names it" "✗ 1 problem · Key accepted:"
 keys Enter
 expect "Enter opens the walkthrough" "What happened"
 keys K
@@ -122,9 +122,10 @@ tmux -L "$sock" resize-window -t gd -x 80 -y 24
 keys l
 expect "l shows the limits" "midnight Pacific time"
 keys q
-expect "q quits and the command ends" "after-text-rc=0" 15
+expect "q quits; the exit is the real configuration's, not the session's" "after-text-rc=1" 15
 screen -200
 if grep -qF "7 passed" "$tmp/screen"; then ok "the final report is in the scrollback"; else fail "the final report is in the scrollback"; fi
+if grep -qF "Changed for this session only" "$tmp/screen"; then ok "the session-only key is listed"; else fail "the session-only key is listed"; fi
 keys -l 'echo restored-$((6*7))'
 keys Enter
 expect "the terminal works after q (echo, line editing)" "restored-42"
