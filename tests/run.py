@@ -5,17 +5,20 @@ starting the fake Gemini API once when a case needs it, and ends with the
 line `N passed, N failed`. Exit status 0 only when nothing failed."""
 
 import argparse
-import functools
 import json
 import os
+import hashlib
 import re
+import resource
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "cases")
@@ -265,6 +268,74 @@ def is_xfail(path):
         return re.search(rb"^xfail:", f.read(), re.M) is not None
 
 
+# Generated inputs are made once per run, one at a time, into files.
+GEN_DIR = None
+GEN_LOCK = threading.Lock()
+OUTPUT_MAX = 64 << 20
+GEN_SCRIPT = """
+import sys
+import functools
+data = eval(sys.argv[1], {"__builtins__": {"bytes": bytes, "range": range, "chr": chr, "str": str,
+                                           "reduce": functools.reduce}})
+if isinstance(data, str):
+    data = data.encode("utf-8", "surrogateescape")
+with open(sys.argv[2], "wb") as f:
+    f.write(data)
+"""
+
+
+def stdin_file(headers, sections, case_dir, cwd):
+    """The path of a file holding the case's stdin."""
+    global GEN_DIR
+    if "stdin-file" in headers:
+        return os.path.join(case_dir, headers["stdin-file"])
+    if "stdin-gen" in headers:
+        expr = headers["stdin-gen"]
+        with GEN_LOCK:
+            if GEN_DIR is None:
+                GEN_DIR = tempfile.mkdtemp(prefix="gd-stdin-gen-")
+            path = os.path.join(GEN_DIR, hashlib.sha1(expr.encode()).hexdigest())
+            if not os.path.exists(path):
+                # In a child process: its memory is gone when it ends.
+                subprocess.run([sys.executable, "-c", GEN_SCRIPT, expr, path + ".tmp"],
+                               check=True)
+                os.rename(path + ".tmp", path)
+        return path
+    path = os.path.join(cwd, "stdin")
+    with open(path, "wb") as f:
+        f.write(sections.get("stdin", b""))
+    return path
+
+
+PEAK = {"rss_kb": 0, "case": ""}
+PEAK_LOCK = threading.Lock()
+
+
+def run_measured(argv, fin, fout, ferr, env, cwd, timeout):
+    """Run argv to its end or until timeout; returns (exit code, killed).
+    Waits with wait4 to record the command's own peak resident memory."""
+    p = subprocess.Popen(argv, stdin=fin, stdout=fout, stderr=ferr, env=env, cwd=cwd)
+    killed = []
+    timer = threading.Timer(timeout, lambda: (killed.append(1), p.kill()))
+    timer.start()
+    try:
+        _, status, usage = os.wait4(p.pid, 0)
+    finally:
+        timer.cancel()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    with PEAK_LOCK:
+        if usage.ru_maxrss > PEAK["rss_kb"]:
+            PEAK["rss_kb"] = usage.ru_maxrss
+            PEAK["case"] = " ".join(os.path.basename(a) for a in argv[-3:])
+    return p.returncode, bool(killed)
+
+
+def read_capped(path):
+    """A file's bytes, at most OUTPUT_MAX of them (more is a runaway)."""
+    with open(path, "rb") as f:
+        return f.read(OUTPUT_MAX)
+
+
 def run_case(binary, path, fake, wrap=()):
     headers, sections = parse_case(path)
     case_dir = os.path.dirname(path)
@@ -279,32 +350,28 @@ def run_case(binary, path, fake, wrap=()):
     for item in headers["env"]:
         name, _, val = item.partition("=")
         env[name.strip()] = expand(val, case_dir, fake)
-    if "stdin-file" in headers:
-        with open(os.path.join(case_dir, headers["stdin-file"]), "rb") as f:
-            stdin = f.read()
-    elif "stdin-gen" in headers:
-        stdin = eval(headers["stdin-gen"], {"__builtins__": {"bytes": bytes, "range": range,
-                                                              "chr": chr, "str": str,
-                                                              "reduce": functools.reduce}})
-        if isinstance(stdin, str):
-            stdin = stdin.encode("utf-8", "surrogateescape")
-    else:
-        stdin = sections.get("stdin", b"")
     timeout = float(headers.get("timeout", "20"))
     if wrap:
         timeout *= 4
     want_exits = [int(x) for x in headers.get("exit", "0").split("|")]
     problems = []
-    start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="gd-case-") as cwd:
+    with tempfile.TemporaryDirectory(prefix="gd-case-") as cwd, \
+            tempfile.TemporaryDirectory(prefix="gd-io-") as io:
         env["HOME"] = cwd
-        try:
-            p = subprocess.run(list(wrap) + [binary] + args, input=stdin, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=env, cwd=cwd, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return ["killed after %.0f s" % timeout], 0
-    elapsed = time.monotonic() - start
-    out, err = p.stdout, p.stderr
+        stdin_path = stdin_file(headers, sections, case_dir, io)
+        out_path, err_path = os.path.join(io, "stdout"), os.path.join(io, "stderr")
+        start = time.monotonic()
+        # Input from a file and output to files: the harness never holds a
+        # generated input, and the binary reads at disk speed, not at the
+        # pace a loaded harness feeds a pipe.
+        with open(stdin_path, "rb") as fin, open(out_path, "wb") as fout, \
+                open(err_path, "wb") as ferr:
+            returncode, killed = run_measured(list(wrap) + [binary] + args, fin, fout, ferr,
+                                              env, cwd, timeout)
+            if killed:
+                return ["killed after %.0f s" % timeout], 0
+        elapsed = time.monotonic() - start
+        out, err = read_capped(out_path), read_capped(err_path)
     # within: N -- the command and each of its probes (by their own clocks)
     # end within N seconds; the wall bound is generous (start-up, a loaded
     # machine) and not applied under a wrapper such as valgrind.
@@ -313,10 +380,10 @@ def run_case(binary, path, fake, wrap=()):
         within *= 2  # a sanitized build sets up TLS several times slower
     if within is not None and not wrap and elapsed > within + 2.5:
         problems.append("took %.1f s, wanted at most %.1f s" % (elapsed, within))
-    if p.returncode < 0:
-        problems.append("killed by signal %d" % -p.returncode)
-    elif p.returncode not in want_exits:
-        problems.append("exit %d, wanted %s" % (p.returncode, "|".join(map(str, want_exits))))
+    if returncode < 0:
+        problems.append("killed by signal %d" % -returncode)
+    elif returncode not in want_exits:
+        problems.append("exit %d, wanted %s" % (returncode, "|".join(map(str, want_exits))))
     if b"ERROR: AddressSanitizer" in err or b"runtime error:" in err or \
             b"ERROR: LeakSanitizer" in err:
         problems.append("sanitizer report:\n" + err.decode("utf-8", "replace")[-3000:])
@@ -398,38 +465,58 @@ def main():
             except Exception as e:  # a broken case file is a failure, not a crash
                 return p, (["harness: %s" % e], 0)
 
+        # At most two cases per worker in flight, and each result is
+        # reported and dropped as it comes: memory does not grow with the
+        # number of cases.
         with ThreadPoolExecutor(max_workers=opts.jobs) as pool:
-            for p, (problems, elapsed) in pool.map(one, paths):
-                rel = os.path.relpath(p, CASES)
-                if is_xfail(p) and not any(pr.startswith("harness:") for pr in problems):
+            pending = set()
+            todo = iter(paths)
+            while True:
+                for p in todo:
+                    pending.add(pool.submit(one, p))
+                    if len(pending) >= 2 * opts.jobs:
+                        break
+                if not pending:
+                    break
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    p, (problems, elapsed) = fut.result()
+                    rel = os.path.relpath(p, CASES)
+                    if is_xfail(p) and not any(pr.startswith("harness:") for pr in problems):
+                        if problems:
+                            xfailed += 1
+                            if opts.verbose:
+                                print("xfail %s" % rel)
+                        else:
+                            # Fixed: the header must go, so the case guards the fix.
+                            xpassed += 1
+                            print("XPASS %s (remove its xfail: header)" % rel)
+                        continue
                     if problems:
-                        xfailed += 1
-                        if opts.verbose:
-                            print("xfail %s" % rel)
+                        failed += 1
+                        print("FAIL %s" % rel)
+                        for pr in problems:
+                            print("     " + pr.replace("\n", "\n     "))
                     else:
-                        # Fixed: the header must go, so the case guards the fix.
-                        xpassed += 1
-                        print("XPASS %s (remove its xfail: header)" % rel)
-                    continue
-                if problems:
-                    failed += 1
-                    print("FAIL %s" % rel)
-                    for pr in problems:
-                        print("     " + pr.replace("\n", "\n     "))
-                else:
-                    passed += 1
-                    if opts.verbose:
-                        print("ok   %s (%.2f s)" % (rel, elapsed))
+                        passed += 1
+                        if opts.verbose:
+                            print("ok   %s (%.2f s)" % (rel, elapsed))
+                    sys.stdout.flush()
     finally:
         if fake:
             fake.stop()
             fake.remove_log()
         if FAULTS:
             FAULTS.stop()
+        if GEN_DIR:
+            shutil.rmtree(GEN_DIR, ignore_errors=True)
     if xfailed or xpassed:
         print("%s: %d known failures (xfail), %d xfail cases now pass" % (
             opts.label, xfailed, xpassed))
     failed += xpassed
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print("%s: peak resident memory: harness %d MB, largest command %d MB" % (
+        opts.label, own, PEAK["rss_kb"] // 1024))
     print("%s: %d passed, %d failed" % (opts.label, passed, failed))
     return 1 if failed or passed == 0 else 0
 
