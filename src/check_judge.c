@@ -23,7 +23,7 @@ static void record_probe(struct check_run *run, enum check_id id, const struct p
 {
     if (run->xchg[id].len)
         sbuf_adds(&run->xchg[id], "\n");
-    probe_describe(p, run->ks.key, &run->xchg[id]);
+    probe_describe(p, &run->xchg[id]);
     sbuf_release(&run->timings[id]);
     probe_timings(p, &run->timings[id]);
 }

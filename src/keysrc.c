@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "keymask.h"
 #include "options.h"
@@ -131,6 +132,7 @@ static char *precedence_note(const char *winner, const char *wkey, const char *l
     memset(&tmp, 0, sizeof(tmp));
     lkey = clean_key(lraw, strlen(lraw), &tmp);
     free(tmp.problem);
+    key_secret_add(lkey);
     sbuf_init(&sb);
     wm = key_mask(wkey ? wkey : "");
     lm = key_mask(lkey ? lkey : "");
@@ -147,12 +149,61 @@ static char *precedence_note(const char *winner, const char *wkey, const char *l
     return sbuf_detach(&sb);
 }
 
-int keysrc_find(const struct options *opt, const char *session_key, struct key_source *ks)
+/* A key file that is not a regular file (a pipe, /dev/stdin) can be read
+ * once only, and keysrc_protect() reads it before the command does: its
+ * bytes are kept for the run. A regular file is read each time. */
+static struct {
+    char *path;
+    char *buf;
+    size_t len;
+    int rc;
+} key_file;
+
+static void key_file_wipe(void)
+{
+    if (key_file.buf)
+        memset(key_file.buf, 0, key_file.len);
+    free(key_file.buf);
+    free(key_file.path);
+    memset(&key_file, 0, sizeof(key_file));
+}
+
+/* A copy of the key file's bytes in *buf (owned by the caller), or the
+ * status read_all() gave the first time. */
+static int read_key_file(const char *path, char **buf, size_t *len)
+{
+    static int registered;
+    struct stat st;
+
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        return read_all(path, KEY_FILE_MAX, buf, len);
+    if (!key_file.path || strcmp(key_file.path, path) != 0) {
+        key_file_wipe();
+        key_file.rc = read_all(path, KEY_FILE_MAX, &key_file.buf, &key_file.len);
+        key_file.path = xstrdup(path);
+        if (!registered)
+            atexit(key_file_wipe);
+        registered = 1;
+    }
+    if (key_file.rc)
+        return key_file.rc;
+    *buf = xmalloc(key_file.len + 1);
+    memcpy(*buf, key_file.buf, key_file.len + 1);
+    *len = key_file.len;
+    return 0;
+}
+
+static int find(const struct options *opt, const char *session_key, struct key_source *ks)
 {
     const char *g = env_nonempty("GOOGLE_API_KEY");
     const char *m = env_nonempty("GEMINI_API_KEY");
 
     memset(ks, 0, sizeof(*ks));
+    /* Every value that may be the key is a secret for the redactor, as it
+     * was stored and as cleaned, before anything can print it. */
+    key_secret_add(g);
+    key_secret_add(m);
+    key_secret_add(session_key);
     if (session_key) {
         ks->source = "session";
         ks->key = clean_key(session_key, strlen(session_key), ks);
@@ -162,7 +213,7 @@ int keysrc_find(const struct options *opt, const char *session_key, struct key_s
         char *buf = NULL;
         size_t len = 0;
         ks->source = "--key-file";
-        if (read_all(opt->key_file, KEY_FILE_MAX, &buf, &len)) {
+        if (read_key_file(opt->key_file, &buf, &len)) {
             struct sbuf sb;
             sbuf_init(&sb);
             sbuf_addf(&sb, "cannot read the key file '%s'", opt->key_file);
@@ -173,6 +224,11 @@ int keysrc_find(const struct options *opt, const char *session_key, struct key_s
         const char *nl = memchr(buf, '\n', len);
         size_t n = nl ? (size_t)(nl - buf) : len;
         ks->key = clean_key(buf, n, ks);
+        if (n < len) {
+            buf[n] = '\0';
+            key_secret_add(buf);
+        }
+        key_secret_add(buf);
         memset(buf, 0, len);
         free(buf);
         if (!ks->key && !ks->file_error) {
@@ -202,6 +258,20 @@ int keysrc_find(const struct options *opt, const char *session_key, struct key_s
         ks->key = clean_key(m, strlen(m), ks);
     }
     return 0;
+}
+
+int keysrc_find(const struct options *opt, const char *session_key, struct key_source *ks)
+{
+    int rc = find(opt, session_key, ks);
+    key_secret_add(ks->key);
+    return rc;
+}
+
+void keysrc_protect(const struct options *opt)
+{
+    struct key_source ks;
+    keysrc_find(opt, NULL, &ks);
+    keysrc_release(&ks);
 }
 
 void keysrc_release(struct key_source *ks)

@@ -21,9 +21,15 @@ struct key_source {
 };
 
 /* Fill ks (overwritten) from session_key (when non-NULL), opt->key_file and
- * the environment. Returns 0; an absent key is ks->key == NULL. */
+ * the environment. Returns 0; an absent key is ks->key == NULL. Every value
+ * read is registered as a secret with keymask (key_secret_add). */
 int keysrc_find(const struct options *opt, const char *session_key, struct key_source *ks);
 void keysrc_release(struct key_source *ks);
+
+/* Register every key the options and the environment name with keymask's
+ * redactor (reading --key-file), so that no command can print one, even
+ * one that never uses a key (explain of a paste that holds it). */
+void keysrc_protect(const struct options *opt);
 
 /* Overwrite s with zeros (the optimiser may not drop it) and free it. */
 void keysrc_wipe_free(char *s);

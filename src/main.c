@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "curl_load.h"
+#include "keysrc.h"
 #include "options.h"
 #include "rules.h"
 #include "util.h"
@@ -256,18 +259,30 @@ static int parse_args(int argc, char **argv, struct options *opt, char **pos, in
     return 0;
 }
 
+/* A core dump would hold the key: no core, and no ptrace attach or
+ * /proc/PID/mem for other processes of the user, before any key is read. */
+static void no_core_dumps(void)
+{
+    struct rlimit rl = {0, 0};
+    setrlimit(RLIMIT_CORE, &rl);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 int main(int argc, char **argv)
 {
     struct options opt;
-    char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+    char **pos;
     int npos = 0, ret;
     const struct command *c;
 
+    no_core_dumps();
+    pos = xcalloc((size_t)argc + 1, sizeof(*pos));
     options_defaults(&opt);
     if (parse_args(argc, argv, &opt, pos, &npos)) {
         ret = EXIT_USAGE;
         goto out;
     }
+    keysrc_protect(&opt);
     for (int i = 0; i < npos; i++) {
         if (strcmp(pos[i], "--version") == 0) {
             printf("gemini-doctor %s\n", GD_VERSION);

@@ -674,35 +674,7 @@ static void add_printable(struct sbuf *out, const char *s, size_t n)
     }
 }
 
-/* A copy of s with every occurrence of key (when it is long enough to be a
- * key) and every key-like token replaced by a masked form. */
-static char *hide_keys(const char *s, const char *key)
-{
-    struct sbuf sb;
-    size_t klen = key ? strlen(key) : 0;
-    const char *at = s;
-    char *out;
-
-    sbuf_init(&sb);
-    if (klen >= 8) {
-        char *masked = key_mask(key);
-        for (;;) {
-            const char *hit = strstr(at, key);
-            if (!hit)
-                break;
-            sbuf_add(&sb, at, (size_t)(hit - at));
-            sbuf_adds(&sb, masked);
-            at = hit + klen;
-        }
-        free(masked);
-    }
-    sbuf_adds(&sb, at);
-    out = key_redact(sb.buf ? sb.buf : "");
-    sbuf_release(&sb);
-    return out;
-}
-
-void probe_describe(const struct probe *p, const char *key, struct sbuf *out)
+void probe_describe(const struct probe *p, struct sbuf *out)
 {
     struct sbuf raw;
     char *red;
@@ -728,7 +700,7 @@ void probe_describe(const struct probe *p, const char *key, struct sbuf *out)
             size_t n;
             sbuf_init(&body);
             add_printable(&body, p->body.buf, look);
-            hidden = hide_keys(body.buf ? body.buf : "", key);
+            hidden = key_redact(body.buf ? body.buf : "");
             n = strlen(hidden);
             if (n > DESCRIBE_BODY_MAX) {
                 n = DESCRIBE_BODY_MAX;
@@ -748,7 +720,7 @@ void probe_describe(const struct probe *p, const char *key, struct sbuf *out)
         sbuf_addf(&raw, "transfer failed: %s\n", d);
         free(d);
     }
-    red = hide_keys(raw.buf ? raw.buf : "", key);
+    red = key_redact(raw.buf ? raw.buf : "");
     sbuf_adds(out, "--\n");
     sbuf_adds(out, red);
     free(red);

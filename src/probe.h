@@ -119,7 +119,7 @@ char *probe_net_detail(const struct probe *p);
 /* Append the exchange for -v: the request (key masked), the status, the
  * response headers and the first bytes of the body, with key (when
  * non-NULL) and every key-like token masked before anything is cut. */
-void probe_describe(const struct probe *p, const char *key, struct sbuf *out);
+void probe_describe(const struct probe *p, struct sbuf *out);
 
 /* Append "dns 3 ms, connect 5 ms, tls 20 ms, total 120 ms". */
 void probe_timings(const struct probe *p, struct sbuf *out);

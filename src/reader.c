@@ -114,60 +114,10 @@ static void choose_window(const char *buf, size_t len, size_t *start, size_t *wl
     *wlen = e - s;
 }
 
-/* Mask "key=VALUE" URL parameters that key_redact does not know. */
-static char *mask_key_params(const char *s)
-{
-    struct sbuf sb;
-    const char *p = s, *end = s + strlen(s);
-
-    sbuf_init(&sb);
-    for (;;) {
-        const char *k = gd_memcasemem(p, (size_t)(end - p), "key=", 4);
-        if (!k) {
-            sbuf_adds(&sb, p);
-            break;
-        }
-        const char *v = k + 4, *e = v;
-        while (*e && ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
-                      (*e >= '0' && *e <= '9') || *e == '_' || *e == '-' || *e == '.'))
-            e++;
-        sbuf_add(&sb, p, (size_t)(v - p));
-        if (e - v >= 8) {
-            char *raw = xstrndup(v, (size_t)(e - v));
-            char *m = key_mask(raw);
-            sbuf_adds(&sb, m);
-            memset(raw, 0, strlen(raw));
-            free(raw);
-            free(m);
-        } else {
-            sbuf_add(&sb, v, (size_t)(e - v));
-        }
-        p = e;
-    }
-    return sbuf_detach(&sb);
-}
-
 static int key_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-' || c == '.';
-}
-
-/* The length of the key prefix at t[0..n) ("AIza", "AQ.", "ya29."), 0 when
- * none, and through *full the length of a whole key of that kind (0 when
- * it varies). */
-static size_t key_prefix(const char *t, size_t n, size_t *full)
-{
-    *full = 0;
-    if (n >= 4 && memcmp(t, "AIza", 4) == 0) {
-        *full = 39;
-        return 4;
-    }
-    if (n >= 3 && memcmp(t, "AQ.", 3) == 0)
-        return 3;
-    if (n >= 5 && memcmp(t, "ya29.", 5) == 0)
-        return 5;
-    return 0;
 }
 
 /* Join the halves of a key that a hard wrap cut, in place, and return the
@@ -186,7 +136,7 @@ static size_t heal_key_wraps(char *t, size_t n)
 
     while (i < n) {
         size_t full;
-        size_t plen = key_char(prev) ? 0 : key_prefix(t + i, n - i, &full);
+        size_t plen = key_char(prev) ? 0 : key_prefix_at(t + i, n - i, &full);
         if (!plen) {
             prev = t[i];
             t[w++] = t[i++];
@@ -602,54 +552,11 @@ static void choose_region(const char *t, size_t n, size_t *rs, size_t *re)
     *re = stop;
 }
 
-/* Mask what is left of a key that a cut, a wrap or a paste shortened below
- * the length key_redact looks for: any key prefix followed by four or more
- * key characters. Masking a look-alike costs nothing. */
-static char *mask_partial_keys(const char *s)
-{
-    static const char *const prefixes[] = {"AIza", "AQ.", "ya29."};
-    struct sbuf sb;
-    const char *p = s;
-
-    sbuf_init(&sb);
-    while (*p) {
-        size_t plen = 0;
-        for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
-            size_t l = strlen(prefixes[i]);
-            if (strncmp(p, prefixes[i], l) == 0)
-                plen = l;
-        }
-        if (plen) {
-            size_t n = plen;
-            while (key_char(p[n]))
-                n++;
-            if (n - plen >= 4) {
-                char *raw = xstrndup(p, n);
-                char *m = key_mask(raw);
-                memset(raw, 0, n);
-                free(raw);
-                sbuf_adds(&sb, m);
-                free(m);
-                p += n;
-                continue;
-            }
-        }
-        sbuf_addc(&sb, *p++);
-    }
-    sbuf_add(&sb, "", 0);
-    return sbuf_detach(&sb);
-}
-
 /* Every string that leaves the reader passes here: no key survives, whole
  * or in part. */
 static char *redact(const char *s)
 {
-    char *a = key_redact(s);
-    char *b = mask_key_params(a);
-    char *c = mask_partial_keys(b);
-    free(a);
-    free(b);
-    return c;
+    return key_redact(s);
 }
 
 static char *take(struct cand *c)
@@ -657,43 +564,6 @@ static char *take(struct cand *c)
     if (!c->has || !c->s)
         return NULL;
     return redact(c->s);
-}
-
-/* The key found in the input, masked. */
-static char *find_key(const char *u, size_t n)
-{
-    size_t start, klen;
-    if (key_find(u, n, &start, &klen) != KEY_NONE) {
-        char *raw = xstrndup(u + start, klen);
-        char *m = key_mask(raw);
-        memset(raw, 0, klen);
-        free(raw);
-        return m;
-    }
-    const char *end = u + n;
-    for (const char *p = gd_memcasemem(u, n, "key=", 4); p;
-         p = gd_memcasemem(p + 1, (size_t)(end - p - 1), "key=", 4)) {
-        const char *v = p + 4, *e = v;
-        int digit = 0, lower = 0;
-        while (e < end && e - v < 200 &&
-               ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9') ||
-                *e == '_' || *e == '-' || *e == '.')) {
-            digit |= *e >= '0' && *e <= '9';
-            lower |= *e >= 'a' && *e <= 'z';
-            e++;
-        }
-        /* Placeholders (YOUR_API_KEY, ${KEY}) are not keys. */
-        if (e - v >= 20 && digit && lower) {
-            char *raw = xstrndup(v, (size_t)(e - v));
-            char *m = key_mask(raw);
-            memset(raw, 0, strlen(raw));
-            free(raw);
-            return m;
-        }
-        if (e >= end)
-            break;
-    }
-    return NULL;
 }
 
 static int has(const char *u, size_t n, const char *s)
@@ -930,7 +800,7 @@ static void finish(struct reading *r, const char *u, size_t un, const char *all,
         ev->links[ev->nlinks++] = redact(r->links[i]);
     for (int i = 0; i < r->nfields; i++)
         ev->fields[ev->nfields++] = redact(r->fields[i]);
-    ev->key_masked = find_key(all, an);
+    ev->key_masked = key_find_masked(all, an);
     if (r->is_html)
         ev->content_type = xstrdup("text/html");
 

@@ -4,6 +4,8 @@
  */
 #include "util.h"
 
+#include "keymask.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -119,25 +121,49 @@ void sbuf_release(struct sbuf *sb)
     sbuf_init(sb);
 }
 
+/* Messages echo what the user gave (paths, names, values): each goes out
+ * redacted and free of control characters, as one line. */
+static void vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+    struct sbuf sb;
+    char *safe;
+
+    sbuf_init(&sb);
+    sbuf_adds(&sb, prefix);
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n > 0) {
+        sbuf_grow(&sb, (size_t)n);
+        vsnprintf(sb.buf + sb.len, (size_t)n + 1, fmt, ap);
+        sb.len += (size_t)n;
+    }
+    for (size_t i = 0; i < sb.len; i++)
+        if (sb.buf[i] == '\n')
+            sb.buf[i] = ' ';
+    sbuf_addc(&sb, '\n');
+    safe = key_redact(sb.buf);
+    fputs(safe, stderr);
+    free(safe);
+    sbuf_release(&sb);
+}
+
 int error(const char *fmt, ...)
 {
     va_list ap;
-    fputs("gemini-doctor: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage("gemini-doctor: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return -1;
 }
 
 void warning(const char *fmt, ...)
 {
     va_list ap;
-    fputs("gemini-doctor: warning: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vmessage("gemini-doctor: warning: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int read_all(const char *path, size_t max, char **out, size_t *len)

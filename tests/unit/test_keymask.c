@@ -50,6 +50,54 @@ int main(void)
                key_find(s, strlen(s), &start, &len) == KEY_STANDARD && start == 16 && len == 39);
     }
 
+    /* A mask shows at most a third of a key and nothing of a short one. */
+    m = key_mask("AIzaXYZW");
+    expect_str("short key: nothing shown", m, "\xe2\x80\xa6");
+    free(m);
+    m = key_mask("AQ.abcdefghijklmnopq");
+    expect_str("auth key of 20: no last four", m, "AQ.\xe2\x80\xa6");
+    free(m);
+    m = key_mask("zzzzzzzzzzzz\x1b[2J");
+    expect("mask holds no control character", strchr(m, 0x1b) == NULL);
+    free(m);
+
+    /* The configured key is redacted by exact match in every escaping. */
+    {
+        const char *key = "Sek\"ret-Key With Space-0123456789abcdef";
+        key_secret_add(key);
+        m = key_redact("raw Sek\"ret-Key With Space-0123456789abcdef end");
+        expect("secret raw", strstr(m, "0123456789") == NULL && strstr(m, "end"));
+        free(m);
+        m = key_redact("{\"m\": \"Sek\\\"ret-Key With Space-0123456789abcdef\"}");
+        expect("secret JSON-escaped", strstr(m, "0123456789") == NULL);
+        free(m);
+        m = key_redact("Sek\"ret-Key\nWith Space-01234\\n56789abcdef");
+        expect("secret split by newlines", strstr(m, "56789") == NULL && strstr(m, "Sek") == NULL);
+        free(m);
+        m = key_redact("Sek\"ret-KeyWith    Space-0123456789abcdef");
+        expect("secret with its space collapsed", strstr(m, "0123456789") == NULL);
+        free(m);
+    }
+    m = key_redact("bell\a and ESC\x1b[2J and C1 \xc2\x9b end\n");
+    expect_str("controls become ?", m, "bell? and ESC?[2J and C1 ? end\n");
+    free(m);
+    m = key_redact("https://x/v1?key=Zx9_abcdefgh&alt=json");
+    expect("key= parameter masked", strstr(m, "abcdefgh") == NULL && strstr(m, "key="));
+    free(m);
+    m = key_redact("see AIzaSyA1");
+    expect("partial key masked", strstr(m, "SyA1") == NULL);
+    free(m);
+    m = key_redact("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N");
+    expect("JWT masked", strstr(m, "dozjgN") == NULL);
+    free(m);
+    {
+        char *once = key_redact("AIzaSyA1234567890abcdefghijklmnopqrWXyZ");
+        char *twice = key_redact(once);
+        expect_str("a mask survives redaction", twice, once);
+        free(once);
+        free(twice);
+    }
+
     expect("memcasemem", gd_memcasemem("Hello World", 11, "WORLD", 5) != NULL);
     expect("memcasemem miss", gd_memcasemem("Hello", 5, "hello!", 6) == NULL);
     {
