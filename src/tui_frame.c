@@ -101,7 +101,7 @@ enum check_result tui_result(const struct tui *t, int id)
 /* A wait for people, as every report prints one (render_duration). */
 void tui_format_wait(double secs, char *buf, size_t size)
 {
-    render_duration(secs > 0 ? (double)(long)(secs + 0.999) : 0, buf, size);
+    render_duration(secs > 0 ? secs : 0, buf, size);
 }
 
 int tui_page_rows(void)
@@ -199,7 +199,7 @@ static void verdict_wait(const struct tui *t, const struct check *c, char *buf, 
     } else if (g->retryable) {
         snprintf(buf, size, "retry soon");
     } else {
-        snprintf(buf, size, "waiting will not fix it");
+        snprintf(buf, size, "needs a change");
     }
 }
 

@@ -40,6 +40,7 @@ run "readme examples" python3 tests/readme_test.py --bin "$bin"
 run "completions" sh tests/completion_test.sh "$bin"
 run "data-only cause" python3 tests/data_only_test.py --bin "$bin"
 run "stats" python3 tests/stats_test.py --bin "$bin"
+run "tui golden screens" python3 tests/tui_golden.py --bin "$bin"
 run "tui in tmux" sh tests/tui_tmux_test.sh "$bin"
 run "valgrind" sh tests/valgrind.sh "$bin"
 if [ -x "$asan_bin" ]; then

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""tui_golden.py: whole-screen tests of the interactive doctor, as tig does.
+
+For each scenario of the fake Gemini API below, the headless doctor
+(GEMINI_DOCTOR_TUI_SCRIPT) draws the dashboard and the walkthrough of the
+check it selects by itself, at 80x24 and at 120x40, with the clock pinned
+(GEMINI_DOCTOR_NOW). The screens are compared with the golden dumps in
+tests/golden/tui/SCENARIO.txt, line by line; a difference is printed as a
+unified diff.
+
+Two things on a screen change from run to run and are normalised before the
+comparison, in both the dump and the golden file: the fake server's port
+(127.0.0.1:PORT) and measured durations ("N ms", "N milliseconds").
+
+Usage:
+    python3 tests/tui_golden.py [--bin build/gemini-doctor] [--update] [NAME...]
+--update rewrites the golden files from the current binary (review the diff
+with git before committing it). Prints "tui golden: N passed, N failed".
+"""
+import argparse
+import difflib
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run as harness  # noqa: E402
+
+GOLDEN = os.path.join(HERE, "golden", "tui")
+NOW = "2026-11-28T12:00:00Z"
+
+# name, key scenario, extra arguments. Auth-key (AQ.) scenario keys keep the
+# standard-key warning out of the screens.
+SCENARIOS = [
+    ("quota-rpm", "quota-rpm", []),
+    ("quota-rpd", "quota-rpd", []),
+    ("quota-zero", "quota-zero", []),
+    ("key-invalid", "invalid", []),
+    ("key-leaked", "leaked", []),
+    ("model-retired", "valid", ["--model", "gemini-1.5-pro"]),
+    ("location", "location", []),
+    ("overloaded", "overloaded", []),
+    ("hung", "hung", ["--timeout", "1"]),
+]
+
+# The dashboard, then the walkthrough of the check selected by itself, at
+# 80x24; then the same at 120x40.
+SCRIPT = """wait
+dump
+key Enter
+dump
+key Esc
+resize 120 40
+dump
+key Enter
+dump
+key q
+"""
+
+
+def key_for(scenario):
+    key = "AQ.Test_%s_" % scenario
+    return key + "x" * max(0, 44 - len(key))
+
+
+def normalise(text):
+    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
+    text = re.sub(r"\b\d+ ms\b", "N ms", text)
+    text = re.sub(r"\b\d+ milliseconds\b", "N milliseconds", text)
+    return text
+
+
+def screens(out):
+    """Only the dumps: the report printed after the quit is not a screen."""
+    parts = out.split("--- screen ---\n")
+    return "".join("--- screen ---\n" + parts[i] + "--- screen ---\n"
+                   for i in range(1, len(parts) - 1, 2))
+
+
+def run_one(binary, url, name, scenario, extra, script_path):
+    env = dict(os.environ)
+    for var in ("GEMINI_API_KEY", "GEMINI_MODEL", "GOOGLE_GEMINI_BASE_URL", "NO_COLOR",
+                "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy",
+                "ALL_PROXY", "GEMINI_DOCTOR_TUI_DUMP"):
+        env.pop(var, None)
+    env.update({
+        "GOOGLE_API_KEY": key_for(scenario),
+        "GEMINI_DOCTOR_NOW": NOW,
+        "GEMINI_DOCTOR_TUI_SCRIPT": script_path,
+        "GEMINI_DOCTOR_TUI_SIZE": "80x24",
+        "LC_ALL": "C.UTF-8",
+    })
+    args = [binary, "tui", "--base-url", url, "--status-url", url + "/incidents.json",
+            "--timeout", "3", "--model", "gemini-3.8-flash"] + extra
+    proc = subprocess.run(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=60)
+    return normalise(screens(proc.stdout.decode("utf-8", "replace")))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/gemini-doctor")
+    ap.add_argument("--update", action="store_true")
+    ap.add_argument("names", nargs="*")
+    opt = ap.parse_args()
+    binary = os.path.abspath(opt.bin)
+    passed = failed = 0
+
+    fake = harness.FakeServer()
+    fake.start()
+    fd, script_path = tempfile.mkstemp(prefix="gd-golden-", suffix=".keys")
+    with os.fdopen(fd, "w") as f:
+        f.write(SCRIPT)
+    try:
+        for name, scenario, extra in SCENARIOS:
+            if opt.names and name not in opt.names:
+                continue
+            got = run_one(binary, fake.url, name, scenario, extra, script_path)
+            path = os.path.join(GOLDEN, name + ".txt")
+            if opt.update:
+                os.makedirs(GOLDEN, exist_ok=True)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(got)
+                print("updated %s" % os.path.relpath(path))
+                passed += 1
+                continue
+            try:
+                with open(path, encoding="utf-8") as f:
+                    want = normalise(f.read())
+            except OSError:
+                want = ""
+            if got == want and got.count("--- screen ---\n") == 8:
+                passed += 1
+                print("ok   %s" % name)
+            else:
+                failed += 1
+                print("FAIL %s (regenerate with: python3 tests/tui_golden.py --update %s)"
+                      % (name, name))
+                for line in difflib.unified_diff(want.splitlines(), got.splitlines(),
+                                                 "golden/" + name, "now", lineterm="", n=1):
+                    print("     " + line)
+    finally:
+        os.unlink(script_path)
+        fake.stop()
+        fake.remove_log()
+    print("tui golden: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
