@@ -36,7 +36,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/%)
 BIN = $(BUILD)/gemini-doctor
 
-.PHONY: all deps demo test check unit-bins check-format check-unit check-cases check-lint \
+.PHONY: all deps demo test check deb unit-bins check-format check-unit check-cases check-lint \
 	check-valgrind asan bench fuzz install uninstall clean format completions
 
 all: $(BIN)
@@ -149,6 +149,17 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/gemini-doctor $(DESTDIR)$(ZSHCOMPDIR)/_gemini-doctor \
 		$(DESTDIR)$(FISHCOMPDIR)/gemini-doctor.fish
 	rm -rf $(DESTDIR)$(DATADIR)
+
+# The Debian package, built with debhelper from a copy of the tree (the
+# files git knows, tracked or new) so that dpkg-buildpackage's own output
+# lands in build/deb and the source tree stays clean.
+DEB_DIR = $(BUILD)/deb
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/gemini-doctor-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 cp -a --parents -t $(DEB_DIR)/gemini-doctor-$(VERSION)
+	cd $(DEB_DIR)/gemini-doctor-$(VERSION) && dpkg-buildpackage -us -uc -b
+	@ls $(DEB_DIR)/*.deb
 
 FORMAT_FILES = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz_reader.c
 
