@@ -36,7 +36,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/%)
 BIN = $(BUILD)/gemini-doctor
 
-.PHONY: all deps demo test check deb unit-bins check-format check-unit check-cases check-lint \
+.PHONY: all deps demo test check deb release unit-bins check-format check-unit check-cases check-lint \
 	check-valgrind asan bench fuzz install uninstall clean format completions
 
 all: $(BIN)
@@ -161,6 +161,14 @@ deb:
 	cd $(DEB_DIR)/gemini-doctor-$(VERSION) && dpkg-buildpackage -us -uc -b
 	@ls $(DEB_DIR)/*.deb
 
+# A self-contained release: the binary finds its bundled libraries through
+# an $$ORIGIN rpath; src/release.sh stages the tree, the tarball and
+# sha256sum.txt in build-release/.
+release:
+	@$(MAKE) --no-print-directory BUILD=build-release \
+		LDFLAGS="-Wl,-rpath,'\$$\$$ORIGIN/../lib' -Wl,-z,origin" all completions
+	sh src/release.sh build-release $(VERSION)
+
 FORMAT_FILES = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz_reader.c
 
 format:
@@ -170,4 +178,4 @@ check-format:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-release
