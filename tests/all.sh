@@ -28,6 +28,17 @@ run() {
     fi
 }
 
+# The package test spends most of its time fetching a clean Debian 12
+# chroot over the network: start it first, in the background, and collect
+# its output at the end.
+pkg_log=$(mktemp)
+pkg_rc=$(mktemp)
+{
+    sh tests/package_test.sh > "$pkg_log" 2>&1
+    echo $? > "$pkg_rc"
+} &
+pkg_pid=$!
+
 for t in build/test_*; do
     [ -x "$t" ] && run "unit $(basename "$t")" "$t"
 done
@@ -50,6 +61,10 @@ if [ -x "$asan_bin" ]; then
     run "asan cases" env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         python3 tests/run.py --bin "$asan_bin" --label asan
 fi
+
+wait "$pkg_pid"
+run "package (deb, release, chroot)" sh -c "cat '$pkg_log'; exit \$(cat '$pkg_rc')"
+rm -f "$pkg_log" "$pkg_rc"
 
 awk '/[0-9]+ passed, [0-9]+ failed/ {
         for (i = 1; i <= NF; i++) {
