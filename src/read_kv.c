@@ -689,8 +689,10 @@ static void take_string(struct kv *k, enum kid id, const char *s, size_t n, int 
         cand_offer_str(&r->message, s, n, depth, bare ? Q_PROSE : q);
         break;
     case K_ERROR:
-        if (!bare)
+        if (!bare) {
             cand_offer_str(&r->message, s, n, depth, Q_TEXT);
+            r->error_string = 1;
+        }
         break;
     case K_REASON:
         /* Only a value that looks like an ErrorInfo reason: a label such as

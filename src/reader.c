@@ -811,7 +811,7 @@ static void finish(struct reading *r, const char *u, size_t un, const char *all,
     if (allow_net)
         finish_net(r, u, un, ev);
 
-    ev->found = ev->net_error || ev->http >= 400 || ev->status || r->envelope ||
+    ev->found = ev->net_error || ev->http >= 400 || ev->status || r->envelope || r->error_string ||
                 (ev->api_code && api_code_http(ev->api_code)) || r->phrase || r->ws_close ||
                 ev->nquota > 0 || r->block_reason.has ||
                 (ev->reason && upper_reason(ev->reason) && ev->domain);
