@@ -660,6 +660,24 @@ static int upper_reason(const char *s)
     return letter;
 }
 
+/* Does a client library's own code stand right before the transport
+ * failure at u[pos] ("ServiceUnavailable: 503 failed to connect to all
+ * addresses", "14 UNAVAILABLE: No connection established")? Such a code
+ * reports the failed call; it is no answer. */
+static int client_code_before(const char *u, size_t pos)
+{
+    size_t i = pos;
+    while (i > 0 && (u[i - 1] == ' ' || u[i - 1] == ':'))
+        i--;
+    size_t e = i;
+    while (i > 0 && i + 40 > e && ((u[i - 1] >= 'A' && u[i - 1] <= 'Z') || u[i - 1] == '_'))
+        i--;
+    if (i < e)
+        return canonical_status(u + i, e - i) != NULL;
+    return e >= 3 && (u[e - 3] == '4' || u[e - 3] == '5') && u[e - 2] >= '0' && u[e - 2] <= '9' &&
+           u[e - 1] >= '0' && u[e - 1] <= '9' && (e == 3 || u[e - 4] == ' ' || u[e - 4] == ':');
+}
+
 /* The transport failure named in the text, as ev->net_error and its phrase
  * (to the end of its line, bounded) as ev->net_detail. An answer from the API
  * wins: a status, an error object, a known Gemini phrase or an HTTP code
@@ -669,21 +687,29 @@ static void finish_net(const struct reading *r, const char *u, size_t un, struct
 {
     if (!r->net_kind || r->net_pos >= un)
         return;
-    int google = ev->status || r->reason.has || (ev->api_code && api_code_http(ev->api_code)) ||
-                 r->phrase || r->nquota > 0 || r->block_reason.has || r->is_html;
-    /* A wrapper (a gateway, an OpenAI-shaped proxy) reporting that its own
-     * call failed: the error object's message is the transport failure and
-     * nothing of Google's answer is there. Its envelope and its code are
-     * the wrapper's, not a server answer. */
-    int wrapped = !google && r->message.has && r->message.s &&
-                  gd_memcasemem(r->message.s, strlen(r->message.s), u + r->net_pos, r->net_len);
+    /* Google's own content: a reason, an API code, a known Gemini phrase,
+     * quota violations, a block reason, one of its HTML pages, or an error
+     * object with a canonical status. */
+    int google = r->reason.has || (ev->api_code && api_code_http(ev->api_code)) || r->phrase ||
+                 r->nquota > 0 || r->block_reason.has || r->is_html || (r->envelope && ev->status);
+    /* Otherwise, when the message is itself the transport failure, the code
+     * and envelope around it are a wrapper's (a gateway's
+     * {"error":{"message":"fetch failed","code":500}}) or the client
+     * library's own (gRPC's "503 failed to connect to all addresses"): no
+     * answer came from the API. */
+    int wrapped =
+        !google &&
+        ((r->message.has && r->message.s &&
+          gd_memcasemem(r->message.s, strlen(r->message.s), u + r->net_pos, r->net_len)) ||
+         client_code_before(u, r->net_pos));
     int answered =
-        google ||
-        (!wrapped && ((r->http.has && (int)r->http.num != 407 && !r->tunnel_http) || r->envelope));
+        google || (!wrapped && ((r->http.has && (int)r->http.num != 407 && !r->tunnel_http) ||
+                                r->envelope || ev->status));
     if (answered)
         return;
-    if (wrapped && !ev->http_inferred) {
+    if (wrapped) {
         ev->http = 0;
+        ev->http_inferred = 0;
         free(ev->http_text);
         ev->http_text = NULL;
     }
