@@ -692,14 +692,17 @@ static void finish_net(const struct reading *r, const char *u, size_t un, struct
      * object with a canonical status. */
     int google = r->reason.has || (ev->api_code && api_code_http(ev->api_code)) || r->phrase ||
                  r->nquota > 0 || r->block_reason.has || r->is_html || (r->envelope && ev->status);
-    /* Otherwise, when the message is itself the transport failure, the code
-     * and envelope around it are a wrapper's (a gateway's
-     * {"error":{"message":"fetch failed","code":500}}) or the client
-     * library's own (gRPC's "503 failed to connect to all addresses"): no
-     * answer came from the API. */
+    /* Otherwise, when the message is itself the transport failure and no
+     * canonical status is named, the code and envelope around it are a
+     * wrapper's (a gateway's {"error":{"message":"fetch failed","code":500}});
+     * when a bare code or status stands right before the failure, they are
+     * the client library's own (gRPC's "503 failed to connect to all
+     * addresses"). No answer came from the API. A named status with a
+     * message that merely mentions a failure ("503 UNAVAILABLE. upstream
+     * connect error … connection refused") is a server's answer. */
     int wrapped =
         !google &&
-        ((r->message.has && r->message.s &&
+        ((!ev->status && r->message.has && r->message.s &&
           gd_memcasemem(r->message.s, strlen(r->message.s), u + r->net_pos, r->net_len)) ||
          client_code_before(u, r->net_pos));
     int answered =
