@@ -1,6 +1,7 @@
 /*
  * keymask: key kinds, masking and the one redactor. See keymask.h.
  */
+#define _GNU_SOURCE /* memmem */
 #include "keymask.h"
 
 #include <stdlib.h>
@@ -308,6 +309,35 @@ static size_t secret_at(const char *s, size_t n, const char *key)
     return p;
 }
 
+/* A piece of a registered key: a run of key characters that a split, a
+ * wrap or a cut left of it. The registered key holding s[0..n) (whole, or
+ * its first or last KEY_PIECE_MIN characters, when the run is glued to a
+ * word), or NULL. */
+#define KEY_PIECE_MIN 8
+
+static const char *secret_holding(const char *s, size_t n)
+{
+    /* Only a run that looks random: a word ("location", "quota-rpd") that
+     * happens to be in the key is no piece of it, and masking it would
+     * change what the reader sees. */
+    int digit = 0, upper = 0, lower = 0;
+    for (size_t i = 0; i < n; i++) {
+        digit |= s[i] >= '0' && s[i] <= '9';
+        upper |= s[i] >= 'A' && s[i] <= 'Z';
+        lower |= s[i] >= 'a' && s[i] <= 'z';
+    }
+    if (digit + upper + lower < 2)
+        return NULL;
+    for (size_t k = 0; k < nsecrets; k++) {
+        const char *sec = secrets[k];
+        size_t sl = strlen(sec);
+        if (memmem(sec, sl, s, n) || memmem(sec, sl, s, KEY_PIECE_MIN) ||
+            memmem(sec, sl, s + n - KEY_PIECE_MIN, KEY_PIECE_MIN))
+            return sec;
+    }
+    return NULL;
+}
+
 /* The whole key-like token at p (AIza + 30, AQ. + 20, ya29. + 20 key
  * characters, or a JWT), 0 when none; *partial gets the length of a
  * shorter token that starts with a key prefix (a cut key). */
@@ -454,6 +484,19 @@ char *key_redact_n(const char *s, size_t len)
         if (n) {
             i += n;
             continue;
+        }
+        if (nsecrets && is_key_char(c) && (i == 0 || !is_key_char((unsigned char)p[-1]))) {
+            size_t r = 0;
+            while (r < left && is_key_char((unsigned char)p[r]))
+                r++;
+            const char *sec = r >= KEY_PIECE_MIN ? secret_holding(p, r) : NULL;
+            if (sec) {
+                char *m = key_mask(sec);
+                sbuf_adds(&sb, m);
+                free(m);
+                i += r;
+                continue;
+            }
         }
         if ((n = mask_at(p, left)) != 0) {
             sbuf_add(&sb, p, n);

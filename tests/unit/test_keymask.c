@@ -74,6 +74,9 @@ int main(void)
         m = key_redact("Sek\"ret-Key\nWith Space-01234\\n56789abcdef");
         expect("secret split by newlines", strstr(m, "56789") == NULL && strstr(m, "Sek") == NULL);
         free(m);
+        m = key_redact("message: key Space-0123456789ab (cut)");
+        expect("a cut piece of the secret", strstr(m, "0123456789") == NULL && strstr(m, "(cut)"));
+        free(m);
         m = key_redact("Sek\"ret-KeyWith    Space-0123456789abcdef");
         expect("secret with its space collapsed", strstr(m, "0123456789") == NULL);
         free(m);
