@@ -16,6 +16,7 @@
 #include "check.h"
 #include "commands.h"
 #include "diagnosis.h"
+#include "keymask.h"
 #include "options.h"
 #include "util.h"
 
@@ -471,6 +472,80 @@ static void gh_put(FILE *out, const char *s, int property)
     free(c);
 }
 
+/* One Markdown table cell or line: redacted, control characters gone, no
+ * line breaks, and the characters that would end a cell or open markup
+ * escaped. */
+static void md_put(FILE *out, const char *s)
+{
+    char *red = key_redact(s ? s : "");
+    char *c = clean(red, 0);
+    for (const char *p = c; *p; p++) {
+        if (*p == '|' || *p == '\\' || *p == '*' || *p == '_' || *p == '`' || *p == '[')
+            fprintf(out, "\\%c", *p);
+        else if (*p == '<')
+            fputs("&lt;", out);
+        else if (*p == '>')
+            fputs("&gt;", out);
+        else if (*p == '&')
+            fputs("&amp;", out);
+        else if (*p == '\n' || *p == '\r')
+            fputc(' ', out);
+        else
+            fputc(*p, out);
+    }
+    free(c);
+    free(red);
+}
+
+/*
+ * In a GitHub Actions job ($GITHUB_STEP_SUMMARY set), the whole report is
+ * also appended to the job summary as Markdown: annotations are capped per
+ * step and cut long texts, the summary is not. A summary that cannot be
+ * written is a warning, never a change of the exit code.
+ */
+static void github_summary(const struct check_run *run)
+{
+    const char *path = getenv("GITHUB_STEP_SUMMARY");
+    char *line;
+    FILE *out;
+
+    if (!path || !*path)
+        return;
+    out = fopen(path, "a");
+    if (!out) {
+        warning("cannot append to GITHUB_STEP_SUMMARY '%s'", path);
+        return;
+    }
+    line = summary_line(run, check_run_exit_code(run));
+    fprintf(out, "## gemini-doctor check\n\n**");
+    md_put(out, line);
+    fprintf(out, "**\n\n| check | result | summary |\n|---|---|---|\n");
+    for (int i = 0; i < CHECK_COUNT; i++) {
+        const struct check *k = check_run_get(run, (enum check_id)i);
+        fprintf(out, "| %s | %s | ", check_label((enum check_id)i), check_result_name(k->result));
+        md_put(out, k->summary);
+        fputs(" |\n", out);
+    }
+    for (int i = 0; i < CHECK_COUNT; i++) {
+        const struct check *k = check_run_get(run, (enum check_id)i);
+        const struct diagnosis *d = k->diag;
+        if (!d || (k->result != RES_FAIL && k->result != RES_WARN))
+            continue;
+        fprintf(out, "\n### %s: ", check_label((enum check_id)i));
+        md_put(out, d->title ? d->title : k->summary);
+        fprintf(out, " (`%s`)\n\n", d->cause ? d->cause : "unknown");
+        for (int j = 0; j < diagnosis_step_count(d, STEP_CHECK); j++) {
+            fprintf(out, "%d. ", j + 1);
+            md_put(out, diagnosis_step(d, STEP_CHECK, j));
+            fputc('\n', out);
+        }
+    }
+    fputc('\n', out);
+    free(line);
+    if (fclose(out) != 0)
+        warning("cannot write GITHUB_STEP_SUMMARY '%s'", path);
+}
+
 static void report_github(FILE *out, const struct check_run *run, const struct options *opt)
 {
     for (int i = 0; i < CHECK_COUNT; i++) {
@@ -499,6 +574,7 @@ static void report_github(FILE *out, const struct check_run *run, const struct o
         sbuf_release(&msg);
     }
     report_text(out, run, opt, 0, check_run_exit_code(run));
+    github_summary(run);
 }
 
 void report_print(FILE *out, const struct check_run *run, const struct options *opt)
