@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -41,6 +42,12 @@ static void print_session(FILE *out, const struct tui_outcome *oc)
                 oc->exit_code);
 }
 
+static int term_is_dumb(void)
+{
+    const char *term = getenv("TERM");
+    return !term || !*term || strcmp(term, "dumb") == 0;
+}
+
 int cmd_tui(int argc, char **argv, struct options *opt)
 {
     const char *script = getenv("GEMINI_DOCTOR_TUI_SCRIPT");
@@ -57,6 +64,15 @@ int cmd_tui(int argc, char **argv, struct options *opt)
     /* Machine formats belong to check: the doctor is for people. */
     if (opt->format_set && opt->format != FMT_TEXT)
         return cmd_check(argc, argv, opt);
+    /* A terminal that cannot move the cursor gets check's report instead,
+     * with a note, as less warns on a dumb terminal. */
+    if (!(script && *script) && term_is_dumb()) {
+        fprintf(stderr,
+                "gemini-doctor: this terminal (TERM=%s) cannot show the interactive doctor; "
+                "running check instead\n",
+                getenv("TERM") && *getenv("TERM") ? getenv("TERM") : "unset");
+        return cmd_check(argc, argv, opt);
+    }
     if (!(script && *script) && !(isatty(0) && isatty(1))) {
         error("the interactive doctor needs a terminal; use 'gemini-doctor check'");
         return EXIT_USAGE;

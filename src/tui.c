@@ -187,9 +187,11 @@ static const struct {
 static void draw(struct tui *t)
 {
     tui_draw_begin(&t->term);
-    screens[t->screen].draw(t);
-    if (t->help)
-        help_draw(t);
+    if (!tui_too_small(t)) {
+        screens[t->screen].draw(t);
+        if (t->help)
+            help_draw(t);
+    }
     tui_draw_end(&t->term);
 }
 

@@ -218,6 +218,11 @@ struct tui {
 #define HEADER_ROWS 4
 #define FOOTER_ROWS 2
 
+/* Below this size a screen cannot hold the list of checks and the first
+ * step of a fix: a notice says so instead of a cut screen. */
+#define TUI_MIN_COLS 60
+#define TUI_MIN_ROWS 18
+
 /* tui.c: the probes. */
 int tui_start_run(struct tui *t, int only);
 /* The exit code the doctor will end with: check's, for the user's own
@@ -244,6 +249,9 @@ enum tui_style tui_verdict(const struct tui *t, char *buf, size_t size, char *ta
                            size_t tail_size);
 enum tui_style tui_result_style(enum check_result r);
 void tui_header(struct tui *t, const char *title);
+/* Draw the "terminal too small" notice and return 1 when the terminal is
+ * below TUI_MIN_COLS x TUI_MIN_ROWS; 0 otherwise. */
+int tui_too_small(struct tui *t);
 void tui_footer(struct tui *t, const char *hints);
 void tui_page(struct tui *t, struct tui_doc *d, const char *hints);
 void tui_screen_open(struct tui *t, enum tui_screen scr);

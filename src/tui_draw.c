@@ -25,6 +25,11 @@
 /* A paste that never sends its end marker is closed after this long. */
 #define PASTE_IDLE_MS 3000
 
+/* Without bracketed paste: characters less than BURST_GAP_MS apart, at
+ * least BURST_MIN of them, are a paste. */
+#define BURST_GAP_MS 8
+#define BURST_MIN 4
+
 enum { PAIR_TITLE = 1, PAIR_PASS, PAIR_WARN, PAIR_FAIL };
 
 static SCREEN *screen;
@@ -160,18 +165,74 @@ static int read_paste(struct tui_event *ev)
     return 0;
 }
 
+/* Characters read ahead while telling a burst from typing, handed out one
+ * key at a time when they were typing after all. */
+static wint_t pending[BURST_MIN];
+static int npending, next_pending;
+
+/* A terminal without bracketed paste sends a paste as a burst of
+ * characters faster than anyone types: the rest of the burst is already
+ * waiting. Read what follows wc within BURST_GAP_MS of each character; at
+ * least BURST_MIN characters are a paste (returned as one), fewer are keys
+ * (kept in pending). A paste is never run as commands: the "q" of "quota"
+ * does not quit. */
+static int read_burst(wint_t wc, struct tui_event *ev)
+{
+    struct sbuf sb;
+    wint_t c = wc;
+    int n = 0, r = OK;
+
+    sbuf_init(&sb);
+    sbuf_grow(&sb, PASTE_MAX + 8);
+    timeout(BURST_GAP_MS);
+    for (;;) {
+        char u[4];
+        if (r == KEY_CODE_YES && c != KEY_ENTER)
+            break;
+        if (r == KEY_CODE_YES || c == '\r')
+            c = '\n';
+        if (n < BURST_MIN)
+            pending[n] = c;
+        n++;
+        if (sb.len + 4 <= PASTE_MAX)
+            sbuf_add(&sb, u, tui_utf8_encode(u, (int)c));
+        r = wget_wch(stdscr, &c);
+        if (r == ERR)
+            break;
+    }
+    if (n >= BURST_MIN) {
+        ev->type = EV_PASTE;
+        ev->len = sb.len;
+        ev->text = sbuf_detach(&sb);
+        return 1;
+    }
+    explicit_bzero(sb.buf, sb.cap);
+    sbuf_release(&sb);
+    npending = n;
+    next_pending = 0;
+    return 0;
+}
+
 int tui_term_read(struct tui_term *t, int timeout_ms, struct tui_event *ev)
 {
     wint_t wc;
     int r;
 
-    (void)t;
     memset(ev, 0, sizeof(*ev));
-    timeout(timeout_ms);
-    r = wget_wch(stdscr, &wc);
-    if (r == ERR) {
-        ev->type = EV_NONE;
-        return 0;
+    if (next_pending < npending) {
+        wc = pending[next_pending++];
+        r = OK;
+    } else {
+        timeout(timeout_ms);
+        r = wget_wch(stdscr, &wc);
+        if (r == ERR) {
+            ev->type = EV_NONE;
+            return 0;
+        }
+        if (r == OK && !t->headless && wc >= 0x20 && wc != 0x7f && read_burst(wc, ev))
+            return 0;
+        if (r == OK && next_pending < npending)
+            wc = pending[next_pending++];
     }
     ev->type = EV_KEY;
     if (r == KEY_CODE_YES) {

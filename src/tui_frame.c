@@ -297,6 +297,23 @@ void tui_header(struct tui *t, const char *title)
     tui_draw_rule(&t->term, 3);
 }
 
+int tui_too_small(struct tui *t)
+{
+    int rows, cols;
+    char buf[160];
+
+    tui_term_size(&rows, &cols);
+    if (rows >= TUI_MIN_ROWS && cols >= TUI_MIN_COLS)
+        return 0;
+    snprintf(buf, sizeof(buf), "terminal too small: %dx%d", cols, rows);
+    tui_draw_text(&t->term, rows / 2 - 1, 0, cols, ST_BOLD, buf);
+    snprintf(buf, sizeof(buf), "the doctor needs %dx%d; make it larger", TUI_MIN_COLS,
+             TUI_MIN_ROWS);
+    tui_draw_text(&t->term, rows / 2, 0, cols, ST_NORMAL, buf);
+    tui_draw_text(&t->term, rows / 2 + 1, 0, cols, ST_DIM, "q quits, ? helps");
+    return 1;
+}
+
 /* Add "key word" to the bar when it fits in width; returns 1 when added. */
 static int bar_add(const struct tui *t, struct sbuf *bar, const char *item, int width)
 {

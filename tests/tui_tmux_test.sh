@@ -141,5 +141,45 @@ keys -l 'echo again-$((5+5))'
 keys Enter
 expect "the terminal works after Ctrl-C" "again-10"
 
+# q while a probe hangs: the doctor stops the transfers at once instead of
+# waiting for the 30 s timeout, and says which checks did not run.
+hung=AQ.Test_hung_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+keys -l "GOOGLE_API_KEY=$hung $bin tui --base-url $url --status-url $url/incidents.json --timeout 30; echo after-hung-rc=\$?"
+keys Enter
+expect "the hung probes are running" "checking:"
+keys q
+expect "q during a hung probe quits long before the timeout" "after-hung-rc=75" 5
+expect "the unfinished checks are not run (interrupted)" "not run (interrupted)"
+
+# SIGTERM while probes hang: the terminal is restored, the report says 130.
+keys -l "sh -c 'echo \$\$ > $tmp/pid; exec env GOOGLE_API_KEY=$hung $bin tui --base-url $url --status-url $url/incidents.json --timeout 30'; echo after-term-rc=\$?"
+keys Enter
+expect "the doctor runs for SIGTERM" "checking:"
+kill -TERM "$(cat "$tmp/pid")"
+expect "SIGTERM exits 130" "after-term-rc=130" 5
+screen -200
+if grep -qF "exit 130, interrupted" "$tmp/screen"; then ok "the report names exit 130"; else fail "the report names exit 130"; fi
+keys -l 'echo after-term-$((2+2))'
+keys Enter
+expect "the terminal works after SIGTERM" "after-term-4"
+
+# A paste without bracketed paste (tmux send-keys -l writes it in one go):
+# a burst of characters is a paste, never commands; the "q" of "quota"
+# must not quit and the "r" must not re-run anything.
+keys -l "$run; echo after-burst-rc=\$?"
+keys Enter
+expect "the doctor starts for the burst" "q quit"
+keys -l 'quota exceeded, please retry later'
+expect "an unbracketed burst is taken as a paste" "pasted error"
+expect_not "the burst did not quit the doctor" "after-burst-rc="
+
+# A resize below the minimum shows a notice; back at 80x24 the screen returns.
+tmux -L "$sock" resize-window -t gd -x 50 -y 15
+expect "a terminal below 60x18 gets a notice" "terminal too small: 50x15"
+tmux -L "$sock" resize-window -t gd -x 80 -y 24
+expect "back at 80x24 the screen returns" "q quit"
+keys q
+expect "q after the burst quits" "after-burst-rc=" 15
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
