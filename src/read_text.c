@@ -306,6 +306,15 @@ static void code_message_form(struct reading *r, const char *l, const char *le)
                 offer_message(r, m, le, Q_PROSE);
                 return;
             }
+            if (*m == '.' && (m + 1 == le || m[1] == ' ')) {
+                /* java-genai prints "%d %s. %s" and Google's status may be
+                 * empty: "ClientException: 400 . message". */
+                offer_code(r, code, Q_TEXT);
+                m = skip_spaces(m + 1, le);
+                if (m < le)
+                    offer_message(r, m, le, Q_PROSE);
+                return;
+            }
             static const char *const verbs[] = {"POST ", "GET ", "PUT ", "PATCH ", "DELETE "};
             for (size_t i = 0; i < ARRAY_SIZE(verbs); i++) {
                 size_t vl = strlen(verbs[i]);

@@ -177,6 +177,30 @@ static int lower_start(char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+static int upper_snake_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* An UPPER_SNAKE identifier cut by a wrap ("API_KE" + "Y_INVALID",
+ * "RESOURCE_EXH" + "AUSTED"): the token ends in such a run that holds a '_'
+ * and the next line starts with capitals or digits up to a non-word
+ * character. A capitalised word after it ("…_ID" + "The") is a sentence. */
+static int upper_cut(const char *tok, size_t n, const char *next, size_t nn)
+{
+    size_t j = n, under = 0;
+    while (j > 0 && upper_snake_char(tok[j - 1])) {
+        under += tok[j - 1] == '_';
+        j--;
+    }
+    if (n - j < 3 || !under || tok[n - 1] == '_' || (j > 0 && word_char(tok[j - 1])))
+        return 0;
+    size_t k = 0;
+    while (k < nn && k < 64 && upper_snake_char(next[k]))
+        k++;
+    return k > 0 && (k == nn || !word_char(next[k]));
+}
+
 /* Does the token tok[0..n) that ends a line look cut inside an identifier
  * or a URL, given the line that follows starts at next[0..nn)? Ending in
  * '.', '_', '/' or '-' counts when the token is already dotted, snaked or a
@@ -209,6 +233,8 @@ static int token_cut(const char *tok, size_t n, const char *next, size_t nn)
             j--;
         return inner && j > 0 && n - 1 - j >= 3 && lower_start(next[0]);
     }
+    if (upper_cut(tok, n, next, nn))
+        return 1;
     if (!word_char(e) || !inner || !lower_start(next[0]))
         return 0;
     /* A quota metric runs to a space or punctuation: one cut in a word
