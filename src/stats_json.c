@@ -244,7 +244,7 @@ void stats_render_json(FILE *out, const struct stats *s, const struct stats_opts
     }
     a = cJSON_CreateObject();
     for (int c = 0; c < 600; c++) {
-        char id[8];
+        char id[12];
         if (!s->by_code[c])
             continue;
         x = cJSON_CreateObject();
