@@ -36,7 +36,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/%)
 BIN = $(BUILD)/gemini-doctor
 
-.PHONY: all deps demo test check deb release unit-bins check-format check-unit check-cases check-lint \
+.PHONY: all deps demo test torture check deb release unit-bins check-format check-unit check-cases check-lint \
 	check-valgrind asan bench fuzz install uninstall clean format completions
 
 all: $(BIN)
@@ -78,7 +78,7 @@ demo: deps
 # The whole suite: unit tests, the case files, rules lint, valgrind, then the
 # same again under AddressSanitizer and UBSan.
 test: deps
-	@$(MAKE) --no-print-directory all unit-bins
+	@$(MAKE) --no-print-directory all unit-bins $(BUILD)/failalloc.so
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=gcc \
 		EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" all unit-bins
@@ -124,6 +124,14 @@ asan:
 		LDFLAGS="-fsanitize=address,undefined" all check-unit
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		python3 tests/run.py --bin build-asan/gemini-doctor --label asan
+
+# The allocation-failure shim and sweep (tests/oom_sweep.py): `make test`
+# runs a sample, `make torture` every allocation of every scenario.
+$(BUILD)/failalloc.so: tests/oom/failalloc.c | $(BUILD)
+	$(Q)$(CC) -O2 -g -shared -fPIC $(WARN) -o $@ $< -ldl
+
+torture: all $(BUILD)/failalloc.so
+	python3 tests/oom_sweep.py --bin $(BIN) --shim $(BUILD)/failalloc.so --full
 
 bench: all
 	@GD_BENCH_DEPS=1 sh .ci/install-deps

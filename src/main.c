@@ -268,6 +268,22 @@ static void no_core_dumps(void)
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+/* Does the command line ask for --format json? Known before anything is
+ * allocated, so that running out of memory at once still prints JSON. */
+static int asks_json(int argc, char **argv)
+{
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strncmp(argv[i], "--format=", 9) == 0)
+            json = strcmp(argv[i] + 9, "json") == 0;
+        else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+            json = strcmp(argv[++i], "json") == 0;
+    }
+    return json;
+}
+
 int main(int argc, char **argv)
 {
     struct options opt;
@@ -276,6 +292,8 @@ int main(int argc, char **argv)
     const struct command *c;
 
     no_core_dumps();
+    gd_json_hooks();
+    gd_json_exit(asks_json(argc, argv));
     pos = xcalloc((size_t)argc + 1, sizeof(*pos));
     options_defaults(&opt);
     if (parse_args(argc, argv, &opt, pos, &npos)) {

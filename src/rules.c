@@ -12,6 +12,7 @@
 #include "rules.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,9 @@ static int load_dir(cJSON *root, const char *dir)
     char **names = NULL;
     size_t n = 0, cap = 0;
     int ret = -1;
+
+    if (!d && errno == ENOMEM)
+        gd_out_of_memory();
 
     if (!d)
         return error("cannot open rules directory '%s'", dir);
@@ -453,9 +457,7 @@ static void *arena_alloc(size_t n)
     n = (n + unit - 1) / unit * unit;
     if (!c || c->size - c->used < n) {
         size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-        c = malloc(sizeof(*c) + size);
-        if (!c)
-            return NULL;
+        c = xmalloc(sizeof(*c) + size);
         c->size = size;
         c->used = 0;
         c->next = loading->arena;
@@ -491,7 +493,7 @@ struct rule_table *rule_table_load(const char *dir)
     loading = t;
     cJSON_InitHooks(&hooks);
     rc = load_all(t, dir);
-    cJSON_InitHooks(NULL);
+    gd_json_hooks();
     loading = NULL;
     if (rc) {
         rule_table_free(t);

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,8 @@ static void scan_cases(const char *dir, int depth, struct names *out)
     if (depth > CASES_MAX_DEPTH)
         return;
     d = opendir(dir);
+    if (!d && errno == ENOMEM)
+        gd_out_of_memory();
     if (!d)
         return;
     while ((de = readdir(d)) != NULL) {

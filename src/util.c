@@ -12,11 +12,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-static void die_oom(void)
+#include <cjson/cJSON.h>
+
+/* Set by gd_json_exit(): on out of memory, stdout gets this object too. */
+static int json_on_oom;
+
+void gd_json_exit(int on)
 {
-    fputs("gemini-doctor: out of memory\n", stderr);
-    abort();
+    json_on_oom = on;
+}
+
+void gd_out_of_memory(void)
+{
+    static const char msg[] = "gemini-doctor: out of memory\n";
+    static const char obj[] = "{\"error\": \"out of memory\", \"exit\": 70}\n";
+    /* Nothing that allocates, and no buffered half of an answer: what stdio
+     * holds is dropped, and the exit code says the run failed. */
+    if (json_on_oom && write(1, obj, sizeof(obj) - 1) < 0)
+        json_on_oom = 0;
+    if (write(2, msg, sizeof(msg) - 1) < 0)
+        json_on_oom = 0;
+    _exit(EXIT_INTERNAL);
+}
+
+#define die_oom gd_out_of_memory
+
+static void *json_alloc(size_t n)
+{
+    return xmalloc(n);
+}
+
+void gd_json_hooks(void)
+{
+    cJSON_Hooks hooks = {json_alloc, free};
+    cJSON_InitHooks(&hooks);
 }
 
 void *xmalloc(size_t n)
@@ -174,6 +205,8 @@ int read_all(const char *path, size_t max, char **out, size_t *len)
     int ret = -1;
 
     sbuf_init(&sb);
+    if (!f && errno == ENOMEM)
+        die_oom();
     if (!f) {
         error("cannot open '%s': %s", path, strerror(errno));
         return -2;
@@ -189,6 +222,8 @@ int read_all(const char *path, size_t max, char **out, size_t *len)
         }
         if (n < 65536) {
             if (ferror(f)) {
+                if (errno == ENOMEM)
+                    die_oom();
                 error("cannot read '%s': %s", use_stdin ? "stdin" : path, strerror(errno));
                 goto out;
             }

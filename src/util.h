@@ -24,11 +24,25 @@
 /* The shell's code for a run stopped by Ctrl-C (128 + SIGINT). */
 #define EXIT_INTERRUPTED 130
 
+/* Allocation that never returns NULL: out of memory ends the process with
+ * one line on stderr and exit 70 (gd_out_of_memory), never a core dump or an
+ * answer with parts missing. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+void gd_out_of_memory(void) __attribute__((noreturn));
+
+/* With on set, gd_out_of_memory() also prints one JSON object on stdout
+ * ({"error": "out of memory", "exit": 70}): --format json keeps its promise
+ * of one object on every exit. */
+void gd_json_exit(int on);
+
+/* Make cJSON allocate through xmalloc: a failed allocation inside cJSON ends
+ * the run like any other, instead of a NULL read as "invalid JSON" or a
+ * field silently missing from the output. main() calls it first. */
+void gd_json_hooks(void);
 
 /* A growable NUL-terminated buffer. The caller owns buf and frees it with
  * sbuf_release() (or takes it with sbuf_detach()). */
