@@ -275,21 +275,47 @@ void gd_iso_utc(time_t t, char *out, size_t size)
     strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static int ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Do a[0..n) and b[0..n) match, ASCII letters folded? */
+static int same_folded(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ascii_lower((unsigned char)a[i]) != ascii_lower((unsigned char)b[i]))
+            return 0;
+    return 1;
+}
+
+/* Candidates are found with memchr, for the needle's first byte in each
+ * case, so that the scan between them runs at memory speed: the reader calls
+ * this for every phrase over a whole window. Folding is ASCII only, never the
+ * user's locale. */
 const char *gd_memcasemem(const char *hay, size_t hlen, const char *needle, size_t nlen)
 {
     if (nlen == 0)
         return hay;
     if (hlen < nlen)
         return NULL;
-    int first = tolower((unsigned char)needle[0]);
-    for (size_t i = 0; i + nlen <= hlen; i++) {
-        if (tolower((unsigned char)hay[i]) != first)
-            continue;
-        size_t j = 1;
-        while (j < nlen && tolower((unsigned char)hay[i + j]) == tolower((unsigned char)needle[j]))
-            j++;
-        if (j == nlen)
-            return hay + i;
+    int lo = ascii_lower((unsigned char)needle[0]);
+    int up = lo >= 'a' && lo <= 'z' ? lo - ('a' - 'A') : lo;
+    const char *end = hay + (hlen - nlen) + 1; /* candidates start before end */
+    const char *a = memchr(hay, lo, (size_t)(end - hay));
+    const char *b = up == lo ? NULL : memchr(hay, up, (size_t)(end - hay));
+
+    while (a || b) {
+        const char *p;
+        if (a && (!b || a < b)) {
+            p = a;
+            a = memchr(a + 1, lo, (size_t)(end - a - 1));
+        } else {
+            p = b;
+            b = memchr(b + 1, up, (size_t)(end - b - 1));
+        }
+        if (same_folded(p + 1, needle + 1, nlen - 1))
+            return p;
     }
     return NULL;
 }
