@@ -2,8 +2,11 @@
  * cmd_explain: `gemini-doctor explain [FILE|-]`. Reads the paste, runs it
  * through reader → rules → diagnosis, and renders the result as text or JSON.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -17,18 +20,14 @@
 #include "rules.h"
 #include "util.h"
 
-/* Larger pastes are refused with a one-line error rather than read. */
-#define EXPLAIN_MAX_INPUT ((size_t)256 << 20)
-
 int cmd_explain(int argc, char **argv, struct options *opt)
 {
     const char *path = argc > 1 ? argv[1] : "-";
     struct rule_table *t = NULL;
     struct evidence ev;
     struct diagnosis d;
-    char *buf = NULL;
-    size_t len = 0;
-    int ret = EXIT_INTERNAL, have_diag = 0, rc;
+    int use_stdin = path[0] == '-' && path[1] == '\0';
+    int ret = EXIT_INTERNAL, have_diag = 0, fd = -1;
 
     evidence_init(&ev);
     if (argc > 2) {
@@ -43,16 +42,20 @@ int cmd_explain(int argc, char **argv, struct options *opt)
     }
     if (path[0] == '-' && path[1] == '\0' && isatty(0) && !opt->quiet)
         fprintf(stderr, "Paste the error, then press Ctrl-D on an empty line.\n");
-    rc = read_all(path, EXPLAIN_MAX_INPUT, &buf, &len);
-    if (rc) {
-        ret = rc == -2 ? EXIT_USAGE : EXIT_NOINPUT;
+    /* The input is read as a stream, in constant memory: a CI log of any
+     * size gets the verdict its bytes would get in one buffer. */
+    fd = use_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        error("cannot open '%s': %s", path, strerror(errno));
+        ret = EXIT_USAGE;
         goto out;
     }
     t = load_rules(opt);
     if (!t)
         goto out;
-    if (reader_read(buf, len, &ev)) {
-        error("could not read the input");
+    if (reader_read_fd(fd, &ev)) {
+        error("cannot read '%s': %s", use_stdin ? "stdin" : path, strerror(errno));
+        ret = EXIT_NOINPUT;
         goto out;
     }
     diagnose(t, &ev, gd_now(), &d);
@@ -74,6 +77,7 @@ out:
         diagnosis_release(&d);
     evidence_release(&ev);
     rule_table_free(t);
-    free(buf);
+    if (fd > 0)
+        close(fd);
     return ret;
 }

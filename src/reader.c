@@ -8,10 +8,14 @@
  */
 #include "reader.h"
 
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -23,8 +27,8 @@
 
 /* Inputs larger than this are read as windows around their anchors. */
 #define WINDOW_LIMIT ((size_t)1 << 20)
-#define WINDOW_BEFORE ((size_t)256 << 10)
-#define WINDOW_AFTER ((size_t)768 << 10)
+#define WINDOW_BEFORE ((size_t)64 << 10)
+#define WINDOW_AFTER ((size_t)192 << 10)
 /* ev->text is bounded: the rules match patterns in it, nothing more. */
 #define TEXT_MAX ((size_t)64 << 10)
 #define MESSAGE_MAX 2000
@@ -57,61 +61,125 @@ static const struct {
     {"googleapis.com", 5},
 };
 
-/* One pass over buf: the last occurrence of the strongest anchor. Returns 0
- * and sets *pos, or -1 when there is none. */
-static int best_anchor(const char *buf, size_t len, size_t *pos)
-{
-    int best_w = 0;
-    size_t best = 0;
-    size_t alen[ARRAY_SIZE(anchors)];
-    unsigned char first[256] = {0};
+/* The anchor scan is a Wu-Manber search: the two bytes that end each
+ * ANCHOR_MIN-byte stretch say how far the next possible anchor start is, so
+ * most of a log is skipped several bytes at a time and a stream of
+ * gigabytes goes through at memory speed. anchor_cut[g] is ANCHOR_MIN - 1
+ * minus the shift for the 2-gram g (0, the zeroed default, is the largest
+ * shift); anchor_hits[g] has a bit for each anchor whose ANCHOR_MIN-byte
+ * prefix ends in g, the ones to compare where the shift is 0. Anchors
+ * shorter than ANCHOR_MIN ("quota") are found by memchr on their first
+ * byte instead. */
+#define ANCHOR_MIN 7
+static unsigned char anchor_cut[65536];
+static uint32_t anchor_hits[65536];
+static size_t anchor_len[ARRAY_SIZE(anchors)];
+static size_t anchor_max;
 
-    /* first[c] is 1 + the index of the first anchor starting with c; the
-     * anchors sharing a first byte are compared only where it occurs. */
-    for (size_t a = ARRAY_SIZE(anchors); a-- > 0;) {
-        alen[a] = strlen(anchors[a].s);
-        first[(unsigned char)anchors[a].s[0]] = (unsigned char)(a + 1);
-    }
-    for (size_t i = 0; i < len; i++) {
-        unsigned char f = first[(unsigned char)buf[i]];
-        if (!f)
-            continue;
-        for (size_t a = f - 1u; a < ARRAY_SIZE(anchors); a++) {
-            size_t l = alen[a];
-            if (anchors[a].s[0] == buf[i] && len - i >= l && anchors[a].weight >= best_w &&
-                memcmp(buf + i, anchors[a].s, l) == 0) {
-                best_w = anchors[a].weight;
-                best = i;
-            }
-        }
-    }
-    if (!best_w)
-        return -1;
-    *pos = best;
-    return 0;
+static unsigned gram(const char *p)
+{
+    return (unsigned)(unsigned char)p[0] | (unsigned)(unsigned char)p[1] << 8;
 }
 
-/* The window of a large input worth reading: around its strongest anchor
- * (or its end, where logs put the latest error), cut at line starts. */
-static void choose_window(const char *buf, size_t len, size_t *start, size_t *wlen)
+static void anchors_init(void)
 {
-    size_t a;
-    if (best_anchor(buf, len, &a))
-        a = len > WINDOW_AFTER ? len - WINDOW_AFTER : 0;
-    size_t s = a > WINDOW_BEFORE ? a - WINDOW_BEFORE : 0;
-    size_t e = len - a > WINDOW_AFTER ? a + WINDOW_AFTER : len;
-    if (s > 0) {
-        /* Start at a line (or at least a word): never inside a key. */
-        const char *nl = memchr(buf + s, '\n', a - s);
-        if (nl) {
-            s = (size_t)(nl - buf) + 1;
-        } else {
-            while (s < a && buf[s - 1] != ' ' && buf[s - 1] != '\n')
-                s++;
+    if (anchor_max)
+        return;
+    for (size_t a = 0; a < ARRAY_SIZE(anchors); a++) {
+        const char *s = anchors[a].s;
+        anchor_len[a] = strlen(s);
+        if (anchor_len[a] > anchor_max)
+            anchor_max = anchor_len[a];
+        if (anchor_len[a] < ANCHOR_MIN)
+            continue;
+        for (size_t k = 0; k + 1 < ANCHOR_MIN; k++) {
+            unsigned g = gram(s + k);
+            unsigned cut = (unsigned)k + 1; /* shift ANCHOR_MIN - 2 - k */
+            if (cut > anchor_cut[g])
+                anchor_cut[g] = (unsigned char)cut;
+        }
+        anchor_hits[gram(s + ANCHOR_MIN - 2)] |= (uint32_t)1 << a;
+    }
+}
+
+static size_t anchor_max_len(void)
+{
+    anchors_init();
+    return anchor_max;
+}
+
+/* Anchor a found at i: the strongest wins, and among equals the last. */
+static void anchor_seen(size_t a, size_t i, int *best_w, size_t *best)
+{
+    if (anchors[a].weight > *best_w || (anchors[a].weight == *best_w && i > *best)) {
+        *best_w = anchors[a].weight;
+        *best = i;
+    }
+}
+
+/* Anchors starting at [from, to) of buf, whose bytes end at len: keep the
+ * last occurrence of the strongest in *best_w and *best (*best_w is 0 when
+ * none was seen; *best is left alone unless one is found). */
+static void scan_anchors(const char *buf, size_t from, size_t to, size_t len, int *best_w,
+                         size_t *best)
+{
+    size_t i = from;
+
+    anchors_init();
+    while (i < to && len - i >= ANCHOR_MIN) {
+        unsigned g = gram(buf + i + ANCHOR_MIN - 2);
+        size_t shift = ANCHOR_MIN - 1 - anchor_cut[g];
+        if (shift) {
+            i += shift;
+            continue;
+        }
+        for (uint32_t bits = anchor_hits[g]; bits; bits &= bits - 1) {
+            size_t a = (size_t)__builtin_ctz(bits);
+            if (len - i >= anchor_len[a] && memcmp(buf + i, anchors[a].s, anchor_len[a]) == 0)
+                anchor_seen(a, i, best_w, best);
+        }
+        i++;
+    }
+    for (size_t a = 0; a < ARRAY_SIZE(anchors); a++) {
+        size_t l = anchor_len[a];
+        if (l >= ANCHOR_MIN || anchors[a].weight < *best_w || to <= from || len - from < l)
+            continue;
+        size_t stop = to < len - l + 1 ? to : len - l + 1; /* starts before stop */
+        for (const char *p = buf + from; p < buf + stop; p++) {
+            p = memchr(p, anchors[a].s[0], (size_t)(buf + stop - p));
+            if (!p)
+                break;
+            if (memcmp(p, anchors[a].s, l) == 0)
+                anchor_seen(a, (size_t)(p - buf), best_w, best);
         }
     }
-    *start = s;
-    *wlen = e - s;
+}
+
+/* The window of an input of len bytes worth reading, [*s, *e): around its
+ * strongest anchor a (when have), else its end, where logs put the latest
+ * error. */
+static void window_for(int have, unsigned long long a, unsigned long long len,
+                       unsigned long long *s, unsigned long long *e)
+{
+    if (!have)
+        a = len > WINDOW_AFTER ? len - WINDOW_AFTER : 0;
+    *s = a > WINDOW_BEFORE ? a - WINDOW_BEFORE : 0;
+    *e = len - a > WINDOW_AFTER ? a + WINDOW_AFTER : len;
+}
+
+/* How far past w[0] (the window's first byte) to start so that the window
+ * begins at a line, or at least a word: never inside a key. upto is where
+ * its anchor sits; w[-1], the byte before the window, must be readable. */
+static size_t line_start(const char *w, size_t upto)
+{
+    const char *nl = memchr(w, '\n', upto);
+    size_t k = 0;
+
+    if (nl)
+        return (size_t)(nl - w) + 1;
+    while (k < upto && w[(ptrdiff_t)k - 1] != ' ' && w[(ptrdiff_t)k - 1] != '\n')
+        k++;
+    return k;
 }
 
 static int key_char(char c)
@@ -881,15 +949,13 @@ static void finish(struct reading *r, const char *u, size_t un, const char *all,
  * carried a block reason or an error object (what makes a 200 an error).
  * allow_net is clear for a body that came with an HTTP response: a
  * response arrived, so its text cannot be a transport failure. */
-static int read_core(const char *buf, size_t len, int allow_net, struct evidence *ev, int *block)
+static int read_span(const char *w, size_t wlen, int allow_net, struct evidence *ev, int *block)
 {
     struct reading r;
-    size_t start = 0, wlen = len, tn, un;
+    size_t tn, un;
     int flags;
 
-    if (len > WINDOW_LIMIT)
-        choose_window(buf, len, &start, &wlen);
-    char *t = textfix_clean(buf + start, wlen, &tn, &flags);
+    char *t = textfix_clean(w, wlen, &tn, &flags);
     tn = heal_key_wraps(t, tn);
     tn = heal_token_wraps(t, tn);
     t[tn] = '\0';
@@ -912,11 +978,197 @@ static int read_core(const char *buf, size_t len, int allow_net, struct evidence
     return 0;
 }
 
+/* Read buf[0..len): whole when small, else the window around its strongest
+ * anchor (window_for), exactly as a stream of the same bytes is read. */
+static int read_core(const char *buf, size_t len, int allow_net, struct evidence *ev, int *block)
+{
+    unsigned long long s = 0, e = len;
+    size_t a = 0;
+    int w = 0;
+
+    if (len > WINDOW_LIMIT) {
+        scan_anchors(buf, 0, len, len, &w, &a);
+        window_for(w > 0, a, len, &s, &e);
+        if (!w)
+            a = len > WINDOW_AFTER ? len - WINDOW_AFTER : 0;
+        if (s > 0)
+            s += line_start(buf + s, a - (size_t)s);
+    }
+    return read_span(buf + s, (size_t)(e - s), allow_net, ev, block);
+}
+
 int reader_read(const char *buf, size_t len, struct evidence *ev)
 {
     if (!buf)
         len = 0;
     return read_core(buf ? buf : "", len, 1, ev, NULL);
+}
+
+/* --- reading a stream ---------------------------------------------------- */
+
+/* Bytes kept of the stream's past: all of it up to WINDOW_LIMIT (a small
+ * input is read whole), and always enough before the scan point to cut a
+ * window around an anchor found there. */
+#define HIST_KEEP WINDOW_LIMIT
+/* Feeds are taken in pieces of at most this, so memory stays bounded
+ * whatever the caller hands over at once. */
+#define FEED_PIECE ((size_t)1 << 20)
+
+struct reader_stream {
+    char *hist; /* bytes [hist_at, total) of the stream */
+    size_t hist_len, hist_cap;
+    unsigned long long hist_at, total;
+    unsigned long long scanned; /* anchors are settled before this offset */
+    int best_w;                 /* the strongest anchor so far, 0 when none */
+    unsigned long long best;
+    struct sbuf win; /* bytes [win_at, win_at + win.len) around best */
+    unsigned long long win_at, win_end;
+};
+
+struct reader_stream *reader_stream_new(void)
+{
+    struct reader_stream *st = xcalloc(1, sizeof(*st));
+    sbuf_init(&st->win);
+    return st;
+}
+
+void reader_stream_free(struct reader_stream *st)
+{
+    if (!st)
+        return;
+    free(st->hist);
+    sbuf_release(&st->win);
+    free(st);
+}
+
+/* The window around a new best anchor: one byte before its start (for
+ * line_start) up to what has arrived; the rest is added as it comes. */
+static void stream_rewindow(struct reader_stream *st)
+{
+    unsigned long long s, e, from;
+
+    window_for(1, st->best, ~0ULL, &s, &e);
+    from = s > 0 ? s - 1 : 0;
+    st->win.len = 0;
+    st->win_at = from;
+    st->win_end = e;
+    sbuf_add(&st->win, st->hist + (from - st->hist_at),
+             (size_t)((e < st->total ? e : st->total) - from));
+}
+
+/* Scan the anchors starting in [scanned, to); a stronger or later one moves
+ * the window. */
+static void stream_scan(struct reader_stream *st, unsigned long long to)
+{
+    int w = st->best_w;
+    /* Anchors are seen in order, each past the last best: a change of w or
+     * of at is a new best (the old one may have left hist: any at will do,
+     * as every start scanned is past it). */
+    size_t old = st->best_w && st->best >= st->hist_at ? (size_t)(st->best - st->hist_at) : 0;
+    size_t at = old;
+
+    scan_anchors(st->hist, (size_t)(st->scanned - st->hist_at), (size_t)(to - st->hist_at),
+                 st->hist_len, &w, &at);
+    if (w != st->best_w || at != old) {
+        st->best_w = w;
+        st->best = at + st->hist_at;
+        stream_rewindow(st);
+    }
+}
+
+static void stream_piece(struct reader_stream *st, const char *buf, size_t n)
+{
+    if (st->hist_len + n > st->hist_cap) {
+        size_t keep = st->hist_len < HIST_KEEP ? st->hist_len : HIST_KEEP;
+        if (keep)
+            memmove(st->hist, st->hist + (st->hist_len - keep), keep);
+        st->hist_at += st->hist_len - keep;
+        st->hist_len = keep;
+        if (keep + n > st->hist_cap) {
+            size_t cap = st->hist_cap ? st->hist_cap : 65536;
+            while (cap < keep + n)
+                cap *= 2;
+            if (cap < 4 * FEED_PIECE && keep + n > HIST_KEEP)
+                cap = 4 * FEED_PIECE;
+            st->hist = xrealloc(st->hist, cap);
+            st->hist_cap = cap;
+        }
+    }
+    memcpy(st->hist + st->hist_len, buf, n);
+    st->hist_len += n;
+    if (st->best_w && st->win_at + st->win.len < st->win_end) {
+        unsigned long long want = st->win_end - (st->win_at + st->win.len);
+        sbuf_add(&st->win, buf, want < n ? (size_t)want : n);
+    }
+    st->total += n;
+
+    /* Settle the anchors that start where the longest one fits. */
+    if (st->total < anchor_max_len())
+        return;
+    unsigned long long to = st->total - anchor_max_len() + 1;
+    if (to > st->scanned) {
+        stream_scan(st, to);
+        st->scanned = to;
+    }
+}
+
+void reader_stream_feed(struct reader_stream *st, const char *buf, size_t len)
+{
+    while (len > 0) {
+        size_t n = len < FEED_PIECE ? len : FEED_PIECE;
+        stream_piece(st, buf, n);
+        buf += n;
+        len -= n;
+    }
+}
+
+int reader_stream_finish(struct reader_stream *st, struct evidence *ev)
+{
+    unsigned long long s, e, a;
+    const char *w;
+    size_t skip;
+    int ret;
+
+    if (st->total <= WINDOW_LIMIT) {
+        /* hist holds it all: read whole, as reader_read does. */
+        ret = read_core(st->hist ? st->hist : "", st->hist_len, 1, ev, NULL);
+        goto out;
+    }
+    stream_scan(st, st->total);
+    /* The window around the best anchor was kept as it passed; with no
+     * anchor the window is the end, still in hist. */
+    a = st->best_w ? st->best : (st->total > WINDOW_AFTER ? st->total - WINDOW_AFTER : 0);
+    window_for(st->best_w > 0, a, st->total, &s, &e);
+    w = st->best_w ? st->win.buf + (s - st->win_at) : st->hist + (s - st->hist_at);
+    skip = s > 0 ? line_start(w, (size_t)(a - s)) : 0;
+    ret = read_span(w + skip, (size_t)(e - s) - skip, 1, ev, NULL);
+out:
+    reader_stream_free(st);
+    return ret;
+}
+
+int reader_read_fd(int fd, struct evidence *ev)
+{
+    struct reader_stream *st = reader_stream_new();
+    char *buf = xmalloc(FEED_PIECE);
+    int ret = -1;
+
+    for (;;) {
+        ssize_t n = read(fd, buf, FEED_PIECE);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            reader_stream_free(st);
+            goto out;
+        }
+        if (n == 0)
+            break;
+        reader_stream_feed(st, buf, (size_t)n);
+    }
+    ret = reader_stream_finish(st, ev);
+out:
+    free(buf);
+    return ret;
 }
 
 /* "text/html page, 5123 bytes: <first bytes>" with nothing unsafe shown. */
