@@ -1096,34 +1096,50 @@ static int is_alnum(char c)
  * the error or the API's answer is decided later, with everything seen. */
 static void net_scan(struct reading *r, const char *u, size_t n)
 {
+    /* Lower case, every run of spaces and line breaks one space: a phrase
+     * a hard wrap or a box border split ("self-signed │\n│ certificate")
+     * is still found. at[k] is where z[k] came from in u. */
     char *z = xmalloc(n + 1);
-    for (size_t i = 0; i < n; i++)
-        z[i] = (char)((u[i] >= 'A' && u[i] <= 'Z') ? u[i] + 32 : u[i]);
-    z[n] = '\0';
+    size_t *at = xmalloc((n + 1) * sizeof(*at));
+    size_t zn = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = u[i];
+        if (c == ' ' || c == '\n') {
+            if (zn > 0 && z[zn - 1] == ' ')
+                continue;
+            c = ' ';
+        }
+        at[zn] = i;
+        z[zn++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    }
+    at[zn] = n;
+    z[zn] = '\0';
     for (size_t i = 0; i < ARRAY_SIZE(net_phrases); i++) {
         size_t l = strlen(net_phrases[i].z);
         if (net_phrases[i].rank < r->net_rank)
             continue;
-        const char *p = z, *end = z + n;
+        const char *p = z, *end = z + zn;
         while (p < end) {
             const char *hit = read_memfind(p, (size_t)(end - p), net_phrases[i].z, l);
             if (!hit)
                 break;
-            size_t pos = (size_t)(hit - z);
-            if (pos > 0 && is_alnum(z[pos - 1])) {
+            size_t zpos = (size_t)(hit - z);
+            if (zpos > 0 && is_alnum(z[zpos - 1])) {
                 p = hit + 1;
                 continue;
             }
+            size_t pos = at[zpos];
             if (net_phrases[i].rank > r->net_rank || pos < r->net_pos) {
                 r->net_kind = net_phrases[i].kind;
                 r->net_rank = net_phrases[i].rank;
                 r->net_pos = pos;
-                r->net_len = l;
+                r->net_len = at[zpos + l - 1] + 1 - pos;
             }
             break;
         }
     }
     free(z);
+    free(at);
 }
 
 /* A proxy's own reply to CONNECT as HTTP clients print it: a lead, then the
