@@ -123,7 +123,9 @@ enum tui_screen { SCR_DASH, SCR_WALK, SCR_PASTE, SCR_KEY, SCR_MODEL, SCR_LIMITS 
     X(ACT_UP, "move up (scroll back)", 'k', TK_UP, 0)                                              \
     X(ACT_PGDN, "scroll the text a page down", TK_PGDN, ' ', 0)                                    \
     X(ACT_PGUP, "scroll the text a page up", TK_PGUP, 0, 0)                                        \
-    X(ACT_OPEN, "open the walkthrough of the selected check; pick", TK_ENTER, 0, 0)                \
+    X(ACT_TOP, "go to the top of the text", 'g', TK_HOME, 0)                                       \
+    X(ACT_BOTTOM, "go to the end of the text", 'G', TK_END, 0)                                     \
+    X(ACT_OPEN, "open the walkthrough; in the model list, pick", TK_ENTER, 0, 0)                   \
     X(ACT_NEXT, "next step of the fix", 'n', TK_RIGHT, 0)                                          \
     X(ACT_PREV, "previous step of the fix", 'b', TK_LEFT, 0)                                       \
     X(ACT_BACK, "back", TK_ESC, TK_BACKSPACE, 0)                                                   \
@@ -235,6 +237,9 @@ void tui_busy(struct tui *t, const char *what);
  * redacted on the way in, so no key can reach the screen. */
 int tui_doc_add(struct tui_doc *d, enum tui_style st, int indent, int hang, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Add a check's extra facts: a status feed writes its updates in Markdown,
+ * whose bold markers (**Summary:**) are dropped rather than shown raw. */
+void tui_doc_add_facts(struct tui_doc *d, enum tui_style st, int indent, int hang, const char *s);
 void tui_msg(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int tui_done(enum check_result r);
 const struct check *tui_check(const struct tui *t, int id);

@@ -31,7 +31,7 @@ static void dash_detail(struct tui *t, struct tui_doc *d)
         tui_fix_pane(t, d, c->diag, 0, c->id);
         tui_doc_add(d, ST_DIM, 2, 2, "Enter walks through every step");
     } else if (c->detail) {
-        tui_doc_add(d, ST_DIM, 2, 2, "%s", c->detail);
+        tui_doc_add_facts(d, ST_DIM, 2, 2, c->detail);
     }
 }
 
@@ -114,6 +114,12 @@ void dash_key(struct tui *t, int key, enum action act)
         break;
     case ACT_PGUP:
         t->detail_scroll -= tui_page_rows() / 2;
+        break;
+    case ACT_TOP:
+    case ACT_BOTTOM:
+        t->user_moved = 1;
+        t->sel = act == ACT_TOP ? 0 : CHECK_COUNT - 1;
+        t->detail_scroll = 0;
         break;
     case ACT_OPEN:
         if (tui_done(tui_result(t, t->sel)))

@@ -491,12 +491,35 @@ static void rows_add(struct rows *rs, const char *s, size_t len, int col, enum t
 
 /* Wrap one paragraph to width columns: break at the last space that fits,
  * or inside a word longer than a line; a newline starts a new first line. */
+/* Does a URL start at s? */
+static int url_at(const char *s)
+{
+    return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
+}
+
+/* Columns of the word at s[0..len): up to a space or a newline. */
+static int word_width(const struct tui_term *t, const char *s, size_t len)
+{
+    size_t i = 0;
+    int w = 0;
+    while (i < len && s[i] != ' ' && s[i] != '\n')
+        w += cp_width(t, tui_utf8_decode(s, len, &i));
+    return w;
+}
+
+/* Wrap one paragraph to width columns: break at the last space that fits,
+ * or inside a word longer than a line; a newline starts a new first line.
+ * A URL is never broken across rows where a break before it helps, and a
+ * URL that starts a wrapped row starts at the screen's edge (margin columns
+ * left of the text, and as many right of it), without the hanging indent,
+ * so that it can be selected and clicked whole. Only a URL wider than the
+ * screen is split, its rest again at the edge. */
 static void wrap_para(const struct tui_term *t, const struct tui_para *p, int para, int width,
-                      struct rows *rs)
+                      int margin, struct rows *rs)
 {
     const char *s = p->text;
     size_t len = strlen(s), pos = 0;
-    int first = 1;
+    int first = 1, in_url = 0;
 
     if (len == 0) {
         rows_add(rs, s, 0, p->indent, p->style, para);
@@ -504,10 +527,15 @@ static void wrap_para(const struct tui_term *t, const struct tui_para *p, int pa
     }
     while (pos < len) {
         int col = p->indent + (first ? 0 : p->hang);
-        int avail = width - col;
+        int avail;
         size_t i = pos, brk = 0;
         int w = 0, have_brk = 0, nl = 0;
 
+        avail = width - col;
+        if (in_url || (!first && url_at(s + pos))) {
+            col = -margin;
+            avail = width + 2 * margin;
+        }
         if (avail < 1) {
             col = 0;
             avail = width > 0 ? width : 1;
@@ -526,6 +554,10 @@ static void wrap_para(const struct tui_term *t, const struct tui_para *p, int pa
             if (cp == ' ' && i > pos) {
                 brk = i;
                 have_brk = 1;
+                /* A URL that does not fit after this space goes to the next
+                 * row whole. */
+                if (url_at(s + j) && w + cw + word_width(t, s + j, len - j) > avail)
+                    break;
             }
             w += cw;
             i = j;
@@ -534,6 +566,7 @@ static void wrap_para(const struct tui_term *t, const struct tui_para *p, int pa
             rows_add(rs, s + pos, i - pos, col, p->style, para);
             pos = nl ? i + 1 : i;
             first = nl;
+            in_url = 0;
             if (nl && pos >= len)
                 rows_add(rs, s + pos, 0, p->indent, p->style, para);
             continue;
@@ -541,7 +574,9 @@ static void wrap_para(const struct tui_term *t, const struct tui_para *p, int pa
         if (have_brk) {
             rows_add(rs, s + pos, brk - pos, col, p->style, para);
             pos = brk;
+            in_url = 0;
         } else {
+            in_url = in_url || url_at(s + pos);
             if (i == pos)
                 tui_utf8_decode(s, len, &i);
             rows_add(rs, s + pos, i - pos, col, p->style, para);
@@ -556,7 +591,7 @@ static void wrap_para(const struct tui_term *t, const struct tui_para *p, int pa
 /* Draw d into the rectangle rows [top, top + height), columns [left, left +
  * width). When the text is longer, the last row says where we are. */
 static void draw_doc_at(struct tui_term *t, const struct tui_doc *d, int top, int left, int height,
-                        int width, int *scroll)
+                        int width, int margin, int *scroll)
 {
     struct rows rs = {NULL, 0, 0};
     int view = height, maxs;
@@ -564,7 +599,7 @@ static void draw_doc_at(struct tui_term *t, const struct tui_doc *d, int top, in
     if (height <= 0 || width <= 0)
         return;
     for (int i = 0; i < d->n; i++)
-        wrap_para(t, &d->p[i], i, width, &rs);
+        wrap_para(t, &d->p[i], i, width, margin, &rs);
     if (rs.n > height)
         view = height - 1;
     if (view < 1)
@@ -592,7 +627,8 @@ static void draw_doc_at(struct tui_term *t, const struct tui_doc *d, int top, in
         *scroll = 0;
     for (int y = 0; y < view && *scroll + y < rs.n; y++) {
         const struct row *r = &rs.r[*scroll + y];
-        int w = width - r->col;
+        /* A row at the edge (col < 0, a URL) may use the right margin too. */
+        int w = r->col < 0 ? width + 2 * margin : width - r->col;
         if (w <= 0)
             continue;
         move(top + y, left + r->col);
@@ -628,7 +664,7 @@ int tui_doc_rows(const struct tui_term *t, const struct tui_doc *d, int width)
     int n;
 
     for (int i = 0; i < d->n; i++)
-        wrap_para(t, &d->p[i], i, width, &rs);
+        wrap_para(t, &d->p[i], i, width, 1, &rs);
     n = rs.n;
     free(rs.r);
     return n;
@@ -640,7 +676,7 @@ void tui_draw_doc(struct tui_term *t, const struct tui_doc *d, int top, int heig
     tui_term_size(&rows, &cols);
     if (top + height > rows)
         height = rows - top;
-    draw_doc_at(t, d, top, 1, height, cols - 2, scroll);
+    draw_doc_at(t, d, top, 1, height, cols - 2, 1, scroll);
 }
 
 void tui_draw_box(struct tui_term *t, const struct tui_doc *d, int *scroll)
@@ -650,10 +686,10 @@ void tui_draw_box(struct tui_term *t, const struct tui_doc *d, int *scroll)
 
     tui_term_size(&rows, &cols);
     w = cols - 4 < 72 ? cols - 4 : 72;
-    h = rows - 2;
+    h = rows;
     if (w < 10 || h < 4)
         return;
-    top = 1;
+    top = 0;
     left = (cols - w) / 2;
     for (int y = 0; y < h; y++) {
         move(top + y, left);
@@ -670,7 +706,7 @@ void tui_draw_box(struct tui_term *t, const struct tui_doc *d, int *scroll)
                 addch(' ');
         }
     }
-    draw_doc_at(t, d, top + 1, left + 2, h - 2, w - 4, scroll);
+    draw_doc_at(t, d, top + 1, left + 2, h - 2, w - 4, 0, scroll);
 }
 
 void tui_draw_begin(struct tui_term *t)

@@ -73,6 +73,22 @@ int tui_doc_add(struct tui_doc *d, enum tui_style st, int indent, int hang, cons
     return d->n++;
 }
 
+void tui_doc_add_facts(struct tui_doc *d, enum tui_style st, int indent, int hang, const char *s)
+{
+    struct sbuf sb;
+
+    sbuf_init(&sb);
+    for (size_t i = 0; s[i]; i++) {
+        if (s[i] == '*' && s[i + 1] == '*') {
+            i++;
+            continue;
+        }
+        sbuf_addc(&sb, s[i]);
+    }
+    tui_doc_add(d, st, indent, hang, "%s", sb.buf ? sb.buf : "");
+    sbuf_release(&sb);
+}
+
 void tui_msg(struct tui *t, const char *fmt, ...)
 {
     va_list ap;
@@ -407,6 +423,13 @@ int tui_scroll_key(int *scroll, enum action act)
         return 1;
     case ACT_PGUP:
         *scroll -= tui_page_rows();
+        return 1;
+    case ACT_TOP:
+        *scroll = 0;
+        return 1;
+    case ACT_BOTTOM:
+        /* The drawing side clamps this to the last page. */
+        *scroll = 1 << 24;
         return 1;
     default:
         return 0;

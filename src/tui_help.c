@@ -38,10 +38,8 @@ void help_draw(struct tui *t)
         }
         tui_doc_add(&d, ST_NORMAL, 0, 16, "%-15s %s", names, tui_actions[i].help);
     }
-    tui_doc_add(&d, ST_NORMAL, 0, 16, "%-15s %s", "C-d",
-                "in the paste box: explain the pasted error");
-    tui_doc_add(&d, ST_NORMAL, 0, 16, "%-15s %s", "C-u", "in the key field or paste box: clear");
-    tui_doc_add(&d, ST_NORMAL, 0, 16, "%-15s %s", "C-c", "quit at once");
+    tui_doc_add(&d, ST_NORMAL, 0, 16, "%-15s %s", "C-d C-u C-c",
+                "explain the paste; clear the field; quit at once");
     tui_draw_box(&t->term, &d, &t->help_scroll);
     tui_doc_release(&d);
 }

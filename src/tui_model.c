@@ -156,6 +156,12 @@ void model_key(struct tui *t, int key, enum action act)
         if (t->model_sel < 0)
             t->model_sel = 0;
         break;
+    case ACT_TOP:
+        t->model_sel = 0;
+        break;
+    case ACT_BOTTOM:
+        t->model_sel = t->nmodels > 0 ? t->nmodels - 1 : 0;
+        break;
     case ACT_OPEN:
         if (t->model_sel < 0 || t->model_sel >= t->nmodels)
             break;

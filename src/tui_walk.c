@@ -294,7 +294,7 @@ void walk_draw(struct tui *t)
     }
     if (c && c->detail) {
         tui_doc_add(&d, ST_TITLE, 0, 0, "More facts");
-        tui_doc_add(&d, ST_DIM, 2, 2, "%s", c->detail);
+        tui_doc_add_facts(&d, ST_DIM, 2, 2, c->detail);
     }
     /* The fixed lower pane: what to do now never scrolls away. */
     avail = rows - HEADER_ROWS - FOOTER_ROWS;
