@@ -10,7 +10,8 @@ unified diff.
 
 Two things on a screen change from run to run and are normalised before the
 comparison, in both the dump and the golden file: the fake server's port
-(127.0.0.1:PORT) and measured durations ("N ms", "N milliseconds").
+(127.0.0.1:PORT) and measured durations ("N ms", "timed out after N
+milliseconds").
 
 Usage:
     python3 tests/tui_golden.py [--bin build/gemini-doctor] [--update] [NAME...]
@@ -70,6 +71,8 @@ def normalise(text):
     text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
     text = re.sub(r"\b\d+ ms\b", "N ms", text)
     text = re.sub(r"\b\d+ milliseconds\b", "N milliseconds", text)
+    # libcurl's "timed out after 1005 milliseconds", also when the row cuts it.
+    text = re.sub(r"timed out after \d+ m", "timed out after N m", text)
     return text
 
 
