@@ -85,7 +85,7 @@ static void fail_http(struct check_run *run, enum check_id id, const struct prob
     struct evidence ev;
 
     evidence_init(&ev);
-    if (reader_read_response((int)p->http, p->content_type, p->retry_after,
+    if (reader_read_response(rules_vocab(run->t), (int)p->http, p->content_type, p->retry_after,
                              p->body.buf ? p->body.buf : "", p->body.len, &ev)) {
         evidence_release(&ev);
         evidence_init(&ev);
@@ -373,8 +373,8 @@ static void judge_generate(struct check_run *run, const struct probe *p)
             /* A 200 whose prompt was blocked: the reader knows the shape. */
             struct evidence ev;
             evidence_init(&ev);
-            reader_read_response((int)p->http, p->content_type, p->retry_after, p->body.buf,
-                                 p->body.len, &ev);
+            reader_read_response(rules_vocab(run->t), (int)p->http, p->content_type, p->retry_after,
+                                 p->body.buf, p->body.len, &ev);
             if (!ev.model)
                 ev.model = xstrdup(run->model);
             attach(run, id, &ev, RES_WARN);

@@ -53,7 +53,7 @@ int cmd_explain(int argc, char **argv, struct options *opt)
     t = load_rules(opt);
     if (!t)
         goto out;
-    if (reader_read_fd(fd, &ev)) {
+    if (reader_read_fd(rules_vocab(t), fd, &ev)) {
         error("cannot read '%s': %s", use_stdin ? "stdin" : path, strerror(errno));
         ret = EXIT_NOINPUT;
         goto out;

@@ -26,6 +26,17 @@
 enum input_form { INPUT_FORMS(X) };
 #undef X
 
+/* The kinds of transport failure a probe or a paste can show (net_error):
+ * the rules' net_error condition and rules/phrases.json use these names. */
+#define NET_ERRORS(X)                                                                              \
+    X("dns")                                                                                       \
+    X("connect")                                                                                   \
+    X("reset")                                                                                     \
+    X("tls")                                                                                       \
+    X("timeout")                                                                                   \
+    X("proxy")                                                                                     \
+    X("bad-response")
+
 const char *input_form_name(enum input_form form);
 
 struct quota_violation {

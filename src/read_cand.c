@@ -66,9 +66,11 @@ void cand_release(struct cand *c)
     memset(c, 0, sizeof(*c));
 }
 
-void reading_init(struct reading *r)
+void reading_init(struct reading *r, const struct reader_vocab *v)
 {
+    static const struct reader_vocab empty;
     memset(r, 0, sizeof(*r));
+    r->v = v ? v : &empty;
     r->limit = -1;
     r->quota_depth = -1;
     r->links_depth = -1;
@@ -111,7 +113,7 @@ void reading_release(struct reading *r)
     clear_list(r->links, &r->nlinks);
     clear_list(r->fields, &r->nfields);
     free(r->pending_field);
-    reading_init(r);
+    reading_init(r, r->v);
 }
 
 /* Lists keep the items of the deepest level: a deeper item clears what a
@@ -176,7 +178,7 @@ void reading_quota(struct reading *r, enum quota_part part, const char *s, size_
         free(v);
         return;
     }
-    char *v = part == QP_MODEL ? model_name(s, n) : collapse_copy(s, n, 200);
+    char *v = part == QP_MODEL ? model_name(r->v, s, n) : collapse_copy(s, n, 200);
     if (!v)
         return;
     if (!*v) {
@@ -296,21 +298,11 @@ int status_http(const char *status)
     return 0;
 }
 
-static const struct {
-    const char *code;
-    int http;
-} api_codes[] = {
-    {"invalid_request", 400},     {"failed_precondition", 400}, {"parameter_unknown", 400},
-    {"authentication", 401},      {"payment_required", 402},    {"permission_denied", 403},
-    {"not_found", 404},           {"model_not_found", 404},     {"out_of_range", 416},
-    {"rate_limit_exceeded", 429}, {"quota_exceeded", 429},      {"cancelled", 499},
-};
-
-int api_code_http(const char *code)
+int api_code_http(const struct reader_vocab *v, const char *code)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(api_codes); i++) {
-        if (strcmp(api_codes[i].code, code) == 0)
-            return api_codes[i].http;
+    for (size_t i = 0; i < v->napi_codes; i++) {
+        if (strcmp(v->api_codes[i].code, code) == 0)
+            return v->api_codes[i].http;
     }
     return 0;
 }
@@ -322,22 +314,17 @@ static int model_char(char c)
 }
 
 /* Model families whose ids may carry no digit ("gemini-pro", "aqa"). */
-static int model_family(const char *s, size_t n)
+static int model_family(const struct reader_vocab *v, const char *s, size_t n)
 {
-    static const char *const families[] = {
-        "gemini-",    "gemma-",     "imagen-", "veo-",        "text-embedding-",
-        "embedding-", "learnlm-",   "aqa",     "nano-banana", "lyria-",
-        "chat-bison", "text-bison", "claude-", "gpt-",
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
-        size_t l = strlen(families[i]);
-        if (n >= l && strncasecmp(s, families[i], l) == 0)
+    for (size_t i = 0; i < v->nmodel_families; i++) {
+        size_t l = strlen(v->model_families[i]);
+        if (n >= l && strncasecmp(s, v->model_families[i], l) == 0)
             return 1;
     }
     return 0;
 }
 
-char *model_name(const char *s, size_t n)
+char *model_name(const struct reader_vocab *v, const char *s, size_t n)
 {
     /* Keep the last path segment after "models/" (resource names such as
      * projects/p/locations/l/publishers/google/models/x). */
@@ -366,7 +353,7 @@ char *model_name(const char *s, size_t n)
         return NULL;
     /* A model id has a version number or a known family's name; a word
      * such as "providers" from a class or directory path has neither. */
-    if (!digit && !model_family(s, k))
+    if (!digit && !model_family(v, s, k))
         return NULL;
     return xstrndup(s, k);
 }

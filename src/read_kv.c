@@ -527,38 +527,15 @@ static int upper_snake(const char *s, size_t n)
     return letter;
 }
 
-/* The lowerCamel reasons of Google's older JSON APIs (errors[].reason). */
-static const char *const camel_reasons[] = {
-    "rateLimitExceeded",
-    "userRateLimitExceeded",
-    "quotaExceeded",
-    "dailyLimitExceeded",
-    "limitExceeded",
-    "keyInvalid",
-    "keyExpired",
-    "accessNotConfigured",
-    "ipRefererBlocked",
-    "insufficientPermissions",
-    "accountDisabled",
-    "billingNotEnabled",
-    "backendError",
-    "internalError",
-    "servingLimitExceeded",
-    "badRequest",
-    "notFound",
-    "forbidden",
-    "authError",
-    "invalid",
-};
-
 /* Does s[0..n) look like an ErrorInfo reason: UPPER_SNAKE_CASE (at least
- * four characters, starting with a letter) or a known lowerCamel one? */
-static int reason_like(const char *s, size_t n)
+ * four characters, starting with a letter) or a lowerCamel reason of Google's
+ * older JSON APIs (errors[].reason) that v lists? */
+static int reason_like(const struct reader_vocab *v, const char *s, size_t n)
 {
     if (n >= 4 && upper_snake(s, n) && s[0] >= 'A' && s[0] <= 'Z')
         return 1;
-    for (size_t i = 0; i < ARRAY_SIZE(camel_reasons); i++) {
-        if (strlen(camel_reasons[i]) == n && memcmp(camel_reasons[i], s, n) == 0)
+    for (size_t i = 0; i < v->nlegacy_reasons; i++) {
+        if (strlen(v->legacy_reasons[i]) == n && memcmp(v->legacy_reasons[i], s, n) == 0)
             return 1;
     }
     return 0;
@@ -640,7 +617,7 @@ static void meta_pair(struct kv *k, const char *name, const char *s, size_t n, i
     if (strcmp(name, "service") == 0) {
         cand_offer_str(&r->service, s, n, depth, q);
     } else if (strcmp(name, "model") == 0) {
-        char *m = model_name(s, n);
+        char *m = model_name(k->r->v, s, n);
         if (m) {
             cand_offer_str(&r->model, m, strlen(m), depth, q);
             free(m);
@@ -698,7 +675,7 @@ static void take_string(struct kv *k, enum kid id, const char *s, size_t n, int 
         /* Only a value that looks like an ErrorInfo reason: a label such as
          * "Reason: Request Failed" names no reason. An older API's
          * lowerCamel reason (errors[].reason) yields to ErrorInfo's. */
-        if (reason_like(s, n))
+        if (reason_like(r->v, s, n))
             cand_offer_str(&r->reason, s, n, depth, upper_snake(s, n) ? q : Q_PROSE);
         break;
     case K_DOMAIN:
@@ -709,7 +686,7 @@ static void take_string(struct kv *k, enum kid id, const char *s, size_t n, int 
             cand_offer_str(&r->service, s, n, depth, q);
         break;
     case K_MODEL: {
-        char *m = model_name(s, n);
+        char *m = model_name(k->r->v, s, n);
         if (!m)
             break;
         if (k->ctx == K_QUOTA_DIMS)

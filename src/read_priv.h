@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "evidence.h"
+#include "vocab.h"
 
 /* Source qualities, weakest first. */
 #define Q_GUESS 1 /* inferred from a phrase or an HTML page */
@@ -40,6 +41,7 @@ void cand_offer_num(struct cand *c, double v, int depth, int quality);
 void cand_release(struct cand *c);
 
 struct reading {
+    const struct reader_vocab *v; /* the words to recognise; never NULL */
     struct cand http, http_text, status, api_code, message, reason, domain, service, model;
     struct cand retry, block_reason;
     int envelope;    /* an "error" object (or dict) was seen */
@@ -80,7 +82,7 @@ struct reading {
     int error_string;
 };
 
-void reading_init(struct reading *r);
+void reading_init(struct reading *r, const struct reader_vocab *v);
 void reading_release(struct reading *r);
 
 /* The canonical gRPC status names: the known spelling, or NULL. */
@@ -89,11 +91,13 @@ const char *canonical_status(const char *s, size_t n);
 int status_http(const char *status);
 /* The canonical name of a numeric gRPC code (grpc_status:8), or NULL. */
 const char *grpc_status_name(int code);
-int api_code_http(const char *code);
+/* The HTTP code of an Interactions API code that v lists, 0 when none. */
+int api_code_http(const struct reader_vocab *v, const char *code);
 
 /* A model id cleaned of "models/" and resource paths, in a new string, or
- * NULL when s[0..n) does not look like one. */
-char *model_name(const char *s, size_t n);
+ * NULL when s[0..n) does not look like one (a version number or one of v's
+ * model families). */
+char *model_name(const struct reader_vocab *v, const char *s, size_t n);
 
 /* Parse a duration ("5s", "37.5s", "4h28m20s", "500ms", "30 seconds") at
  * s[0..n); returns the bytes used (0 when none) and sets *secs. */

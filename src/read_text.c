@@ -521,34 +521,16 @@ static void status_tokens(struct reading *r, const char *u, size_t n)
     }
 }
 
-/* ErrorInfo reasons Google sends for the Gemini API, specific enough to be
- * read as the reason when a paste shows one alone ("401 UNAUTHENTICATED"
- * then "ACCESS_TOKEN_TYPE_UNSUPPORTED" on its own line), without a key. */
-static const char *const known_reasons[] = {
-    "API_KEY_INVALID",
-    "API_KEY_SERVICE_BLOCKED",
-    "API_KEY_HTTP_REFERRER_BLOCKED",
-    "API_KEY_IP_ADDRESS_BLOCKED",
-    "API_KEY_ANDROID_APP_BLOCKED",
-    "API_KEY_IOS_APP_BLOCKED",
-    "ACCESS_TOKEN_TYPE_UNSUPPORTED",
-    "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
-    "ACCESS_TOKEN_EXPIRED",
-    "SERVICE_DISABLED",
-    "CONSUMER_SUSPENDED",
-    "CONSUMER_INVALID",
-    "RATE_LIMIT_EXCEEDED",
-    "BILLING_DISABLED",
-    "USER_PROJECT_DENIED",
-    "IAM_PERMISSION_DENIED",
-};
-
+/* ErrorInfo reasons specific enough to be read as the reason when a paste
+ * shows one alone ("401 UNAUTHENTICATED" then "ACCESS_TOKEN_TYPE_UNSUPPORTED"
+ * on its own line), without a key: the vocabulary's error_reasons. */
 static void reason_tokens(struct reading *r, const char *u, size_t n)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(known_reasons); i++) {
-        size_t l = strlen(known_reasons[i]);
-        if (find_word(u, n, known_reasons[i], l))
-            cand_offer_str(&r->reason, known_reasons[i], l, 0, Q_GUESS);
+    for (size_t i = 0; i < r->v->nreasons; i++) {
+        const char *w = r->v->reasons[i];
+        size_t l = strlen(w);
+        if (find_word(u, n, w, l))
+            cand_offer_str(&r->reason, w, l, 0, Q_GUESS);
     }
 }
 
@@ -615,7 +597,7 @@ static void limits(struct reading *r, const char *u, size_t n)
 static void offer_model(struct reading *r, const char *s, const char *end, int q)
 {
     size_t n = (size_t)(end - s) < 120 ? (size_t)(end - s) : 120;
-    char *m = model_name(s, n);
+    char *m = model_name(r->v, s, n);
     if (m) {
         cand_offer_str(&r->model, m, strlen(m), 0, q);
         free(m);
@@ -685,11 +667,9 @@ static int host_char(char c)
 
 /* API hosts named in the text (…googleapis.com), for the service when no
  * metadata names it. Hosts that are not an API (type URLs, OAuth scopes,
- * storage) are skipped. */
+ * storage: the vocabulary's non_api_hosts) are skipped. */
 static void hosts(struct reading *r, const char *u, size_t n)
 {
-    static const char *const not_api[] = {"type",  "www",  "oauth2",  "accounts", "storage",
-                                          "fonts", "ajax", "content", "apis"};
     const char *end = u + n;
     const char *sfx = ".googleapis.com";
     size_t sl = strlen(sfx);
@@ -705,8 +685,9 @@ static void hosts(struct reading *r, const char *u, size_t n)
         seen++;
         size_t label = (size_t)(p - s);
         int skip = 0;
-        for (size_t i = 0; i < ARRAY_SIZE(not_api); i++) {
-            if (strlen(not_api[i]) == label && strncasecmp(s, not_api[i], label) == 0)
+        for (size_t i = 0; i < r->v->nnon_api_hosts; i++) {
+            const char *h = r->v->non_api_hosts[i];
+            if (strlen(h) == label && strncasecmp(s, h, label) == 0)
                 skip = 1;
         }
         if (skip)
@@ -796,65 +777,10 @@ static void metric_names(struct reading *r, const char *u, size_t n)
     }
 }
 
-/* Known Gemini error phrases, lower case without spaces (hard wraps and
- * collapsed spaces compare equal), with the HTTP code Google sends them
- * with (0: none implied), used only when no code or status was seen. */
-static const struct {
-    const char *z;
-    int http;
-} phrases[] = {
-    {"exhaustedyourdailyquota", 429},
-    {"exceededyourcurrentquota", 429},
-    {"quotaexceeded", 429},
-    {"exceededquota", 429},
-    {"resourcehasbeenexhausted", 429},
-    {"exhaustedyourcapacity", 429},
-    {"doesn'thaveafreequotatier", 429},
-    {"nocapacityavailableformodel", 429},
-    {"apikeynotvalid", 400},
-    {"apikeyexpired", 400},
-    {"apikeynotfound", 400},
-    {"reportedasleaked", 403},
-    {"modelisoverloaded", 503},
-    {"experiencinghighdemand", 503},
-    {"isnotfoundforapiversion", 404},
-    {"notsupportedforgeneratecontent", 404},
-    {"userlocationisnotsupported", 400},
-    {"freetierisnotavailable", 400},
-    {"requesthadinvalidauthenticationcredentials", 401},
-    {"insufficientauthenticationscopes", 403},
-    {"hasnotbeenusedinproject", 403},
-    {"generatecontentrequest.", 400},
-    {"inputtokencount", 400},
-    {"requestpayloadsizeexceeds", 400},
-    {"functioncallturn", 400},
-    {"thought_signature", 400},
-    {"invalidjsonpayloadreceived", 400},
-    {"requestcontainsaninvalidargument", 400},
-    {"aninternalerrorhasoccurred", 500},
-    {"internalerrorencountered", 500},
-    {"theserviceiscurrentlyunavailable", 503},
-    {"cachedcontentistoosmall", 400},
-    {"youdonothavepermissiontoaccessthefile", 403},
-    {"theoperationwascancelled", 499},
-    {"multipleauthenticationcredentialsreceived", 400},
-    {"developerinstructionisnotenabled", 400},
-    {"emptytextparameter", 400},
-    {"musthaveatextparameter", 400},
-    {"contentsisnotspecified", 400},
-    {"pleaseuseavalidrole", 400},
-    {"jsonmodeisnotenabled", 400},
-    {"thinkinglevelisnotsupported", 400},
-    /* A retired model answers 400 or 404 depending on the path: no code implied. */
-    {"nolongeravailabletonewusers", 0},
-    /* Safety blocks arrive with HTTP 200: recognised, no code implied. */
-    {"candidatewasblocked", 0},
-    {"blockedforreason:safety", 0},
-    {"blockedduetosafety", 0},
-    {"finishreason.safety", 0},
-    {"blockreason.safety", 0},
-};
-
+/* The first known Gemini phrase in u (the vocabulary's message_phrases,
+ * compared lower case without spaces, so hard wraps and collapsed spaces
+ * compare equal), with the HTTP code Google sends it with (0: none implied);
+ * the code is used only when no code or status was seen. */
 static void phrase_scan(struct reading *r, const char *u, size_t n)
 {
     char *z = xmalloc(n + 1);
@@ -871,11 +797,12 @@ static void phrase_scan(struct reading *r, const char *u, size_t n)
     }
     size_t best = (size_t)-1;
     int best_http = 0;
-    for (size_t i = 0; i < ARRAY_SIZE(phrases); i++) {
-        const char *hit = read_memfind(z, zn, phrases[i].z, strlen(phrases[i].z));
+    for (size_t i = 0; i < r->v->nphrases; i++) {
+        const struct vocab_phrase *ph = &r->v->phrases[i];
+        const char *hit = read_memfind(z, zn, ph->squeeze, strlen(ph->squeeze));
         if (hit && (size_t)(hit - z) < best) {
             best = (size_t)(hit - z);
-            best_http = phrases[i].http;
+            best_http = ph->http;
         }
     }
     if (best != (size_t)-1) {
@@ -1004,96 +931,18 @@ static void html(struct reading *r, const char *u, size_t n)
     }
 }
 
-/* Transport failures as clients print them, lower case. A more specific
- * kind outranks a vaguer one: "fetch failed" names no cause, its undici
- * "cause" (ENOTFOUND, ECONNRESET…) does; a proxy or certificate problem
- * explains the connection error it comes with. */
-static const struct {
-    const char *z;
-    const char *kind;
-    int rank;
-} net_phrases[] = {
-    {"connect tunnel failed", "proxy", 7},
-    {"proxy connect aborted", "proxy", 7},
-    {"407 proxy authentication required", "proxy", 7},
-    {"proxyerror", "proxy", 7},
-    {"could not resolve proxy", "proxy", 7},
-    {"cannot connect to proxy", "proxy", 7},
-    {"unable to connect to proxy", "proxy", 7},
-    {"curl: (5)", "proxy", 7},
-    {"certificate_verify_failed", "tls", 6},
-    {"self signed certificate", "tls", 6},
-    {"self-signed certificate", "tls", 6},
-    {"self_signed_cert", "tls", 6},
-    {"ssl certificate problem", "tls", 6},
-    {"unable_to_verify_leaf_signature", "tls", 6},
-    {"unable to verify the first certificate", "tls", 6},
-    {"unable to get local issuer certificate", "tls", 6},
-    {"x509: certificate", "tls", 6},
-    {"err_tls_cert", "tls", 6},
-    {"tls handshake", "tls", 6},
-    {"curl: (35)", "tls", 6},
-    {"curl: (60)", "tls", 6},
-    {"could not resolve host", "dns", 5},
-    {"enotfound", "dns", 5},
-    {"eai_again", "dns", 5},
-    {"getaddrinfo", "dns", 5},
-    {"nameresolutionerror", "dns", 5},
-    {"failed to resolve '", "dns", 5},
-    {"temporary failure in name resolution", "dns", 5},
-    {"name or service not known", "dns", 5},
-    {"nodename nor servname", "dns", 5},
-    {"no such host", "dns", 5},
-    {"curl: (6)", "dns", 5},
-    {"readtimeout", "timeout", 4},
-    {"connecttimeout", "timeout", 4},
-    {"etimedout", "timeout", 4},
-    {"timed out", "timeout", 4},
-    {"context deadline exceeded (client.timeout", "timeout", 4},
-    {"und_err_connect_timeout", "timeout", 4},
-    {"und_err_headers_timeout", "timeout", 4},
-    {"headerstimeouterror", "timeout", 4},
-    {"timeoutexception", "timeout", 4},
-    {"curl: (28)", "timeout", 4},
-    {"econnreset", "reset", 3},
-    {"socket hang up", "reset", 3},
-    {"connection reset", "reset", 3},
-    {"premature close", "reset", 3},
-    {"remotedisconnected", "reset", 3},
-    {"empty reply from server", "reset", 3},
-    {"other side closed", "reset", 3},
-    {"broken pipe", "reset", 3},
-    {"curl: (52)", "reset", 3},
-    {"curl: (56)", "reset", 3},
-    {"econnrefused", "connect", 2},
-    {"connection refused", "connect", 2},
-    {"failed to establish a new connection", "connect", 2},
-    {"ehostunreach", "connect", 2},
-    {"enetunreach", "connect", 2},
-    {"network is unreachable", "connect", 2},
-    {"no route to host", "connect", 2},
-    {"failed to connect to", "connect", 2},
-    {"tcp connect error", "connect", 2},
-    {"curl: (7)", "connect", 2},
-    {"fetch failed", "connect", 1},
-    {"load failed", "connect", 1},
-    {"network request failed", "connect", 1},
-    {"failed to fetch", "connect", 1},
-    {"networkerror when attempting to fetch", "connect", 1},
-    {"error sending request", "connect", 1},
-    {"apiconnectionerror", "connect", 1},
-    {"connecterror", "connect", 1},
-    {"connectionerror", "connect", 1},
-};
-
 static int is_alnum(char c)
 {
     return is_alpha(c) || is_digit(c);
 }
 
-/* The most specific transport failure named in u[0..n): a phrase that starts
- * a word (so "upload failed" is not Safari's "Load failed"). Whether it is
- * the error or the API's answer is decided later, with everything seen. */
+/* The most specific transport failure named in u[0..n): a phrase of the
+ * vocabulary's network_failures that starts a word (so "upload failed" is not
+ * Safari's "Load failed"). A more specific kind outranks a vaguer one: "fetch
+ * failed" names no cause, its undici "cause" (ENOTFOUND, ECONNRESET…) does;
+ * a proxy or certificate problem explains the connection error it comes
+ * with. Whether it is the error or the API's answer is decided later, with
+ * everything seen. */
 static void net_scan(struct reading *r, const char *u, size_t n)
 {
     /* Lower case, every run of spaces and line breaks one space: a phrase
@@ -1114,13 +963,14 @@ static void net_scan(struct reading *r, const char *u, size_t n)
     }
     at[zn] = n;
     z[zn] = '\0';
-    for (size_t i = 0; i < ARRAY_SIZE(net_phrases); i++) {
-        size_t l = strlen(net_phrases[i].z);
-        if (net_phrases[i].rank < r->net_rank)
+    for (size_t i = 0; i < r->v->nnet; i++) {
+        const struct vocab_net *np = &r->v->net[i];
+        size_t l = strlen(np->lower);
+        if (np->rank < r->net_rank)
             continue;
         const char *p = z, *end = z + zn;
         while (p < end) {
-            const char *hit = read_memfind(p, (size_t)(end - p), net_phrases[i].z, l);
+            const char *hit = read_memfind(p, (size_t)(end - p), np->lower, l);
             if (!hit)
                 break;
             size_t zpos = (size_t)(hit - z);
@@ -1129,9 +979,9 @@ static void net_scan(struct reading *r, const char *u, size_t n)
                 continue;
             }
             size_t pos = at[zpos];
-            if (net_phrases[i].rank > r->net_rank || pos < r->net_pos) {
-                r->net_kind = net_phrases[i].kind;
-                r->net_rank = net_phrases[i].rank;
+            if (np->rank > r->net_rank || pos < r->net_pos) {
+                r->net_kind = np->kind;
+                r->net_rank = np->rank;
                 r->net_pos = pos;
                 r->net_len = at[zpos + l - 1] + 1 - pos;
             }

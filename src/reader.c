@@ -404,12 +404,13 @@ struct sig {
     int empty;
 };
 
-static void span_sig(const char *t, const struct span *sp, struct sig *g)
+static void span_sig(const struct reader_vocab *v, const char *t, const struct span *sp,
+                     struct sig *g)
 {
     struct reading r;
 
     memset(g, 0, sizeof(*g));
-    reading_init(&r);
+    reading_init(&r, v);
     read_kv(&r, t + sp->s, sp->e - sp->s);
     if (r.http.has)
         g->http = (int)r.http.num;
@@ -570,7 +571,8 @@ static void text_region(const char *t, size_t n, size_t *rs)
  * a later, incomplete, different one). Linear: objects are found and
  * matched in one forward pass, at most REGION_OBJECTS of them (the last
  * ones) are compared, each read once. */
-static void choose_region(const char *t, size_t n, size_t *rs, size_t *re)
+static void choose_region(const struct reader_vocab *v, const char *t, size_t n, size_t *rs,
+                          size_t *re)
 {
     struct span ring[REGION_OBJECTS];
     struct sig sigs[REGION_OBJECTS];
@@ -599,7 +601,7 @@ static void choose_region(const char *t, size_t n, size_t *rs, size_t *re)
     size_t kept = count < REGION_OBJECTS ? count : REGION_OBJECTS;
     size_t first = count - kept;
     for (size_t k = first; k < count; k++)
-        span_sig(t, &ring[k % REGION_OBJECTS], &sigs[k % REGION_OBJECTS]);
+        span_sig(v, t, &ring[k % REGION_OBJECTS], &sigs[k % REGION_OBJECTS]);
 
     /* The last complete error object that says something. */
     size_t chosen = count;
@@ -784,8 +786,9 @@ static void finish_net(const struct reading *r, const char *u, size_t un, struct
     /* Google's own content: a reason, an API code, a known Gemini phrase,
      * quota violations, a block reason, one of its HTML pages, or an error
      * object with a canonical status. */
-    int google = r->reason.has || (ev->api_code && api_code_http(ev->api_code)) || r->phrase ||
-                 r->nquota > 0 || r->block_reason.has || r->is_html || (r->envelope && ev->status);
+    int google = r->reason.has || (ev->api_code && api_code_http(r->v, ev->api_code)) ||
+                 r->phrase || r->nquota > 0 || r->block_reason.has || r->is_html ||
+                 (r->envelope && ev->status);
     /* Otherwise, when the message is itself the transport failure and no
      * canonical status is named, the code and envelope around it are a
      * wrapper's (a gateway's {"error":{"message":"fetch failed","code":500}});
@@ -855,8 +858,8 @@ static void finish(struct reading *r, const char *u, size_t un, const char *all,
     } else if (ev->status && status_http(ev->status)) {
         ev->http = status_http(ev->status);
         ev->http_inferred = 1;
-    } else if (ev->api_code && api_code_http(ev->api_code)) {
-        ev->http = api_code_http(ev->api_code);
+    } else if (ev->api_code && api_code_http(r->v, ev->api_code)) {
+        ev->http = api_code_http(r->v, ev->api_code);
         ev->http_inferred = 1;
     } else if (quota_named(r)) {
         ev->http = 429;
@@ -870,7 +873,11 @@ static void finish(struct reading *r, const char *u, size_t un, const char *all,
     }
     ev->http_text = take(&r->http_text);
 
-    char *msg = r->message.has ? xstrdup(r->message.s) : read_phrase_message(r, u, un);
+    /* A finish or block reason read from its key is not a message: the line
+     * around its phrase is the response's own JSON. */
+    char *msg = r->message.has        ? xstrdup(r->message.s)
+                : r->block_reason.has ? NULL
+                                      : read_phrase_message(r, u, un);
     if (msg && tunnel_only && (!r->message.has || r->message.quality <= Q_TEXT)) {
         /* The text around the proxy's code is the proxy's reason phrase. */
         free(msg);
@@ -935,7 +942,7 @@ static void finish(struct reading *r, const char *u, size_t un, const char *all,
         finish_net(r, u, un, ev);
 
     ev->found = ev->net_error || ev->http >= 400 || ev->status || r->envelope || r->error_string ||
-                (ev->api_code && api_code_http(ev->api_code)) || r->phrase || r->ws_close ||
+                (ev->api_code && api_code_http(r->v, ev->api_code)) || r->phrase || r->ws_close ||
                 ev->nquota > 0 || r->block_reason.has ||
                 (ev->reason && upper_reason(ev->reason) && ev->domain);
     if (!ev->found && ev->message) {
@@ -949,7 +956,8 @@ static void finish(struct reading *r, const char *u, size_t un, const char *all,
  * carried a block reason or an error object (what makes a 200 an error).
  * allow_net is clear for a body that came with an HTTP response: a
  * response arrived, so its text cannot be a transport failure. */
-static int read_span(const char *w, size_t wlen, int allow_net, struct evidence *ev, int *block)
+static int read_span(const struct reader_vocab *v, const char *w, size_t wlen, int allow_net,
+                     struct evidence *ev, int *block)
 {
     struct reading r;
     size_t tn, un;
@@ -960,12 +968,12 @@ static int read_span(const char *w, size_t wlen, int allow_net, struct evidence 
     tn = heal_token_wraps(t, tn);
     t[tn] = '\0';
     size_t rs, re, an;
-    choose_region(t, tn, &rs, &re);
+    choose_region(v, t, tn, &rs, &re);
     char *u = textfix_unescape_all(t + rs, re - rs, &un);
     char *all = NULL;
     if (rs > 0 || re < tn)
         all = textfix_unescape_all(t, tn, &an);
-    reading_init(&r);
+    reading_init(&r, v);
     read_kv(&r, t + rs, re - rs);
     read_text(&r, u, un);
     finish(&r, u, un, all ? all : u, all ? an : un, flags, allow_net, ev);
@@ -980,7 +988,8 @@ static int read_span(const char *w, size_t wlen, int allow_net, struct evidence 
 
 /* Read buf[0..len): whole when small, else the window around its strongest
  * anchor (window_for), exactly as a stream of the same bytes is read. */
-static int read_core(const char *buf, size_t len, int allow_net, struct evidence *ev, int *block)
+static int read_core(const struct reader_vocab *v, const char *buf, size_t len, int allow_net,
+                     struct evidence *ev, int *block)
 {
     unsigned long long s = 0, e = len;
     size_t a = 0;
@@ -994,14 +1003,14 @@ static int read_core(const char *buf, size_t len, int allow_net, struct evidence
         if (s > 0)
             s += line_start(buf + s, a - (size_t)s);
     }
-    return read_span(buf + s, (size_t)(e - s), allow_net, ev, block);
+    return read_span(v, buf + s, (size_t)(e - s), allow_net, ev, block);
 }
 
-int reader_read(const char *buf, size_t len, struct evidence *ev)
+int reader_read(const struct reader_vocab *v, const char *buf, size_t len, struct evidence *ev)
 {
     if (!buf)
         len = 0;
-    return read_core(buf ? buf : "", len, 1, ev, NULL);
+    return read_core(v, buf ? buf : "", len, 1, ev, NULL);
 }
 
 /* --- reading a stream ---------------------------------------------------- */
@@ -1015,6 +1024,7 @@ int reader_read(const char *buf, size_t len, struct evidence *ev)
 #define FEED_PIECE ((size_t)1 << 20)
 
 struct reader_stream {
+    const struct reader_vocab *v;
     char *hist; /* bytes [hist_at, total) of the stream */
     size_t hist_len, hist_cap;
     unsigned long long hist_at, total;
@@ -1025,9 +1035,10 @@ struct reader_stream {
     unsigned long long win_at, win_end;
 };
 
-struct reader_stream *reader_stream_new(void)
+struct reader_stream *reader_stream_new(const struct reader_vocab *v)
 {
     struct reader_stream *st = xcalloc(1, sizeof(*st));
+    st->v = v;
     sbuf_init(&st->win);
     return st;
 }
@@ -1131,7 +1142,7 @@ int reader_stream_finish(struct reader_stream *st, struct evidence *ev)
 
     if (st->total <= WINDOW_LIMIT) {
         /* hist holds it all: read whole, as reader_read does. */
-        ret = read_core(st->hist ? st->hist : "", st->hist_len, 1, ev, NULL);
+        ret = read_core(st->v, st->hist ? st->hist : "", st->hist_len, 1, ev, NULL);
         goto out;
     }
     stream_scan(st, st->total);
@@ -1141,15 +1152,15 @@ int reader_stream_finish(struct reader_stream *st, struct evidence *ev)
     window_for(st->best_w > 0, a, st->total, &s, &e);
     w = st->best_w ? st->win.buf + (s - st->win_at) : st->hist + (s - st->hist_at);
     skip = s > 0 ? line_start(w, (size_t)(a - s)) : 0;
-    ret = read_span(w + skip, (size_t)(e - s) - skip, 1, ev, NULL);
+    ret = read_span(st->v, w + skip, (size_t)(e - s) - skip, 1, ev, NULL);
 out:
     reader_stream_free(st);
     return ret;
 }
 
-int reader_read_fd(int fd, struct evidence *ev)
+int reader_read_fd(const struct reader_vocab *v, int fd, struct evidence *ev)
 {
-    struct reader_stream *st = reader_stream_new();
+    struct reader_stream *st = reader_stream_new(v);
     char *buf = xmalloc(FEED_PIECE);
     int ret = -1;
 
@@ -1202,8 +1213,8 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-int reader_read_response(int http, const char *content_type, double retry_after, const char *body,
-                         size_t len, struct evidence *ev)
+int reader_read_response(const struct reader_vocab *v, int http, const char *content_type,
+                         double retry_after, const char *body, size_t len, struct evidence *ev)
 {
     int is2xx = http >= 200 && http < 300;
     int json_ok = 0, block = 0, empty = !body || blank(body, len);
@@ -1218,7 +1229,7 @@ int reader_read_response(int http, const char *content_type, double retry_after,
                           gd_memcasemem(content_type, strlen(content_type), "event-stream", 12)) ||
                          (len >= 5 && memcmp(body, "data:", 5) == 0)))
             json_ok = 1;
-        read_core(body, len, 0, ev, &block);
+        read_core(v, body, len, 0, ev, &block);
     }
     if (is2xx && json_ok && !block) {
         /* A successful answer: whatever its text says is not an error. */

@@ -16,11 +16,13 @@
 #include <stddef.h>
 
 struct evidence;
+struct reader_vocab;
 
-/* Fill ev (already evidence_init()ed) from buf[0..len). buf need not be
+/* Fill ev (already evidence_init()ed) from buf[0..len), recognising the
+ * words of v (see vocab.h; rules_vocab() gives the table's). buf need not be
  * NUL-terminated and may hold NULs or invalid UTF-8. Returns 0, or a negative
  * status on an internal failure; "nothing recognisable" is ev->found == 0. */
-int reader_read(const char *buf, size_t len, struct evidence *ev);
+int reader_read(const struct reader_vocab *v, const char *buf, size_t len, struct evidence *ev);
 
 /* Read a stream of any size in constant memory, with the verdict
  * reader_read would give for the same bytes in one buffer: a small input is
@@ -30,18 +32,18 @@ int reader_read(const char *buf, size_t len, struct evidence *ev);
  * (evidence_init()ed) and frees the stream, reader_stream_free abandons it.
  * Memory stays under a few MiB whatever the size. */
 struct reader_stream;
-struct reader_stream *reader_stream_new(void);
+struct reader_stream *reader_stream_new(const struct reader_vocab *v);
 void reader_stream_feed(struct reader_stream *st, const char *buf, size_t len);
 int reader_stream_finish(struct reader_stream *st, struct evidence *ev);
 void reader_stream_free(struct reader_stream *st);
 
 /* Read fd to its end as a stream. Returns 0, or -1 with errno set when a
  * read failed (nothing is printed). */
-int reader_read_fd(int fd, struct evidence *ev);
+int reader_read_fd(const struct reader_vocab *v, int fd, struct evidence *ev);
 
 /* Read an HTTP response a probe received: status code, Content-Type,
  * Retry-After (seconds, -1 when absent) and body. Same evidence as a paste. */
-int reader_read_response(int http, const char *content_type, double retry_after, const char *body,
-                         size_t len, struct evidence *ev);
+int reader_read_response(const struct reader_vocab *v, int http, const char *content_type,
+                         double retry_after, const char *body, size_t len, struct evidence *ev);
 
 #endif

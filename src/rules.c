@@ -11,6 +11,7 @@
  */
 #include "rules.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
@@ -22,9 +23,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "evidence.h"
 #include "rules_builtin.h"
 #include "rules_verdict.h"
 #include "util.h"
+#include "vocab.h"
 
 /* A rules file larger than this is refused rather than parsed. */
 #define RULES_FILE_MAX ((size_t)8 << 20)
@@ -58,10 +61,16 @@ struct rule_table {
     const char *default_model;
     const char *data_date;
     struct verdict_data *verdict;
+    struct reader_vocab vocab;
+    char **owned; /* the vocabulary's prepared strings */
+    size_t nowned, owned_cap;
 };
 
-static const char *const array_sections[] = {"causes", "wait_policies",    "rules",
-                                             "models", "quota_dimensions", "quota_tiers"};
+static const char *const array_sections[] = {
+    "causes",           "wait_policies",  "rules",           "models",
+    "quota_dimensions", "quota_tiers",    "message_phrases", "network_failures",
+    "error_reasons",    "legacy_reasons", "api_codes",       "model_families",
+    "non_api_hosts"};
 
 /* The match conditions a rule may use, and the JSON type each takes. */
 enum cond_type { COND_INTS, COND_STRINGS, COND_BOOL, COND_NUMBER };
@@ -484,6 +493,182 @@ static void arena_release(struct arena_chunk *c)
 
 static int load_all(struct rule_table *t, const char *dir);
 
+/* A copy of s kept until rule_table_free(): lower case, and without any
+ * whitespace when squeeze is set. */
+static const char *own_lower(struct rule_table *t, const char *s, int squeeze)
+{
+    char *out = xmalloc(strlen(s) + 1);
+    size_t n = 0;
+    for (; *s; s++) {
+        if (squeeze && isspace((unsigned char)*s))
+            continue;
+        out[n++] = (char)tolower((unsigned char)*s);
+    }
+    out[n] = '\0';
+    if (t->nowned == t->owned_cap) {
+        t->owned_cap = t->owned_cap ? t->owned_cap * 2 : 64;
+        t->owned = xrealloc(t->owned, t->owned_cap * sizeof(*t->owned));
+    }
+    t->owned[t->nowned++] = out;
+    return out;
+}
+
+static int valid_http(const cJSON *v, int zero_ok)
+{
+    if (!cJSON_IsNumber(v) || v->valuedouble != (double)v->valueint)
+        return 0;
+    return (zero_ok && v->valueint == 0) || (v->valueint >= 100 && v->valueint <= 599);
+}
+
+static int is_net_kind(const char *s)
+{
+    static const char *const kinds[] = {
+#define X(name) name,
+        NET_ERRORS(X)
+#undef X
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+        if (strcmp(kinds[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* A word list section: every entry a non-empty string of at most
+ * RULES_PHRASE_MAX bytes. An absent section is an empty list. */
+static int vocab_words(const struct rule_table *t, const char *name, const char *const **out,
+                       size_t *n)
+{
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(t->root, name);
+    const cJSON *it;
+    const char **list;
+    size_t i = 0;
+    *out = NULL;
+    *n = 0;
+    if (!sec)
+        return 0;
+    if (!is_string_array(sec))
+        return error("rules: '%s' must be a list of non-empty strings", name);
+    list = xcalloc((size_t)cJSON_GetArraySize(sec) + 1, sizeof(*list));
+    cJSON_ArrayForEach(it, sec)
+    {
+        if (strlen(it->valuestring) > RULES_PHRASE_MAX) {
+            free(list);
+            return error("rules: a '%s' entry is longer than %d characters", name,
+                         RULES_PHRASE_MAX);
+        }
+        list[i++] = it->valuestring;
+    }
+    *out = list;
+    *n = i;
+    return 0;
+}
+
+static int vocab_phrases(struct rule_table *t)
+{
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(t->root, "message_phrases");
+    const cJSON *it;
+    struct vocab_phrase *list;
+    size_t i = 0;
+    if (!sec)
+        return 0;
+    list = xcalloc((size_t)cJSON_GetArraySize(sec) + 1, sizeof(*list));
+    t->vocab.phrases = list;
+    cJSON_ArrayForEach(it, sec)
+    {
+        const char *text = get_str(it, "phrase");
+        const cJSON *http = cJSON_GetObjectItemCaseSensitive(it, "http");
+        if (!text || !text[0] || strlen(text) > RULES_PHRASE_MAX)
+            return error("rules: message phrase %zu needs a 'phrase' of 1 to %d characters", i + 1,
+                         RULES_PHRASE_MAX);
+        if (http && !valid_http(http, 1))
+            return error("rules: message phrase '%s': 'http' must be 0 or an HTTP code", text);
+        list[i].text = text;
+        list[i].squeeze = own_lower(t, text, 1);
+        list[i].http = http ? http->valueint : 0;
+        if (!list[i].squeeze[0])
+            return error("rules: message phrase %zu is only whitespace", i + 1);
+        i++;
+    }
+    t->vocab.nphrases = i;
+    return 0;
+}
+
+/* Groups of transport-failure phrases, the most specific kind first: a
+ * group's rank is its distance from the end of the list. */
+static int vocab_net(struct rule_table *t)
+{
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(t->root, "network_failures");
+    const cJSON *g, *it;
+    struct vocab_net *list;
+    size_t n = 0, i = 0;
+    int ngroups = cJSON_GetArraySize(sec), rank = ngroups;
+    cJSON_ArrayForEach(g, sec)
+    {
+        n += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(g, "phrases"));
+    }
+    list = xcalloc(n + 1, sizeof(*list));
+    t->vocab.net = list;
+    cJSON_ArrayForEach(g, sec)
+    {
+        const char *kind = get_str(g, "kind");
+        const cJSON *phrases = cJSON_GetObjectItemCaseSensitive(g, "phrases");
+        if (!kind || !is_net_kind(kind))
+            return error("rules: network failure group %d: 'kind' must be a net_error kind",
+                         ngroups - rank + 1);
+        if (!is_string_array(phrases) || !phrases->child)
+            return error("rules: network failure group '%s': 'phrases' must be a non-empty "
+                         "list of strings",
+                         kind);
+        cJSON_ArrayForEach(it, phrases)
+        {
+            if (strlen(it->valuestring) > RULES_PHRASE_MAX)
+                return error("rules: a '%s' network phrase is longer than %d characters", kind,
+                             RULES_PHRASE_MAX);
+            list[i].lower = own_lower(t, it->valuestring, 0);
+            list[i].kind = kind;
+            list[i].rank = rank;
+            i++;
+        }
+        rank--;
+    }
+    t->vocab.nnet = i;
+    return 0;
+}
+
+static int vocab_codes(struct rule_table *t)
+{
+    const cJSON *sec = cJSON_GetObjectItemCaseSensitive(t->root, "api_codes");
+    const cJSON *it;
+    struct vocab_code *list;
+    size_t i = 0;
+    list = xcalloc((size_t)cJSON_GetArraySize(sec) + 1, sizeof(*list));
+    t->vocab.api_codes = list;
+    cJSON_ArrayForEach(it, sec)
+    {
+        const char *code = get_str(it, "code");
+        if (!code || !code[0] || !valid_http(cJSON_GetObjectItemCaseSensitive(it, "http"), 0))
+            return error("rules: api code %zu needs a 'code' and an HTTP code 'http'", i + 1);
+        list[i].code = code;
+        list[i].http = cJSON_GetObjectItemCaseSensitive(it, "http")->valueint;
+        i++;
+    }
+    t->vocab.napi_codes = i;
+    return 0;
+}
+
+static int build_vocab(struct rule_table *t)
+{
+    struct reader_vocab *v = &t->vocab;
+    if (vocab_phrases(t) || vocab_net(t) || vocab_codes(t))
+        return -1;
+    if (vocab_words(t, "error_reasons", &v->reasons, &v->nreasons) ||
+        vocab_words(t, "legacy_reasons", &v->legacy_reasons, &v->nlegacy_reasons) ||
+        vocab_words(t, "model_families", &v->model_families, &v->nmodel_families) ||
+        vocab_words(t, "non_api_hosts", &v->non_api_hosts, &v->nnon_api_hosts))
+        return -1;
+    return 0;
+}
+
 struct rule_table *rule_table_load(const char *dir)
 {
     struct rule_table *t = xcalloc(1, sizeof(*t));
@@ -516,7 +701,7 @@ static int load_all(struct rule_table *t, const char *dir)
             if (parse_into(t->root, f->data, f->len, f->name))
                 goto fail;
     }
-    if (load_verdicts(t) || build_waits(t) || build_rules(t) || build_models(t))
+    if (load_verdicts(t) || build_waits(t) || build_rules(t) || build_models(t) || build_vocab(t))
         goto fail;
     if (t->nrules == 0) {
         error("rules: no rules defined");
@@ -543,6 +728,16 @@ void rule_table_free(struct rule_table *t)
     free(t->variants);
     verdict_data_free(t->verdict);
     arena_release(t->arena);
+    free((void *)t->vocab.phrases);
+    free((void *)t->vocab.net);
+    free((void *)t->vocab.api_codes);
+    free((void *)t->vocab.reasons);
+    free((void *)t->vocab.legacy_reasons);
+    free((void *)t->vocab.model_families);
+    free((void *)t->vocab.non_api_hosts);
+    for (size_t i = 0; i < t->nowned; i++)
+        free(t->owned[i]);
+    free(t->owned);
     free(t);
 }
 
@@ -646,6 +841,12 @@ const struct model_info *rules_model(const struct rule_table *t, const char *nam
         (strlen(dash) == 4 && strspn(dash + 1, "0123456789") == 3))
         return lookup_model(t, name, (size_t)(dash - name));
     return NULL;
+}
+
+const struct reader_vocab *rules_vocab(const struct rule_table *t)
+{
+    static const struct reader_vocab empty;
+    return t ? &t->vocab : &empty;
 }
 
 int rules_model_count(const struct rule_table *t)

@@ -16,6 +16,7 @@
 
 struct evidence;
 struct cJSON;
+struct reader_vocab;
 
 /* Where a step of a fix is shown: explain's report, check's report (also the
  * one printed when the interactive doctor ends), the interactive doctor. */
@@ -147,6 +148,10 @@ int rules_model_count(const struct rule_table *t);
 const struct model_info *rules_model_get(const struct rule_table *t, int i);
 const char *rules_default_model(const struct rule_table *t);
 const char *rules_data_date(const struct rule_table *t); /* "2026-11-28" */
+
+/* The words the reader recognises (rules/phrases.json), to hand to
+ * reader_read(); an empty vocabulary when t is NULL. */
+const struct reader_vocab *rules_vocab(const struct rule_table *t);
 
 /* The raw JSON of a section ("limits", "keys", "causes", …), for `rules show`
  * and the TUI's limits screen; NULL when absent. */

@@ -18,6 +18,7 @@
 
 #include "rules.h"
 #include "util.h"
+#include "vocab.h"
 
 #define CASES_MAX_DEPTH 8
 #define CASE_FILE_MAX ((size_t)1 << 20)
@@ -496,6 +497,50 @@ static void lint_models(const struct rule_table *t, int *count)
     names_release(&seen);
 }
 
+/* A standalone rule decides a paste that has nothing but its sentence, and
+ * the reader finds that sentence (and the message around it) only through
+ * its own phrase list: each of the rule's message phrases must contain a
+ * phrase the reader knows, so a new sentence cannot be added to the rules
+ * alone and silently never fire. */
+static void lint_vocab(const struct rule_table *t, int *count)
+{
+    const struct reader_vocab *v = rules_vocab(t);
+    int n = rules_count(t);
+
+    if (v->nphrases == 0)
+        problem(count, "no message_phrases: the reader would know no Gemini sentence%s", "");
+    if (v->nnet == 0)
+        problem(count, "no network_failures: the reader would know no transport failure%s", "");
+    for (size_t i = 0; i < v->nphrases; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(v->phrases[i].squeeze, v->phrases[j].squeeze) == 0)
+                problem(count, "message phrase '%s' is listed twice", v->phrases[i].text);
+    for (size_t i = 0; i < v->nnet; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(v->net[i].lower, v->net[j].lower) == 0)
+                problem(count, "network phrase '%s' is listed twice", v->net[i].lower);
+    for (int i = 0; i < n; i++) {
+        const struct rule *r = rules_get(t, i);
+        const cJSON *it;
+        if (!r->standalone)
+            continue;
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r->match, "message"))
+        {
+            char z[512];
+            size_t k;
+            gd_squeeze_into(it->valuestring, z, sizeof(z));
+            for (k = 0; k < v->nphrases; k++)
+                if (strstr(z, v->phrases[k].squeeze))
+                    break;
+            if (k == v->nphrases)
+                problem(count,
+                        "rule '%s' is standalone but the reader knows no phrase in \"%s\" "
+                        "(add one to message_phrases)",
+                        r->id, it->valuestring);
+        }
+    }
+}
+
 int rules_lint(const struct rule_table *t, const char *cases_dir)
 {
     int count = 0, n = rules_count(t);
@@ -529,6 +574,7 @@ int rules_lint(const struct rule_table *t, const char *cases_dir)
     lint_steps(t, &count);
     lint_dimensions(t, &count);
     lint_models(t, &count);
+    lint_vocab(t, &count);
     if (cases_dir) {
         scan_cases(cases_dir, 0, &cases);
         for (int i = 0; i < n; i++) {

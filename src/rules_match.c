@@ -48,15 +48,6 @@ static char *squeeze(const char *s)
     return out;
 }
 
-static void squeeze_into(const char *s, char *out, size_t size)
-{
-    size_t n = 0;
-    for (; *s && n + 1 < size; s++)
-        if (!isspace((unsigned char)*s))
-            out[n++] = (char)tolower((unsigned char)*s);
-    out[n] = '\0';
-}
-
 static int has_text(const char *hay, const char *needle)
 {
     return hay && needle && gd_memcasemem(hay, strlen(hay), needle, strlen(needle)) != NULL;
@@ -68,7 +59,7 @@ static int any_phrase(const struct prepared *p, const cJSON *list)
     cJSON_ArrayForEach(it, list)
     {
         char phrase[PHRASE_BUF];
-        squeeze_into(it->valuestring, phrase, sizeof(phrase));
+        gd_squeeze_into(it->valuestring, phrase, sizeof(phrase));
         if (!phrase[0])
             continue;
         if (p->message && strstr(p->message, phrase))

@@ -73,9 +73,9 @@ static void run_rules(struct stats_classifier *c, int http, const char *text, si
      * paste, with the status code of the log record added when the reader
      * found none. */
     if (http > 0 && (len == 0 || starts_json(text, len)))
-        rc = reader_read_response(http, NULL, -1, text, len, &ev);
+        rc = reader_read_response(rules_vocab(c->t), http, NULL, -1, text, len, &ev);
     else
-        rc = reader_read(text, len, &ev);
+        rc = reader_read(rules_vocab(c->t), text, len, &ev);
     if (rc == 0 && http > 0 && ev.http != http) {
         ev.http = http;
         ev.http_inferred = 0;

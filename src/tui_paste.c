@@ -58,7 +58,7 @@ void paste_submit(struct tui *t)
         diagnosis_release(&t->paste_diag);
     t->have_paste = 0;
     evidence_init(&ev);
-    if (reader_read(t->input.buf, t->input.len, &ev) < 0) {
+    if (reader_read(rules_vocab(t->rt), t->input.buf, t->input.len, &ev) < 0) {
         evidence_release(&ev);
         tui_input_wipe(t);
         tui_msg(t, "could not read the paste");

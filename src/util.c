@@ -344,3 +344,12 @@ char *url_hide_userinfo(const char *url)
     }
     return sbuf_detach(&sb);
 }
+
+void gd_squeeze_into(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < size; s++)
+        if (!isspace((unsigned char)*s))
+            out[n++] = (char)tolower((unsigned char)*s);
+    out[n] = '\0';
+}

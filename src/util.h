@@ -84,4 +84,8 @@ char *url_hide_userinfo(const char *url);
 /* Case-insensitive substring search over a length-bounded haystack. */
 const char *gd_memcasemem(const char *hay, size_t hlen, const char *needle, size_t nlen);
 
+/* s in lower case with all whitespace removed, into out (cut to size): how
+ * the rules compare message phrases, so hard wraps do not hide them. */
+void gd_squeeze_into(const char *s, char *out, size_t size);
+
 #endif

@@ -22,9 +22,11 @@ fi
 flags="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
     -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc
     $(pkg-config --cflags libcjson)"
-# The reader's files and what they use; nothing with a main().
+# The reader's files and what they use, with the rules table that hands it
+# its vocabulary; nothing with a main().
+sh src/embed.sh rules/*.json > "$out/rules_builtin.c"
 srcs="src/reader.c src/read_cand.c src/read_kv.c src/read_text.c src/textfix.c
-    src/evidence.c src/keymask.c src/util.c"
+    src/evidence.c src/keymask.c src/util.c src/rules.c $out/rules_builtin.c"
 # shellcheck disable=SC2086
 $cc $flags -o "$out/fuzz_reader" tests/fuzz_reader.c $srcs $(pkg-config --libs libcjson) -lm
 

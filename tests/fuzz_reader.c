@@ -1,6 +1,7 @@
 /*
  * fuzz_reader: a libFuzzer target for the reader (built by tests/fuzz.sh).
- * Every input goes through reader_read() and reader_read_response(); beyond
+ * Every input goes through reader_read() and reader_read_response(), with the
+ * built-in table's vocabulary (loaded once, never freed); beyond
  * the sanitizers it checks the reader's promises: the normalised text stays
  * bounded, and no key-like token survives in any string the reader returns.
  */
@@ -12,6 +13,7 @@
 #include "evidence.h"
 #include "keymask.h"
 #include "reader.h"
+#include "rules.h"
 
 static void no_key(const char *s)
 {
@@ -41,18 +43,24 @@ static void check(const struct evidence *ev)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static struct rule_table *t;
     struct evidence ev;
     const char *buf = (const char *)data;
 
+    if (!t)
+        t = rule_table_load(NULL);
+    if (!t)
+        abort();
     evidence_init(&ev);
-    if (reader_read(buf, size, &ev) != 0)
+    if (reader_read(rules_vocab(t), buf, size, &ev) != 0)
         abort();
     check(&ev);
     evidence_release(&ev);
 
     evidence_init(&ev);
     int http = size ? 200 + (data[0] % 4) * 100 + (data[size - 1] % 30) : 500;
-    reader_read_response(http, size > 1 && data[1] & 1 ? "text/html" : NULL, -1, buf, size, &ev);
+    reader_read_response(rules_vocab(t), http, size > 1 && data[1] & 1 ? "text/html" : NULL, -1,
+                         buf, size, &ev);
     check(&ev);
     evidence_release(&ev);
     return 0;

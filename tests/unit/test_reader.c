@@ -14,12 +14,15 @@
 #include "evidence.h"
 #include "read_priv.h"
 #include "reader.h"
+#include "rules.h"
 #include "textfix.h"
 #include "util.h"
 
 #include "unit.h"
 
 static const char *current;
+/* The built-in table's vocabulary: what explain and check hand the reader. */
+static const struct reader_vocab *vocab;
 
 static void ok(int cond, int line, const char *what)
 {
@@ -62,13 +65,13 @@ static void eq_num(int line, const char *field, double got, double want)
 static void read_s(struct evidence *ev, const char *s)
 {
     evidence_init(ev);
-    TRUE(reader_read(s, strlen(s), ev) == 0);
+    TRUE(reader_read(vocab, s, strlen(s), ev) == 0);
 }
 
 static void read_b(struct evidence *ev, const char *s, size_t n)
 {
     evidence_init(ev);
-    TRUE(reader_read(s, n, ev) == 0);
+    TRUE(reader_read(vocab, s, n, ev) == 0);
 }
 
 static void test_rest_minimal(void)
@@ -869,7 +872,7 @@ static void test_response(void)
                           "is what I said\"}]},\"finishReason\":\"STOP\"}]}";
     current = "200 json is no error";
     evidence_init(&ev);
-    reader_read_response(200, "application/json", -1, ok_body, strlen(ok_body), &ev);
+    reader_read_response(vocab, 200, "application/json", -1, ok_body, strlen(ok_body), &ev);
     EQ_N(found, 0);
     EQ_N(http, 200);
     EQ_S(net_error, NULL);
@@ -878,7 +881,7 @@ static void test_response(void)
     const char *blocked = "{\"promptFeedback\":{\"blockReason\":\"SAFETY\"}}";
     current = "200 blocked by safety";
     evidence_init(&ev);
-    reader_read_response(200, "application/json", -1, blocked, strlen(blocked), &ev);
+    reader_read_response(vocab, 200, "application/json", -1, blocked, strlen(blocked), &ev);
     EQ_N(found, 1);
     EQ_N(http, 200);
     evidence_release(&ev);
@@ -886,7 +889,7 @@ static void test_response(void)
     const char *page = "<html><head><title>Access denied</title></head><body>x</body></html>";
     current = "html from a proxy";
     evidence_init(&ev);
-    reader_read_response(403, "text/html", -1, page, strlen(page), &ev);
+    reader_read_response(vocab, 403, "text/html", -1, page, strlen(page), &ev);
     EQ_N(found, 1);
     EQ_N(http, 403);
     EQ_S(net_error, "bad-response");
@@ -899,7 +902,7 @@ static void test_response(void)
                     "com/google.rpc.RetryInfo\",\"retryDelay\":\"9s\"}]}}";
     current = "429 json with header";
     evidence_init(&ev);
-    reader_read_response(429, "application/json; charset=UTF-8", 30, q, strlen(q), &ev);
+    reader_read_response(vocab, 429, "application/json; charset=UTF-8", 30, q, strlen(q), &ev);
     EQ_N(found, 1);
     EQ_N(http, 429);
     EQ_S(status, "RESOURCE_EXHAUSTED");
@@ -909,7 +912,7 @@ static void test_response(void)
 
     current = "503 empty body";
     evidence_init(&ev);
-    reader_read_response(503, NULL, 12, "", 0, &ev);
+    reader_read_response(vocab, 503, NULL, 12, "", 0, &ev);
     EQ_N(found, 1);
     EQ_N(http, 503);
     EQ_N(retry_after_s, 12);
@@ -918,7 +921,7 @@ static void test_response(void)
 
     current = "truncated non-google body";
     evidence_init(&ev);
-    reader_read_response(502, "application/json", -1, "{\"err", 5, &ev);
+    reader_read_response(vocab, 502, "application/json", -1, "{\"err", 5, &ev);
     EQ_S(net_error, "bad-response");
     EQ_N(found, 1);
     evidence_release(&ev);
@@ -929,7 +932,7 @@ static void test_response(void)
         "\"status\": \"UNAVAILABLE\"}}\n\n";
     current = "200 event stream that fails midway";
     evidence_init(&ev);
-    reader_read_response(200, "text/event-stream", -1, sse, strlen(sse), &ev);
+    reader_read_response(vocab, 200, "text/event-stream", -1, sse, strlen(sse), &ev);
     EQ_N(found, 1);
     EQ_S(status, "UNAVAILABLE");
     EQ_S(net_error, NULL);
@@ -939,14 +942,14 @@ static void test_response(void)
         "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hi\"}]}}]}\n\n";
     current = "200 event stream";
     evidence_init(&ev);
-    reader_read_response(200, "text/event-stream", -1, sse_ok, strlen(sse_ok), &ev);
+    reader_read_response(vocab, 200, "text/event-stream", -1, sse_ok, strlen(sse_ok), &ev);
     EQ_N(found, 0);
     EQ_S(net_error, NULL);
     evidence_release(&ev);
 
     current = "200 html";
     evidence_init(&ev);
-    reader_read_response(200, "text/html", -1, page, strlen(page), &ev);
+    reader_read_response(vocab, 200, "text/html", -1, page, strlen(page), &ev);
     EQ_S(net_error, "bad-response");
     EQ_N(found, 1);
     evidence_release(&ev);
@@ -1206,7 +1209,7 @@ static void test_network(void)
     {
         const char *body = "upstream connect error: connect ECONNREFUSED 10.0.0.1:443";
         evidence_init(&ev);
-        reader_read_response(502, "text/plain", -1, body, strlen(body), &ev);
+        reader_read_response(vocab, 502, "text/plain", -1, body, strlen(body), &ev);
         EQ_S(net_error, "bad-response");
         EQ_N(http, 502);
         evidence_release(&ev);
@@ -1293,12 +1296,12 @@ static void test_model_and_status_positions(void)
             "gemma-3-27b-it", "text-embedding-004", "models/gemini-flash-latest"};
         const char *bad_names[] = {"providers", "exceptions", "genai", "v"};
         for (size_t i = 0; i < ARRAY_SIZE(ok_names); i++) {
-            char *m = model_name(ok_names[i], strlen(ok_names[i]));
+            char *m = model_name(vocab, ok_names[i], strlen(ok_names[i]));
             TRUE(m != NULL);
             free(m);
         }
         for (size_t i = 0; i < ARRAY_SIZE(bad_names); i++) {
-            char *m = model_name(bad_names[i], strlen(bad_names[i]));
+            char *m = model_name(vocab, bad_names[i], strlen(bad_names[i]));
             TRUE(m == NULL);
             free(m);
         }
@@ -1415,13 +1418,13 @@ static void test_textfix(void)
     TRUE(parse_duration("3 months", 8, &secs) == 0);
     TRUE(parse_duration("5 m", 3, &secs) == 0);
 
-    char *m = model_name("models/gemini-2.5-flash", 23);
+    char *m = model_name(vocab, "models/gemini-2.5-flash", 23);
     TRUE(m && strcmp(m, "gemini-2.5-flash") == 0);
     free(m);
-    m = model_name("projects/p/locations/l/publishers/google/models/gemini-pro.", 59);
+    m = model_name(vocab, "projects/p/locations/l/publishers/google/models/gemini-pro.", 59);
     TRUE(m && strcmp(m, "gemini-pro") == 0);
     free(m);
-    TRUE(model_name("{model}", 7) == NULL);
+    TRUE(model_name(vocab, "{model}", 7) == NULL);
 }
 
 /* Round 2: one error per paste. */
@@ -1853,6 +1856,10 @@ static void test_text_multi_error(void)
 
 int main(void)
 {
+    struct rule_table *t = rule_table_load(NULL);
+    if (!t)
+        return 1;
+    vocab = rules_vocab(t);
     alarm(300);
     test_rest_minimal();
     test_nested_cli();
@@ -1888,5 +1895,6 @@ int main(void)
     test_metric_from_text();
     test_recitation_and_google_html();
     test_text_multi_error();
+    rule_table_free(t);
     return unit_done("test_reader");
 }

@@ -14,9 +14,13 @@
 
 #include "evidence.h"
 #include "reader.h"
+#include "rules.h"
 #include "util.h"
 
 #include "unit.h"
+
+/* The built-in table's vocabulary, as explain hands it to the reader. */
+static const struct reader_vocab *vocab;
 
 static const char quota_err[] =
     "{\"error\": {\"code\": 429, \"message\": \"You exceeded your current quota. Quota exceeded "
@@ -77,12 +81,12 @@ static void compare(const char *name, const char *buf, size_t len, size_t piece,
                     const char *want_status)
 {
     struct evidence whole, streamed;
-    struct reader_stream *st = reader_stream_new();
+    struct reader_stream *st = reader_stream_new(vocab);
     char what[160];
 
     evidence_init(&whole);
     evidence_init(&streamed);
-    reader_read(buf, len, &whole);
+    reader_read(vocab, buf, len, &whole);
     for (size_t off = 0; off < len; off += piece)
         reader_stream_feed(st, buf + off, len - off < piece ? len - off : piece);
     reader_stream_finish(st, &streamed);
@@ -147,7 +151,7 @@ static void anchor_across_pieces(void)
 
     for (size_t cut = 1; cut < 19; cut++) {
         struct evidence ev;
-        struct reader_stream *st = reader_stream_new();
+        struct reader_stream *st = reader_stream_new(vocab);
         evidence_init(&ev);
         reader_stream_feed(st, log, at + cut);
         reader_stream_feed(st, log + at + cut, len - at - cut);
@@ -168,7 +172,7 @@ static void constant_memory(void)
     double at[] = {0.5};
     char *chunk = make_log(8 << 20, NULL, NULL, 0, &len);
     char *tail = make_log(4096, errs, at, 1, &len);
-    struct reader_stream *st = reader_stream_new();
+    struct reader_stream *st = reader_stream_new(vocab);
     struct evidence ev;
     struct rusage before, after;
     size_t clen = strlen(chunk);
@@ -203,21 +207,26 @@ static void from_fd(void)
     if (write(fds[1], quota_err, strlen(quota_err)) != (ssize_t)strlen(quota_err))
         expect("write", 0);
     close(fds[1]);
-    expect("reader_read_fd returns 0", reader_read_fd(fds[0], &ev) == 0);
+    expect("reader_read_fd returns 0", reader_read_fd(vocab, fds[0], &ev) == 0);
     close(fds[0]);
     expect("reader_read_fd reads the error",
            ev.status && strcmp(ev.status, "RESOURCE_EXHAUSTED") == 0);
     evidence_release(&ev);
     evidence_init(&ev);
-    expect("reader_read_fd on a closed descriptor fails", reader_read_fd(fds[0], &ev) == -1);
+    expect("reader_read_fd on a closed descriptor fails", reader_read_fd(vocab, fds[0], &ev) == -1);
     evidence_release(&ev);
 }
 
 int main(void)
 {
+    struct rule_table *t = rule_table_load(NULL);
+    if (!t)
+        return 1;
+    vocab = rules_vocab(t);
     sizes_and_pieces();
     anchor_across_pieces();
     constant_memory();
     from_fd();
+    rule_table_free(t);
     return unit_done("test_stream");
 }
