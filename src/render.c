@@ -173,8 +173,8 @@ void render_diagnosis_text(FILE *out, const struct diagnosis *d, int color)
     if (d->quota_id || d->dimension) {
         fputs("  quota:     ", out);
         fprintf(out, "%s", d->dimension ? d->dimension : "unknown dimension");
-        if (d->tier)
-            fprintf(out, ", %s tier", d->tier);
+        /* Never guessed: only a tier the quota id names is given. */
+        fprintf(out, d->tier ? ", %s tier" : ", tier unknown", d->tier ? d->tier : "");
         if (d->limit >= 0)
             fprintf(out, ", limit %lld", d->limit);
         if (d->quota_id)
