@@ -33,8 +33,10 @@ const char stats_help[] =
     "  --since T, --until T  only records in [T, T): ISO-8601, or 24h/7d/30m before now\n"
     "  --tz ZONE           also show the hour of day in ZONE (UTC, +05:30, Europe/Paris)\n"
     "  --width N           chart width (default: the terminal's, else 80)\n"
+    "  --html FILE         also write the report as one self-contained HTML page\n"
     "Exit codes: 0 report printed, 64 usage or a mapping that cannot be used,\n"
-    "65 no request records in the input, 66 an input file cannot be read.\n\n";
+    "65 no request records in the input, 66 an input file cannot be read or the\n"
+    "--html file cannot be written.\n\n";
 
 struct stats_run {
     struct stats_opts so;
@@ -571,6 +573,10 @@ int cmd_stats(int argc, char **argv, struct options *opt)
         error("no request records in the input (%lld lines, %lld not valid)", run->st.records,
               run->st.bad);
         ret = EXIT_NOINPUT;
+        goto out;
+    }
+    if (run->so.html && stats_render_html(run->so.html, &run->st, &run->so)) {
+        ret = EXIT_NOFILE;
         goto out;
     }
     if (run->so.json)

@@ -60,5 +60,8 @@ int stats_recommend(const struct stats *s, const struct stats_opts *o, struct st
 
 void stats_render_text(FILE *out, const struct stats *s, const struct stats_opts *o);
 void stats_render_json(FILE *out, const struct stats *s, const struct stats_opts *o);
+/* Write the HTML page to path; prints one error line and returns -1 when it
+ * cannot be written. */
+int stats_render_html(const char *path, const struct stats *s, const struct stats_opts *o);
 
 #endif

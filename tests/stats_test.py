@@ -116,6 +116,61 @@ def text_checks(label, out, exp, structured):
         has("top feature", "Top feature by 429s")
 
 
+def html_checks(binary, d, exp):
+    """The --html page, opened in headless Chromium: every chart is there
+    and holds bars with data, and the planted figures are on the bars."""
+    import re
+    import shutil
+    page = os.path.join(d, "report.html")
+    rc, out, err = run(binary, [os.path.join(d, "log.jsonl"), "--by", "feature", "--html", page])
+    check("html exit", rc == 0, err)
+    with open(page, encoding="utf-8") as f:
+        raw = f.read()
+    check("html has no script", "<script" not in raw.lower(), "")
+    check("html fetches nothing", not re.search(r'(src|href)\s*=\s*"(https?:)?//', raw), "")
+    # Text from the log is escaped: a hostile --by value stays text.
+    hostile = os.path.join(d, "hostile.jsonl")
+    with open(hostile, "w") as f:
+        f.write(json.dumps({"ts": "2026-11-28T08:00:00Z", "status": 429,
+                            "feature": "<script>alert(1)</script>\"'&"}) + "\n")
+    hpage = os.path.join(d, "hostile.html")
+    rc, out, err = run(binary, [hostile, "--by", "feature", "--html", hpage])
+    with open(hpage, encoding="utf-8") as f:
+        hraw = f.read()
+    check("html escapes log text", "<script" not in hraw and "&lt;script&gt;" in hraw, "")
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        check("html chromium installed (apt-get install chromium)", False)
+        return
+    with tempfile.TemporaryDirectory() as profile:
+        p = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                            "--user-data-dir=" + profile, "--dump-dom", "file://" + page],
+                           capture_output=True, timeout=120)
+    dom = p.stdout.decode("utf-8", "replace")
+    charts = re.findall(r'<svg[^>]*data-chart="([^"]+)"[^>]*>(.*?)</svg>', dom, re.S)
+    names = [c[0] for c in charts]
+    for want in ("codes", "causes", "errors-over-time", "429-over-time",
+                 "hour-of-day-reset-zone", "429-dimensions", "prompt-size", "by-429",
+                 "by-errors"):
+        check("html chart %s present" % want, want in names, str(names))
+    bars = {}
+    for name, body in charts:
+        vals = [int(v) for v in re.findall(r'<rect[^>]*data-value="(\d+)"', body)]
+        bars[name] = vals
+        check("html chart %s has data" % name, len(vals) > 0 and max(vals) > 0, str(vals[:5]))
+    check("html 429 peak bar", max(bars.get("429-over-time", [0])) == exp["peak_429_count"],
+          str(max(bars.get("429-over-time", [0]))))
+    sizes = bars.get("prompt-size", [])
+    cut = [0, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 200000].index(
+        exp["cluster_above"])
+    check("html no 5xx below 200k", sum(sizes[:cut]) == 0, str(sizes))
+    check("html 5xx above 200k", sum(sizes[cut:]) == exp["e500"] + exp["e504"], str(sizes))
+    check("html top feature bar", "import: %d" % exp["import429"] in dict(charts).get("by-429", ""),
+          "")
+    check("html recommendation", re.search(r'data-reco="smaller-context"[^<]*%d'
+                                           % exp["cluster_above"], dom) is not None, "")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/gemini-doctor")
@@ -181,6 +236,7 @@ def main():
         check("since/until rpm", by_id(o["by_cause"], "quota-rpm").get("count") == 400, "")
         check("since/until no rpd", by_id(o["by_cause"], "quota-rpd") == {}, "")
         check("since/until filtered", o["filtered_out"] > 0, "")
+        html_checks(binary, d, exp)
     print("stats: %d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 else 1
 
