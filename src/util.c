@@ -104,6 +104,8 @@ void sbuf_grow(struct sbuf *sb, size_t extra)
         cap *= 2;
     sb->buf = xrealloc(sb->buf, cap);
     sb->cap = cap;
+    /* Always a string, even before the first add: sbuf_detach hands it on. */
+    sb->buf[sb->len] = '\0';
 }
 
 void sbuf_add(struct sbuf *sb, const char *s, size_t n)
