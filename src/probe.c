@@ -300,7 +300,8 @@ static void wipe_list(struct curl_slist *list)
         while (*c)
             *c++ = '\0';
     }
-    C->slist_free_all(list);
+    if (list)
+        C->slist_free_all(list);
 }
 
 /* libcurl honours no CA variables itself; the curl tool and OpenSSL do, and
@@ -537,6 +538,77 @@ int probe_multi_step(struct probe_multi *m, int timeout_ms)
         collect(m);
     }
     return running;
+}
+
+/* The value of header name in the header line h[0..n), or NULL. */
+static const char *header_value(const char *h, size_t n, const char *name, size_t *vlen)
+{
+    size_t l = strlen(name);
+
+    if (n <= l || strncasecmp(h, name, l) != 0 || h[l] != ':')
+        return NULL;
+    h += l + 1;
+    n -= l + 1;
+    while (n > 0 && (*h == ' ' || *h == '\t')) {
+        h++;
+        n--;
+    }
+    while (n > 0 && (h[n - 1] == '\r' || h[n - 1] == '\n' || h[n - 1] == ' '))
+        n--;
+    *vlen = n;
+    return h;
+}
+
+struct probe *probe_from_bytes(const char *bytes, size_t n, size_t max_bytes)
+{
+    struct probe *p = xcalloc(1, sizeof(*p));
+    const char *end = bytes + n, *at = bytes;
+    int stopped = 0;
+
+    p->retry_after = -1;
+    p->max_bytes = max_bytes;
+    p->request_text = xstrdup("GET (bytes)\n");
+    sbuf_init(&p->body);
+    sbuf_init(&p->headers);
+    /* Header lines up to the blank line ending each response head; an
+     * interim response (1xx) is followed by another head. */
+    while (at < end && !stopped) {
+        const char *nl = memchr(at, '\n', (size_t)(end - at));
+        size_t len = nl ? (size_t)(nl - at) + 1 : (size_t)(end - at), vlen;
+        const char *v;
+        if (on_header((char *)at, 1, len, p) != len) {
+            stopped = 1;
+            break;
+        }
+        if (len >= 12 && memcmp(at, "HTTP/", 5) == 0) {
+            const char *sp = memchr(at, ' ', len);
+            p->http = sp ? strtol(sp + 1, NULL, 10) : 0;
+        } else if ((v = header_value(at, len, "Content-Type", &vlen)) != NULL) {
+            free(p->content_type);
+            p->content_type = xstrndup(v, vlen);
+        } else if ((v = header_value(at, len, "Retry-After", &vlen)) != NULL && vlen > 0 &&
+                   v[0] >= '0' && v[0] <= '9') {
+            p->retry_after = strtod(v, NULL);
+        }
+        at += len;
+        if (len <= 2 && (at[-1] == '\n') && !(p->http >= 100 && p->http < 200))
+            break;
+    }
+    /* The body, in the pieces a transfer would hand over. */
+    while (!stopped && at < end) {
+        size_t len = (size_t)(end - at) < 16384 ? (size_t)(end - at) : 16384;
+        if (on_body((char *)at, 1, len, p) != len)
+            stopped = 1;
+        at += len;
+    }
+    if (stopped && !p->bad)
+        p->bad = "the transfer was stopped";
+    if (!p->bad)
+        p->bad = json_shape_bad(p->body.buf, p->body.len);
+    if (!p->http && !p->bad)
+        p->curl_code = (int)CURLE_WEIRD_SERVER_REPLY;
+    p->done = 1;
+    return p;
 }
 
 void probe_multi_cancel(struct probe_multi *m)

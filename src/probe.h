@@ -105,6 +105,13 @@ int probe_multi_step(struct probe_multi *m, int timeout_ms);
  * owned by its caller. Returns immediately, whatever the resolver does. */
 void probe_multi_cancel(struct probe_multi *m);
 
+/* A finished probe made from the raw bytes of an HTTP response (status
+ * lines, headers, a blank line, the body), taken through the same header
+ * and body handling, caps and shape checks as a transfer's: for the fuzz
+ * target on check's response path and for tests. Never fails; free it with
+ * probe_free. No libcurl is needed. */
+struct probe *probe_from_bytes(const char *bytes, size_t n, size_t max_bytes);
+
 /* Abort (when running) and free. */
 void probe_free(struct probe *p);
 

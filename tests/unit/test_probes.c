@@ -179,8 +179,53 @@ static void test_urls(void)
     }
 }
 
+/* A response as raw bytes goes through the transport's own checks. */
+static void test_response_bytes(void)
+{
+    static const char ok429[] = "HTTP/1.1 429 Too Many Requests\r\nContent-Type: "
+                                "application/json\r\nRetry-After: 7\r\n\r\n{\"error\": {}}";
+    struct probe *p = probe_from_bytes(ok429, strlen(ok429), 1 << 20);
+    struct sbuf sb;
+
+    expect("429 read from bytes", p->http == 429 && !probe_net_error(p));
+    expect_str("content type", p->content_type, "application/json");
+    expect("Retry-After", p->retry_after == 7);
+    expect_str("body", p->body.buf, "{\"error\": {}}");
+    probe_free(p);
+
+    sbuf_init(&sb);
+    for (int i = 0; i < 20; i++)
+        sbuf_adds(&sb, "HTTP/1.1 100 Continue\r\n\r\n");
+    p = probe_from_bytes(sb.buf, sb.len, 1 << 20);
+    expect_str("endless 100 Continue is a bad response", probe_net_error(p), "bad-response");
+    expect("and says why", p->bad && strstr(p->bad, "interim"));
+    probe_free(p);
+
+    sb.len = 0;
+    sbuf_adds(&sb, "HTTP/1.1 200 OK\r\n");
+    while (sb.len < (300u << 10))
+        sbuf_adds(&sb, "X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+    p = probe_from_bytes(sb.buf, sb.len, 1 << 20);
+    expect("endless headers are a bad response", p->bad && strstr(p->bad, "headers"));
+    probe_free(p);
+
+    sb.len = 0;
+    sbuf_adds(&sb, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n[");
+    for (int i = 0; i < 600000; i++)
+        sbuf_adds(&sb, "0,");
+    sbuf_adds(&sb, "0]");
+    p = probe_from_bytes(sb.buf, sb.len, (size_t)4 << 20);
+    expect("600,000 JSON values are refused unparsed", p->bad && strstr(p->bad, "JSON values"));
+    probe_free(p);
+    p = probe_from_bytes(sb.buf, sb.len, (size_t)1 << 20);
+    expect("a body past the cap is too big", p->too_big && probe_net_error(p));
+    probe_free(p);
+    sbuf_release(&sb);
+}
+
 int main(void)
 {
+    test_response_bytes();
     test_precedence();
     test_stray();
     test_key_file();
