@@ -137,10 +137,12 @@ bench: all
 	@GD_BENCH_DEPS=1 sh .ci/install-deps
 	@sh tests/bench.sh $(BIN)
 
-FUZZ_SECONDS ?= 60
+# Each target runs FUZZ_RUNS executions, at most FUZZ_SECONDS each.
+FUZZ_RUNS ?= 1000000
+FUZZ_SECONDS ?= 1800
 fuzz:
 	@GD_FUZZ_DEPS=1 sh .ci/install-deps
-	@sh tests/fuzz.sh $(FUZZ_SECONDS)
+	@FUZZ_LIBS="$(LIBS)" sh tests/fuzz.sh $(FUZZ_RUNS) $(FUZZ_SECONDS)
 
 install: all completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/rules \
@@ -177,7 +179,7 @@ release:
 		LDFLAGS="-Wl,-rpath,'\$$\$$ORIGIN/../lib' -Wl,-z,origin" all completions
 	sh src/release.sh build-release $(VERSION)
 
-FORMAT_FILES = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz_reader.c
+FORMAT_FILES = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
 
 format:
 	clang-format -i $(FORMAT_FILES)
