@@ -275,8 +275,12 @@ static void grpc_go_form(struct reading *r, const char *l, const char *le)
         if ((size_t)(e - p) == strlen(camel_statuses[i].camel) &&
             memcmp(p, camel_statuses[i].camel, (size_t)(e - p)) == 0) {
             const char *st = camel_statuses[i].name;
-            cand_offer_str(&r->status, st, strlen(st), 0, Q_TEXT);
             const char *d = ci_find(e, le, "desc = ");
+            /* grpc-go's "desc = connection error: desc = \"transport: …\""
+             * is the client's own failure to connect: its status is the
+             * client's, not an answer. */
+            if (!d || (size_t)(le - (d + 7)) < 16 || strncmp(d + 7, "connection error", 16) != 0)
+                cand_offer_str(&r->status, st, strlen(st), 0, Q_TEXT);
             if (d)
                 offer_message(r, d + 7, le, Q_PROSE);
             return;
