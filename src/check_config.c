@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -140,7 +139,7 @@ static int env_true(const char *v)
     if (!v)
         return 0;
     for (size_t i = 0; i < ARRAY_SIZE(yes); i++)
-        if (strcasecmp(v, yes[i]) == 0)
+        if (gd_strcasecmp(v, yes[i]) == 0)
             return 1;
     return 0;
 }
@@ -185,7 +184,7 @@ void run_config_env(struct check_run *run)
             char *m = url_hide_userinfo(v);
             sbuf_addf(&d, "proxy: %s=%s\n", proxies[i], m);
             free(m);
-            if (strncasecmp(proxies[i], "no_", 3) != 0)
+            if (gd_strncasecmp(proxies[i], "no_", 3) != 0)
                 nproxy++;
         }
     }

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rules.h"
 #include "util.h"
@@ -150,13 +149,14 @@ static void find_suggested(const struct rule_table *t, const struct diagnosis *d
             const char *p = s;
             while ((p = gd_memcasemem(p, sn - (size_t)(p - s), verbs[v], vn)) != NULL) {
                 const char *q = p + vn, *e;
-                int prefixed = strncasecmp(q, "models/", 7) == 0;
+                int prefixed = gd_strncasecmp(q, "models/", 7) == 0;
                 char name[64];
                 size_t n;
                 p += vn;
                 if (prefixed)
                     q += 7;
-                else if (strncasecmp(q, "gemini-", 7) != 0 && strncasecmp(q, "gemma-", 6) != 0)
+                else if (gd_strncasecmp(q, "gemini-", 7) != 0 &&
+                         gd_strncasecmp(q, "gemma-", 6) != 0)
                     continue;
                 for (e = q; *e && model_char(*e); e++)
                     ;
@@ -167,7 +167,7 @@ static void find_suggested(const struct rule_table *t, const struct diagnosis *d
                     continue;
                 memcpy(name, q, n);
                 name[n] = '\0';
-                if (self && strcasecmp(self, name) == 0)
+                if (self && gd_strcasecmp(self, name) == 0)
                     continue;
                 const struct model_info *mi = rules_model(t, name);
                 if (mi && strcmp(mi->status, "shut") == 0) {

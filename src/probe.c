@@ -9,7 +9,6 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "curl_load.h"
 #include "keymask.h"
@@ -104,7 +103,7 @@ static int is_loopback_host(const char *host)
     unsigned char a4[4];
     struct in6_addr a6;
 
-    if (strcasecmp(host, "localhost") == 0)
+    if (gd_strcasecmp(host, "localhost") == 0)
         return 1;
     if (inet_pton(AF_INET, host, a4) == 1)
         return a4[0] == 127;
@@ -154,7 +153,7 @@ int probe_url_allowed(const char *url, char *why, size_t size)
     char *scheme, *host;
     int ok = 0;
 
-    if (strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0) {
+    if (gd_strncasecmp(url, "https://", 8) != 0 && gd_strncasecmp(url, "http://", 7) != 0) {
         snprintf(why, size, "'%s' is not an https:// URL", url);
         return 0;
     }
@@ -162,9 +161,9 @@ int probe_url_allowed(const char *url, char *why, size_t size)
         snprintf(why, size, "'%s' is not a valid URL", url);
         return 0;
     }
-    if (strcasecmp(scheme, "https") == 0)
+    if (gd_strcasecmp(scheme, "https") == 0)
         ok = 1;
-    else if (strcasecmp(scheme, "http") == 0 && is_loopback_host(host))
+    else if (gd_strcasecmp(scheme, "http") == 0 && is_loopback_host(host))
         ok = 1;
     else
         snprintf(why, size,
@@ -207,7 +206,7 @@ static int no_proxy_matches(const char *list, const char *host)
         }
         if (n == 1 && *p == '*')
             return 1;
-        if (n > 0 && n <= hlen && strncasecmp(host + hlen - n, p, n) == 0 &&
+        if (n > 0 && n <= hlen && gd_strncasecmp(host + hlen - n, p, n) == 0 &&
             (n == hlen || host[hlen - n - 1] == '.'))
             return 1;
         if (!end)
@@ -225,7 +224,7 @@ int probe_env_proxy(const char *url)
 
     if (url_scheme_host(url, &scheme, &host))
         return 0;
-    if (strcasecmp(scheme, "https") == 0)
+    if (gd_strcasecmp(scheme, "https") == 0)
         proxy = env_either("https_proxy", "HTTPS_PROXY");
     else
         proxy = env_either("http_proxy", NULL);
@@ -251,7 +250,7 @@ int probe_env_proxy(const char *url)
 
 static int url_is_http(const char *url)
 {
-    return strncasecmp(url, "http://", 7) == 0;
+    return gd_strncasecmp(url, "http://", 7) == 0;
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)

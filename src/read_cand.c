@@ -8,7 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "textfix.h"
 #include "util.h"
@@ -318,7 +317,7 @@ static int model_family(const struct reader_vocab *v, const char *s, size_t n)
 {
     for (size_t i = 0; i < v->nmodel_families; i++) {
         size_t l = strlen(v->model_families[i]);
-        if (n >= l && strncasecmp(s, v->model_families[i], l) == 0)
+        if (n >= l && gd_strncasecmp(s, v->model_families[i], l) == 0)
             return 1;
     }
     return 0;
@@ -420,7 +419,7 @@ size_t parse_duration(const char *s, size_t n, double *secs)
         double scale = 0;
         for (size_t u = 0; u < ARRAY_SIZE(units); u++) {
             size_t l = strlen(units[u].unit);
-            if (n - k >= l && strncasecmp(s + k, units[u].unit, l) == 0 &&
+            if (n - k >= l && gd_strncasecmp(s + k, units[u].unit, l) == 0 &&
                 (k + l == n || !is_alpha(s[k + l]))) {
                 ulen = l;
                 scale = units[u].scale;

@@ -20,7 +20,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "textfix.h"
 #include "util.h"
@@ -185,7 +184,7 @@ static int is_keych(char c)
 static enum kid lookup(const char *s, size_t n)
 {
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-        if (strlen(keys[i].name) == n && strncasecmp(keys[i].name, s, n) == 0)
+        if (strlen(keys[i].name) == n && gd_strncasecmp(keys[i].name, s, n) == 0)
             return keys[i].id;
     }
     return K_NONE;
@@ -350,7 +349,7 @@ size_t read_error_object(const char *t, size_t n, size_t from)
         if (p >= lim || (t[p] != '"' && t[p] != '\''))
             continue;
         p++;
-        if (lim - p < 5 || strncasecmp(t + p, "error", 5) != 0)
+        if (lim - p < 5 || gd_strncasecmp(t + p, "error", 5) != 0)
             continue;
         p += 5;
         while (p < lim && (t[p] == '\\' || t[p] == '"' || t[p] == '\''))

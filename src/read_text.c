@@ -16,7 +16,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "textfix.h"
 #include "util.h"
@@ -622,7 +621,7 @@ static int model_label_quality(const char *u, const char *p)
                   {"routed ", Q_TEXT}};
     for (size_t i = 0; i < ARRAY_SIZE(labels); i++) {
         size_t l = strlen(labels[i].word);
-        if ((size_t)(p - u) >= l && strncasecmp(p - l, labels[i].word, l) == 0 &&
+        if ((size_t)(p - u) >= l && gd_strncasecmp(p - l, labels[i].word, l) == 0 &&
             (p - u == (ptrdiff_t)l || !is_word(p[-(ptrdiff_t)l - 1])))
             return labels[i].q;
     }
@@ -691,7 +690,7 @@ static void hosts(struct reading *r, const char *u, size_t n)
         int skip = 0;
         for (size_t i = 0; i < r->v->nnon_api_hosts; i++) {
             const char *h = r->v->non_api_hosts[i];
-            if (strlen(h) == label && strncasecmp(s, h, label) == 0)
+            if (strlen(h) == label && gd_strncasecmp(s, h, label) == 0)
                 skip = 1;
         }
         if (skip)
@@ -704,16 +703,16 @@ static void hosts(struct reading *r, const char *u, size_t n)
             if (*c == '-')
                 dash = c;
         }
-        if (dash && p - dash - 1 == 10 && strncasecmp(dash + 1, "aiplatform", 10) == 0)
+        if (dash && p - dash - 1 == 10 && gd_strncasecmp(dash + 1, "aiplatform", 10) == 0)
             s = dash + 1;
         for (const char *c = s; c < p + sl; c++)
             sbuf_addc(&sb, (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c));
         int q = Q_GUESS;
         if (s - u >= 2 && s[-1] == '/' && s[-2] == '/' && !(s - u >= 3 && s[-3] == ':'))
             q = Q_TEXT;
-        else if (s - u >= 9 && strncasecmp(s - 9, "service '", 9) == 0)
+        else if (s - u >= 9 && gd_strncasecmp(s - 9, "service '", 9) == 0)
             q = Q_TEXT;
-        else if (s - u >= 4 && strncasecmp(s - 4, "API ", 4) == 0)
+        else if (s - u >= 4 && gd_strncasecmp(s - 4, "API ", 4) == 0)
             q = Q_TEXT;
         else if (s - u >= 3 && s[-1] == '/' && s[-2] == '/')
             q = Q_PROSE;
@@ -750,7 +749,7 @@ static void metric_names(struct reading *r, const char *u, size_t n)
         int dup = 0;
         for (int i = 0; i < r->nquota; i++) {
             const char *qm = r->quota[i].quota_metric;
-            if (qm && strlen(qm) == (size_t)(e - s) && strncasecmp(qm, s, (size_t)(e - s)) == 0)
+            if (qm && strlen(qm) == (size_t)(e - s) && gd_strncasecmp(qm, s, (size_t)(e - s)) == 0)
                 dup = 1;
         }
         if (dup)
@@ -842,7 +841,7 @@ static char *html_text(const char *s, const char *e)
             size_t i;
             for (i = 0; i < ARRAY_SIZE(ents); i++) {
                 size_t l = strlen(ents[i].ent);
-                if ((size_t)(e - s) >= l && strncasecmp(s, ents[i].ent, l) == 0) {
+                if ((size_t)(e - s) >= l && gd_strncasecmp(s, ents[i].ent, l) == 0) {
                     sbuf_addc(&sb, ents[i].c);
                     s += l;
                     break;
@@ -1218,7 +1217,7 @@ static const char *strip_code(const char *s, const char *e)
     p = skip_spaces(p, e);
     for (size_t i = 0; i < ARRAY_SIZE(reason_phrases); i++) {
         size_t l = strlen(reason_phrases[i]);
-        if ((size_t)(e - p) >= l && strncasecmp(p, reason_phrases[i], l) == 0 &&
+        if ((size_t)(e - p) >= l && gd_strncasecmp(p, reason_phrases[i], l) == 0 &&
             (p + l == e || !is_alpha(p[l]))) {
             p += l;
             break;

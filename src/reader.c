@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -453,8 +452,8 @@ static int text_error_code(const char *l, size_t n)
     int marked = 0;
     for (size_t i = 0; i + 3 < n; i++) {
         char c = l[i] | 0x20;
-        if ((c == 'e' && i + 5 <= n && strncasecmp(l + i, "error", 5) == 0) ||
-            (c == 'e' && i + 9 <= n && strncasecmp(l + i, "exception", 9) == 0)) {
+        if ((c == 'e' && i + 5 <= n && gd_strncasecmp(l + i, "error", 5) == 0) ||
+            (c == 'e' && i + 9 <= n && gd_strncasecmp(l + i, "exception", 9) == 0)) {
             marked = 1;
             continue;
         }
@@ -496,20 +495,20 @@ static void line_sig(const char *l, size_t n, struct line_sig *g)
     g->window = 0;
     g->limit = -1;
     for (size_t i = 0; i + 3 < n; i++) {
-        if ((l[i] | 0x20) == 'p' && strncasecmp(l + i, "per", 3) == 0 &&
+        if ((l[i] | 0x20) == 'p' && gd_strncasecmp(l + i, "per", 3) == 0 &&
             (i == 0 || !word_char(l[i - 1]) ||
              (l[i] == 'P' && l[i - 1] >= 'a' && l[i - 1] <= 'z'))) {
             size_t j = i + 3;
             if (j < n && (l[j] == ' ' || l[j] == '_'))
                 j++;
-            if (n - j >= 6 && strncasecmp(l + j, "minute", 6) == 0)
+            if (n - j >= 6 && gd_strncasecmp(l + j, "minute", 6) == 0)
                 g->window = 'm';
-            else if (n - j >= 4 && strncasecmp(l + j, "hour", 4) == 0)
+            else if (n - j >= 4 && gd_strncasecmp(l + j, "hour", 4) == 0)
                 g->window = 'h';
-            else if (n - j >= 3 && strncasecmp(l + j, "day", 3) == 0)
+            else if (n - j >= 3 && gd_strncasecmp(l + j, "day", 3) == 0)
                 g->window = 'd';
         } else if (g->limit < 0 && (l[i] | 0x20) == 'l' && n - i > 7 &&
-                   strncasecmp(l + i, "limit:", 6) == 0) {
+                   gd_strncasecmp(l + i, "limit:", 6) == 0) {
             size_t j = i + 6;
             while (j < n && l[j] == ' ')
                 j++;

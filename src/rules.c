@@ -11,14 +11,12 @@
  */
 #include "rules.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include <cjson/cJSON.h>
@@ -500,9 +498,9 @@ static const char *own_lower(struct rule_table *t, const char *s, int squeeze)
     char *out = xmalloc(strlen(s) + 1);
     size_t n = 0;
     for (; *s; s++) {
-        if (squeeze && isspace((unsigned char)*s))
+        if (squeeze && gd_isspace((unsigned char)*s))
             continue;
-        out[n++] = (char)tolower((unsigned char)*s);
+        out[n++] = (char)gd_tolower((unsigned char)*s);
     }
     out[n] = '\0';
     if (t->nowned == t->owned_cap) {
@@ -767,11 +765,11 @@ static int model_has_name(const struct rule_table *t, int i, const char *name, s
 {
     const cJSON *v;
     const char *n = t->models[i].name;
-    if (strlen(n) == len && strncasecmp(n, name, len) == 0)
+    if (strlen(n) == len && gd_strncasecmp(n, name, len) == 0)
         return 1;
     cJSON_ArrayForEach(v, t->variants[i])
     {
-        if (strlen(v->valuestring) == len && strncasecmp(v->valuestring, name, len) == 0)
+        if (strlen(v->valuestring) == len && gd_strncasecmp(v->valuestring, name, len) == 0)
             return 1;
     }
     return 0;
@@ -837,7 +835,7 @@ const struct model_info *rules_model(const struct rule_table *t, const char *nam
     dash = strrchr(name, '-');
     if (!dash)
         return NULL;
-    if (strcasecmp(dash, "-latest") == 0 ||
+    if (gd_strcasecmp(dash, "-latest") == 0 ||
         (strlen(dash) == 4 && strspn(dash + 1, "0123456789") == 3))
         return lookup_model(t, name, (size_t)(dash - name));
     return NULL;

@@ -5,7 +5,6 @@
  * use only known placeholders, model rows with dates and sources, and a test
  * case for every rule. It prints one line per problem and counts them.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <dirent.h>
 #include <errno.h>
@@ -94,7 +93,7 @@ static int is_date(const char *s, int need_day)
     if (need_day && n != 10)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        if (shape[i] == 'd' && !isdigit((unsigned char)s[i]))
+        if (shape[i] == 'd' && !gd_isdigit((unsigned char)s[i]))
             return 0;
         if (shape[i] == '-' && s[i] != '-')
             return 0;

@@ -11,10 +11,8 @@
  * removed on both sides, so a hard wrap inside a pasted message (or inside a
  * word) does not hide it.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -42,8 +40,8 @@ static char *squeeze(const char *s)
         return NULL;
     out = xmalloc(strlen(s) + 1);
     for (; *s; s++)
-        if (!isspace((unsigned char)*s))
-            out[n++] = (char)tolower((unsigned char)*s);
+        if (!gd_isspace((unsigned char)*s))
+            out[n++] = (char)gd_tolower((unsigned char)*s);
     out[n] = '\0';
     return out;
 }
@@ -77,7 +75,7 @@ static int in_list_nocase(const char *v, const cJSON *list)
         return 0;
     cJSON_ArrayForEach(it, list)
     {
-        if (strcasecmp(v, it->valuestring) == 0)
+        if (gd_strcasecmp(v, it->valuestring) == 0)
             return 1;
     }
     return 0;
@@ -144,7 +142,7 @@ static int google_envelope(const struct evidence *ev)
     if (!ev->status)
         return 0;
     for (size_t i = 0; i < ARRAY_SIZE(canonical_statuses); i++)
-        if (strcasecmp(ev->status, canonical_statuses[i]) == 0)
+        if (gd_strcasecmp(ev->status, canonical_statuses[i]) == 0)
             return 1;
     return 0;
 }

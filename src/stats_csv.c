@@ -3,8 +3,6 @@
  * quotes, line breaks inside quotes), and the detection of the input form
  * from the first bytes of a file.
  */
-#include <ctype.h>
-#include <strings.h>
 #include <string.h>
 
 #include "stats_rows.h"
@@ -67,11 +65,11 @@ static int name_eq(const struct stats_span *s, const char *name, size_t n)
 {
     size_t len = s->len;
     const char *p = s->p;
-    while (len > 0 && isspace((unsigned char)*p))
+    while (len > 0 && gd_isspace((unsigned char)*p))
         p++, len--;
-    while (len > 0 && isspace((unsigned char)p[len - 1]))
+    while (len > 0 && gd_isspace((unsigned char)p[len - 1]))
         len--;
-    return len == n && strncasecmp(p, name, n) == 0;
+    return len == n && gd_strncasecmp(p, name, n) == 0;
 }
 
 int stats_csv_header(struct stats_map *m, const char *line, size_t len)
@@ -147,7 +145,7 @@ enum stats_form stats_detect(const char *buf, size_t len)
     const char *nl;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
-    while (i < len && isspace((unsigned char)buf[i]))
+    while (i < len && gd_isspace((unsigned char)buf[i]))
         i++;
     if (i < len && buf[i] == '{') {
         const char *probe = buf + i;

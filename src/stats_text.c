@@ -4,11 +4,9 @@
  * UTF-8; bold headings only when colour is allowed (not with NO_COLOR or
  * --no-color, not into a pipe); charts fit the terminal width.
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 

@@ -6,7 +6,6 @@
  * timestamp, says whether a record is worth reading, and spots an HTTP
  * success line.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "stats_textlog.h"
@@ -17,13 +16,14 @@ int stats_line_time(const char *line, size_t len, double *t, size_t *end)
     size_t lim = len < 64 ? len : 64;
     for (size_t i = 0; i + 16 <= lim; i++) {
         const char *p = line + i;
-        if (!isdigit((unsigned char)p[0]) || p[4] != '-' || p[7] != '-' ||
+        if (!gd_isdigit((unsigned char)p[0]) || p[4] != '-' || p[7] != '-' ||
             !(p[10] == 'T' || p[10] == ' ') || p[13] != ':')
             continue;
         size_t j = i + 16;
-        while (j < len && (isdigit((unsigned char)line[j]) || line[j] == ':' || line[j] == '.' ||
-                           line[j] == ',' || line[j] == 'Z' || line[j] == '+' ||
-                           (line[j] == '-' && j + 1 < len && isdigit((unsigned char)line[j + 1]))))
+        while (j < len &&
+               (gd_isdigit((unsigned char)line[j]) || line[j] == ':' || line[j] == '.' ||
+                line[j] == ',' || line[j] == 'Z' || line[j] == '+' ||
+                (line[j] == '-' && j + 1 < len && gd_isdigit((unsigned char)line[j + 1]))))
             j++;
         /* "12:00:00,123" is Python's logging; the part after the comma is
          * milliseconds, which the parser takes as a fraction. */
@@ -40,9 +40,10 @@ int stats_line_time(const char *line, size_t len, double *t, size_t *end)
 static int has_code(const char *s, size_t n)
 {
     for (size_t i = 0; i + 3 <= n; i++) {
-        if ((s[i] == '4' || s[i] == '5') && isdigit((unsigned char)s[i + 1]) &&
-            isdigit((unsigned char)s[i + 2]) && (i == 0 || !isalnum((unsigned char)s[i - 1])) &&
-            (i + 3 == n || !isalnum((unsigned char)s[i + 3])))
+        if ((s[i] == '4' || s[i] == '5') && gd_isdigit((unsigned char)s[i + 1]) &&
+            gd_isdigit((unsigned char)s[i + 2]) &&
+            (i == 0 || !gd_isalnum((unsigned char)s[i - 1])) &&
+            (i + 3 == n || !gd_isalnum((unsigned char)s[i + 3])))
             return 1;
     }
     return 0;
@@ -68,9 +69,9 @@ int stats_text_http_status(const char *s, size_t n)
         const char *p = gd_memcasemem(s, n, marks[i], m);
         if (p && (size_t)(p - s) + m + 3 <= n) {
             const char *c = p + m;
-            if (isdigit((unsigned char)c[0]) && isdigit((unsigned char)c[1]) &&
-                isdigit((unsigned char)c[2]) &&
-                ((size_t)(c - s) + 3 == n || !isalnum((unsigned char)c[3]))) {
+            if (gd_isdigit((unsigned char)c[0]) && gd_isdigit((unsigned char)c[1]) &&
+                gd_isdigit((unsigned char)c[2]) &&
+                ((size_t)(c - s) + 3 == n || !gd_isalnum((unsigned char)c[3]))) {
                 int code = (c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0');
                 if (code >= 100 && code < 600)
                     return code;

@@ -3,7 +3,6 @@
  * names, JSON string unescaping, timestamps (ISO-8601 or epoch numbers) and
  * the --tz time zones.
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,7 +157,7 @@ int stats_parse_time(const char *s, size_t len, double *t)
             if (i < len && (s[i] == '.' || s[i] == ',')) {
                 double scale = 0.1;
                 i++;
-                while (i < len && isdigit((unsigned char)s[i])) {
+                while (i < len && gd_isdigit((unsigned char)s[i])) {
                     frac += (s[i] - '0') * scale;
                     scale /= 10;
                     i++;
@@ -228,7 +227,7 @@ int stats_tz_parse(const char *s, struct stats_tz *tz)
     }
     /* An IANA name: only when the system has it. */
     for (const char *p = s; *p; p++)
-        if (!(isalnum((unsigned char)*p) || *p == '/' || *p == '_' || *p == '-' || *p == '+'))
+        if (!(gd_isalnum((unsigned char)*p) || *p == '/' || *p == '_' || *p == '-' || *p == '+'))
             return -1;
     char path[128];
     snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", s);

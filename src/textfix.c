@@ -6,7 +6,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "util.h"
 
@@ -254,7 +253,7 @@ static size_t level_at(const char *p, const char *end)
 {
     for (size_t i = 0; i < ARRAY_SIZE(levels); i++) {
         size_t n = strlen(levels[i]);
-        if ((size_t)(end - p) >= n && strncasecmp(p, levels[i], n) == 0 &&
+        if ((size_t)(end - p) >= n && gd_strncasecmp(p, levels[i], n) == 0 &&
             (p + n == end || !is_alnum(p[n])))
             return n;
     }
@@ -351,7 +350,7 @@ static void decode_entities(const char *s, size_t len, struct sbuf *out)
         size_t k;
         for (k = 0; k < ARRAY_SIZE(ents); k++) {
             size_t l = strlen(ents[k].ent);
-            if (len - i >= l && strncasecmp(s + i, ents[k].ent, l) == 0)
+            if (len - i >= l && gd_strncasecmp(s + i, ents[k].ent, l) == 0)
                 break;
         }
         if (k < ARRAY_SIZE(ents)) {

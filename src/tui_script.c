@@ -3,12 +3,11 @@
  * docs/tui.md): one action a line, turned into the same events the keyboard
  * gives; and the names of keys, shared with the help overlay.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "tui.h"
+#include "util.h"
 
 /* Key names, for the help and for script lines ("key Enter"). */
 static const struct {
@@ -44,9 +43,9 @@ static int tui_key_from_name(const char *name)
     int cp;
 
     for (size_t k = 0; k < ARRAY_SIZE(key_names); k++)
-        if (strcasecmp(key_names[k].name, name) == 0)
+        if (gd_strcasecmp(key_names[k].name, name) == 0)
             return key_names[k].key;
-    if ((strncasecmp(name, "C-", 2) == 0 || strncasecmp(name, "Ctrl-", 5) == 0) && len >= 3) {
+    if ((gd_strncasecmp(name, "C-", 2) == 0 || gd_strncasecmp(name, "Ctrl-", 5) == 0) && len >= 3) {
         char c = name[len - 1];
         if (name[len - 2] == '-' && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
             return TK_CTRL(c);
@@ -69,7 +68,8 @@ static char *unescape(const char *s, size_t *len)
             continue;
         }
         i++;
-        if (s[i] == 'x' && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
+        if (s[i] == 'x' && gd_isxdigit((unsigned char)s[i + 1]) &&
+            gd_isxdigit((unsigned char)s[i + 2])) {
             char hex[3] = {s[i + 1], s[i + 2], '\0'};
             sbuf_addc(&sb, (char)strtol(hex, NULL, 16));
             i += 2;

@@ -3,8 +3,8 @@
  * arithmetic is proleptic Gregorian on day numbers from 1970-01-01.
  */
 #include "tzrule.h"
+#include "util.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -49,7 +49,7 @@ static const char *parse_name(const char *s)
             ;
         return *p == '>' && p - s >= 4 ? p + 1 : NULL;
     }
-    while (isalpha((unsigned char)*p))
+    while (gd_isalpha((unsigned char)*p))
         p++;
     return p - s >= 3 ? p : NULL;
 }
@@ -58,7 +58,7 @@ static const char *parse_num(const char *s, long max, long *out)
 {
     char *end;
     long v;
-    if (!isdigit((unsigned char)*s))
+    if (!gd_isdigit((unsigned char)*s))
         return NULL;
     v = strtol(s, &end, 10);
     if (v > max)

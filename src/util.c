@@ -6,12 +6,12 @@
 
 #include "keymask.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <langinfo.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -177,7 +177,7 @@ static void vmessage(const char *prefix, const char *fmt, va_list ap)
             sb.buf[i] = ' ';
     sbuf_addc(&sb, '\n');
     safe = key_redact(sb.buf);
-    fputs(safe, stderr);
+    gd_write_text(stderr, safe, strlen(safe));
     free(safe);
     sbuf_release(&sb);
 }
@@ -220,6 +220,7 @@ int read_all(const char *path, size_t max, char **out, size_t *len)
         sb.buf[sb.len] = '\0';
         if (sb.len > max) {
             error("input is larger than %zu MiB; cut it to the error and try again", max >> 20);
+            ret = -3;
             goto out;
         }
         if (n < 65536) {
@@ -275,6 +276,21 @@ void gd_iso_utc(time_t t, char *out, size_t size)
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int gd_strncasecmp(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int x = gd_tolower((unsigned char)a[i]), y = gd_tolower((unsigned char)b[i]);
+        if (x != y || !x)
+            return x - y;
+    }
+    return 0;
+}
+
+int gd_strcasecmp(const char *a, const char *b)
+{
+    return gd_strncasecmp(a, b, (size_t)-1);
 }
 
 static int ascii_lower(unsigned char c)
@@ -351,7 +367,54 @@ void gd_squeeze_into(const char *s, char *out, size_t size)
 {
     size_t n = 0;
     for (; *s && n + 1 < size; s++)
-        if (!isspace((unsigned char)*s))
-            out[n++] = (char)tolower((unsigned char)*s);
+        if (!gd_isspace((unsigned char)*s))
+            out[n++] = (char)gd_tolower((unsigned char)*s);
     out[n] = '\0';
+}
+
+int gd_utf8_locale(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+/* The ASCII stand-ins for the marks the tool prints; any other non-ASCII
+ * character becomes '?'. */
+static const struct {
+    const char *utf8, *ascii;
+} ascii_marks[] = {
+    {"\xe2\x80\xa6", "..."}, {"\xc2\xb7", "-"},      {"\xe2\x9c\x93", "+"},  {"\xe2\x9c\x97", "x"},
+    {"\xe2\x80\x94", "-"},   {"\xe2\x80\x93", "-"},  {"\xe2\x80\x98", "'"},  {"\xe2\x80\x99", "'"},
+    {"\xe2\x80\x9c", "\""},  {"\xe2\x80\x9d", "\""}, {"\xe2\x86\x92", "->"}, {"\xe2\x80\xa2", "*"},
+    {"\xe2\x94\x80", "-"},   {"\xc3\x97", "x"},      {"\xe2\x89\xa5", ">="}, {"\xe2\x89\xa4", "<="},
+    {"\xc2\xa0", " "},
+};
+
+int gd_write_text(FILE *out, const char *s, size_t n)
+{
+    if (gd_utf8_locale())
+        return fwrite(s, 1, n, out) == n ? 0 : -1;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t run = 0;
+        if (c < 0x80) {
+            while (i + run < n && (unsigned char)s[i + run] < 0x80)
+                run++;
+            if (fwrite(s + i, 1, run, out) != run)
+                return -1;
+            i += run;
+            continue;
+        }
+        size_t len = 1;
+        while (i + len < n && len < 4 && ((unsigned char)s[i + len] & 0xc0) == 0x80)
+            len++;
+        const char *rep = "?";
+        for (size_t k = 0; k < ARRAY_SIZE(ascii_marks); k++)
+            if (strlen(ascii_marks[k].utf8) == len && memcmp(ascii_marks[k].utf8, s + i, len) == 0)
+                rep = ascii_marks[k].ascii;
+        if (fputs(rep, out) == EOF)
+            return -1;
+        i += len;
+    }
+    return 0;
 }

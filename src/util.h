@@ -9,6 +9,7 @@
 #define GD_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -18,7 +19,7 @@
 #define EXIT_PROBLEM 1
 #define EXIT_USAGE 64
 #define EXIT_NOINPUT 65
-#define EXIT_NOFILE 66 /* an input file could not be read (stats) */
+#define EXIT_NOFILE 66 /* an input file could not be read (stats, explain) */
 #define EXIT_INTERNAL 70
 #define EXIT_TEMPFAIL 75
 /* The shell's code for a run stopped by Ctrl-C (128 + SIGINT). */
@@ -67,7 +68,8 @@ void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Read a whole file ("-" or NULL means stdin) into a NUL-terminated buffer.
  * Stops with an error past max bytes. On success *out is owned by the caller.
- * Returns 0, -2 when the file cannot be opened, -1 on any other failure. */
+ * Returns 0, -2 when the file cannot be opened, -3 past max bytes, -1 on any
+ * other failure (a read error: a directory, a closed stdin). */
 int read_all(const char *path, size_t max, char **out, size_t *len);
 
 /* The current time; GEMINI_DOCTOR_NOW (epoch seconds or
@@ -81,7 +83,60 @@ void gd_iso_utc(time_t t, char *out, size_t size);
  * for display. */
 char *url_hide_userinfo(const char *url);
 
-/* Case-insensitive substring search over a length-bounded haystack. */
+/* ASCII character classes and case folding, the same in every locale: the
+ * user's locale must not change a verdict (under tr_TR.UTF-8, tolower('I')
+ * is not 'i'). src/ uses these, never <ctype.h> or strcasecmp;
+ * tests/locale_test.sh checks that. */
+static inline int gd_isupper(int c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+static inline int gd_islower(int c)
+{
+    return c >= 'a' && c <= 'z';
+}
+static inline int gd_isalpha(int c)
+{
+    return gd_isupper(c) || gd_islower(c);
+}
+static inline int gd_isdigit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+static inline int gd_isalnum(int c)
+{
+    return gd_isalpha(c) || gd_isdigit(c);
+}
+static inline int gd_isxdigit(int c)
+{
+    return gd_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+static inline int gd_isspace(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+static inline int gd_tolower(int c)
+{
+    return gd_isupper(c) ? c + ('a' - 'A') : c;
+}
+static inline int gd_toupper(int c)
+{
+    return gd_islower(c) ? c - ('a' - 'A') : c;
+}
+int gd_strcasecmp(const char *a, const char *b);
+int gd_strncasecmp(const char *a, const char *b, size_t n);
+
+/* Is the locale's character set UTF-8? (main sets LC_CTYPE from the
+ * environment.) */
+int gd_utf8_locale(void);
+
+/* Write s[0..n) of text meant for people to out: as it is in a UTF-8
+ * locale, else with every mark in ASCII ("…" as "...", "·" as "-") and any
+ * other non-ASCII character as '?'. JSON, XML and Markdown output stays
+ * UTF-8 (their formats say so). Returns 0, or -1 when the write failed. */
+int gd_write_text(FILE *out, const char *s, size_t n);
+
+/* Case-insensitive (ASCII) substring search over a length-bounded haystack. */
 const char *gd_memcasemem(const char *hay, size_t hlen, const char *needle, size_t nlen);
 
 /* s in lower case with all whitespace removed, into out (cut to size): how
