@@ -5,6 +5,7 @@
  */
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "check.h"
 #include "commands.h"
@@ -13,6 +14,28 @@
 #include "report.h"
 #include "rules.h"
 #include "util.h"
+
+/* The report, written once it is whole; text marks follow the locale's
+ * character set (gd_write_text). */
+static void print_report(const struct check_run *run, const struct options *opt)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *mem;
+
+    if (opt->format != FMT_TEXT) {
+        report_print(stdout, run, opt);
+        return;
+    }
+    mem = open_memstream(&buf, &n);
+    if (!mem)
+        gd_out_of_memory();
+    report_print(mem, run, opt);
+    if (ferror(mem) || fclose(mem))
+        gd_out_of_memory();
+    gd_write_text(stdout, buf, n); /* main() reports a failed write */
+    free(buf);
+}
 
 int cmd_check(int argc, char **argv, struct options *opt)
 {
@@ -40,7 +63,7 @@ int cmd_check(int argc, char **argv, struct options *opt)
         goto out;
     if (check_run_all(run) < 0)
         goto out;
-    report_print(stdout, run, opt);
+    print_report(run, opt);
     ret = check_run_exit_code(run);
 out:
     check_run_free(run);

@@ -3,6 +3,8 @@
  * command table (which also generates `help`), and is the only place that
  * exits.
  */
+#include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +104,8 @@ static void usage(FILE *out)
     print_options(out);
     fprintf(out,
             "\nExit codes: 0 ok, 1 a problem that needs a change, 64 usage,\n"
-            "65 explain found no Gemini error, 70 internal error, 75 transient: retry later.\n");
+            "65 explain found no Gemini error, 66 an input cannot be read, 70 internal error,\n"
+            "75 transient: retry later.\n");
 }
 
 const struct command *command_table(size_t *n)
@@ -292,6 +295,9 @@ int main(int argc, char **argv)
     const struct command *c;
 
     no_core_dumps();
+    /* The character set only: marks follow it (gd_write_text). Case and
+     * character classes never do (util.h), and numbers stay in C. */
+    setlocale(LC_CTYPE, "");
     gd_json_hooks();
     gd_json_exit(asks_json(argc, argv));
     pos = xcalloc((size_t)argc + 1, sizeof(*pos));
@@ -330,8 +336,10 @@ int main(int argc, char **argv)
     curl_unload();
 out:
     free(pos);
-    fflush(stdout);
-    if (ferror(stdout) && ret == EXIT_OK)
+    /* An answer that could not be written is no answer: say so, once. */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && ret != EXIT_INTERNAL) {
+        error("cannot write to standard output: %s", strerror(errno));
         ret = EXIT_INTERNAL;
+    }
     return ret;
 }

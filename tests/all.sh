@@ -49,6 +49,8 @@ run "check formats" python3 tests/check_formats.py --bin "$bin"
 run "secret" python3 tests/secret_test.py --bin "$bin"
 run "secret trace" python3 tests/secret_trace.py --bin "$bin"
 run "oom sweep" python3 tests/oom_sweep.py --bin "$bin" --shim build/failalloc.so
+run "locale" python3 tests/locale_test.py --bin "$bin"
+run "exits" python3 tests/exit_test.py --bin "$bin"
 run "readme examples" python3 tests/readme_test.py --bin "$bin"
 run "completions" sh tests/completion_test.sh "$bin"
 run "ci recipes" python3 tests/action_test.py --bin "$bin"
