@@ -31,7 +31,7 @@ static void print_report(const struct check_run *run, const struct options *opt)
     if (!mem)
         gd_out_of_memory();
     report_print(mem, run, opt);
-    if (ferror(mem) || fclose(mem))
+    if (ferror(mem) | fclose(mem) || !buf)
         gd_out_of_memory();
     gd_write_text(stdout, buf, n); /* main() reports a failed write */
     free(buf);

@@ -61,8 +61,9 @@ static int print_diagnosis(const struct options *opt, const struct diagnosis *d)
     } else {
         render_diagnosis_text(mem, d, use_color(opt, 1));
     }
-    if (ferror(mem) || fclose(mem))
-        gd_out_of_memory(); /* a memory stream fails only for lack of memory */
+    if (ferror(mem) | fclose(mem) || !buf)
+        gd_out_of_memory(); /* a memory stream fails only for lack of memory;
+                             * its last realloc failing leaves buf NULL */
     if (opt->format == FMT_JSON)
         rc = fwrite(buf, 1, n, stdout) == n ? 0 : -1;
     else

@@ -4,7 +4,6 @@
  * exits.
  */
 #include <errno.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,12 +293,9 @@ int main(int argc, char **argv)
     int npos = 0, ret;
     const struct command *c;
 
-    no_core_dumps();
-    /* The character set only: marks follow it (gd_write_text). Case and
-     * character classes never do (util.h), and numbers stay in C. */
-    setlocale(LC_CTYPE, "");
-    gd_json_hooks();
     gd_json_exit(asks_json(argc, argv));
+    no_core_dumps();
+    gd_json_hooks();
     pos = xcalloc((size_t)argc + 1, sizeof(*pos));
     options_defaults(&opt);
     if (parse_args(argc, argv, &opt, pos, &npos)) {

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <langinfo.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -374,8 +373,16 @@ void gd_squeeze_into(const char *s, char *out, size_t size)
 
 int gd_utf8_locale(void)
 {
-    const char *cs = nl_langinfo(CODESET);
-    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+    /* From the environment as POSIX orders it, not setlocale(): nothing to
+     * allocate or fail, and no other category of the locale changes. */
+    static const char *const vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+    for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return gd_memcasemem(v, strlen(v), "utf-8", 5) ||
+                   gd_memcasemem(v, strlen(v), "utf8", 4);
+    }
+    return 0;
 }
 
 /* The ASCII stand-ins for the marks the tool prints; any other non-ASCII

@@ -126,8 +126,8 @@ static inline int gd_toupper(int c)
 int gd_strcasecmp(const char *a, const char *b);
 int gd_strncasecmp(const char *a, const char *b, size_t n);
 
-/* Is the locale's character set UTF-8? (main sets LC_CTYPE from the
- * environment.) */
+/* Is the locale's character set UTF-8? From LC_ALL, LC_CTYPE or LANG, the
+ * first one set ("C.UTF-8", "en_US.utf8"); unset is C, so ASCII. */
 int gd_utf8_locale(void);
 
 /* Write s[0..n) of text meant for people to out: as it is in a UTF-8

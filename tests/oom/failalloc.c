@@ -8,9 +8,12 @@
  *
  *   GD_FAIL_AT=N        fail the Nth allocation (1-based); 0 or unset: none
  *   GD_ALLOC_COUNT=PATH at exit, write the number of allocations to PATH
+ *   GD_FAIL_TRACE=1     print a backtrace of the failing call to stderr
+ *                       (for finding it; the sweep never sets this)
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <execinfo.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -32,6 +35,13 @@ static int fail_now(void)
         return 0;
     count++;
     if (count == fail_at) {
+        const char *trace = getenv("GD_FAIL_TRACE");
+        if (trace && *trace == '1') {
+            void *frames[24];
+            armed = 0; /* backtrace() may allocate */
+            backtrace_symbols_fd(frames, backtrace(frames, 24), 2);
+            armed = 1;
+        }
         errno = ENOMEM;
         return 1;
     }
