@@ -472,7 +472,9 @@ static void plan_wait(const struct rule_table *t, struct diagnosis *d, const str
         if (w && w->advice)
             sbuf_addf(&sb, "; %s", w->advice);
     } else {
-        sbuf_addf(&sb, "do not retry: %s",
+        if (w && w->later_helps && w->first_s > 0)
+            d->later_s = w->first_s;
+        sbuf_addf(&sb, "%s: %s", d->later_s > 0 ? "do not retry soon" : "do not retry",
                   w && w->advice ? w->advice : "the same request will fail the same way");
         /* The server's short delay is not reported as retry_after_s here: it
          * would read as "works again after that", which this verdict denies. */

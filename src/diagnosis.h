@@ -42,6 +42,8 @@ struct diagnosis {
     char suggested[64];                  /* the model the error message tells to use
                                             ("… update your code to use models/X"); "" if none */
     char *wait_plan;                     /* one line: the retry plan, or why not to retry */
+    double later_s; /* not retryable soon, but waiting about this long can help (a rolling
+                       spend window); 0 otherwise */
     /* Every filled step, for all contexts: steps[i] is shown where bit c of
      * step_in[i] is set (1 << STEP_EXPLAIN, …). Read them through
      * diagnosis_step_count() and diagnosis_step(). */

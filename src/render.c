@@ -128,7 +128,10 @@ void render_verdict(const struct diagnosis *d, char *out, size_t size)
         snprintf(out, size, "no, not before the daily reset (in %s)", dur);
     else if (dur[0])
         snprintf(out, size, "not soon: the server asks to wait %s", dur);
-    else
+    else if (d->later_s > 0) {
+        render_duration(d->later_s, dur, sizeof(dur));
+        snprintf(out, size, "not soon: waiting about %s can help (see the plan)", dur);
+    } else
         snprintf(out, size, "no, retrying will not help");
 }
 

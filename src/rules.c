@@ -336,6 +336,7 @@ static int build_waits(struct rule_table *t)
         p->jitter = cJSON_IsTrue(jit);
         p->advice = get_str(w, "advice");
         p->until_reset = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(w, "until_daily_reset"));
+        p->later_helps = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(w, "later_helps"));
         if (p->first_s < 0 || p->factor < 1 || p->max_s < 0 || p->attempts < 0 ||
             p->attempts > 100 || p->first_s > 86400 || p->max_s > 86400 || p->factor > 10)
             return error("rules: wait policy '%s' has out-of-range numbers", p->id);

@@ -65,6 +65,8 @@ struct wait_policy {
     int jitter;         /* add full jitter */
     const char *advice; /* one line shown with the plan */
     int until_reset;    /* wait for the daily reset (limits.json, daily_reset) */
+    int later_helps;    /* not retryable soon, but after first_s a retry can work
+                           (a rolling spend window) */
 };
 
 struct rule {

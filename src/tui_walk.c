@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "render.h"
 #include "rules.h"
 #include "tui.h"
 
@@ -121,9 +122,8 @@ static void walk_waiting(struct tui *t, struct tui_doc *d, const struct diagnosi
             left = (double)(next_daily_reset(t->rt, now, iso, sizeof(iso)) - now);
         }
         tui_format_wait(left, w, sizeof(w));
-        tui_doc_add(d, ST_NORMAL, 2, 2,
-                    "Not soon: this quota resets at midnight Pacific time (%s), in %s.",
-                    g->resets_at, w);
+        tui_doc_add(d, ST_NORMAL, 2, 2, "Not soon: this quota resets at %s (%s), in %s.",
+                    g->reset_label ? g->reset_label : "the daily reset", g->resets_at, w);
     } else if (g->retryable) {
         if (g->has_retry_after) {
             double left = (double)arrived + g->retry_after_s - (double)now;
@@ -137,6 +137,12 @@ static void walk_waiting(struct tui *t, struct tui_doc *d, const struct diagnosi
         } else {
             tui_doc_add(d, ST_NORMAL, 2, 2, "Yes: retrying the same request soon can succeed.");
         }
+    } else if (g->has_retry_after || g->later_s > 0) {
+        /* Not soon, but later: a long server delay, a rolling spend window. */
+        char verdict[128];
+        render_verdict(g, verdict, sizeof(verdict));
+        tui_doc_add(d, ST_NORMAL, 2, 2, "Not soon: %s.",
+                    strncmp(verdict, "not soon: ", 10) == 0 ? verdict + 10 : verdict);
     } else {
         tui_doc_add(d, ST_NORMAL, 2, 2,
                     "No: waiting will not fix this; something needs to change.");
