@@ -184,8 +184,10 @@ FORMAT_FILES = src/*.c src/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c
 format:
 	clang-format -i $(FORMAT_FILES)
 
+# Formatting, and no locale-dependent case or class call in src/ (util.h).
 check-format:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
+	@python3 tests/locale_test.py --source-only >/dev/null || python3 tests/locale_test.py --source-only
 
 clean:
 	rm -rf build build-asan build-fuzz build-release

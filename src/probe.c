@@ -544,7 +544,7 @@ static const char *header_value(const char *h, size_t n, const char *name, size_
 {
     size_t l = strlen(name);
 
-    if (n <= l || strncasecmp(h, name, l) != 0 || h[l] != ':')
+    if (n <= l || gd_strncasecmp(h, name, l) != 0 || h[l] != ':')
         return NULL;
     h += l + 1;
     n -= l + 1;
