@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct evidence ev;
         struct diagnosis d;
         evidence_init(&ev);
-        if (reader_read_response((int)p->http, p->content_type, p->retry_after,
+        if (reader_read_response(rules_vocab(table), (int)p->http, p->content_type, p->retry_after,
                                  p->body.buf ? p->body.buf : "", p->body.len, &ev) != 0)
             abort();
         diagnose(table, &ev, (time_t)1764000000, &d);
