@@ -48,6 +48,10 @@ int cmd_check(int argc, char **argv, struct options *opt)
         error("check takes no arguments; see 'gemini-doctor help check'");
         return EXIT_USAGE;
     }
+    if (opt->format == FMT_SARIF) {
+        error("check prints text, json, junit or github, not sarif (that is scan's)");
+        return EXIT_USAGE;
+    }
     if (probe_init())
         return EXIT_INTERNAL;
     if (check_validate(opt))

@@ -47,6 +47,8 @@ int cmd_check(int argc, char **argv, struct options *opt);
 int cmd_explain(int argc, char **argv, struct options *opt);
 int cmd_rules(int argc, char **argv, struct options *opt);
 int cmd_tui(int argc, char **argv, struct options *opt);
+int cmd_scan(int argc, char **argv, struct options *opt);
+extern const char scan_help[];
 int cmd_completion(int argc, char **argv, struct options *opt);
 int cmd_stats(int argc, char **argv, struct options *opt);
 

@@ -33,6 +33,8 @@ static const struct command commands[] = {
      NULL},
     {"stats", cmd_stats, "[FILE...|-] [options]",
      "error patterns in a response log (JSONL, CSV, text logs), with charts", 1, stats_help},
+    {"scan", cmd_scan, "[PATH...] [options]",
+     "find committed keys, retired models and bad parameters in a code base", 1, scan_help},
     {"tui", cmd_tui, "[options]", "the interactive doctor (the default on a terminal)", 0, NULL},
     {"completion", cmd_completion, "bash|zsh|fish", "print a shell completion script", 0, NULL},
     {"help", cmd_help, "[COMMAND]", "show this help, or a command's", 0, NULL},
@@ -50,8 +52,9 @@ static const struct option_spec option_specs[] = {
     {"--status-url", NULL, "URL", "incident feed (default " DEFAULT_STATUS_URL ")", NULL},
     {"--key-file", NULL, "FILE", "read the API key from the first line of FILE", NULL},
     {"--timeout", NULL, "SECONDS", "per-request timeout (default 10)", NULL},
-    {"--format", NULL, "FORMAT", "text|json|junit|github (check), text|json (explain)",
-     "text|json|junit|github"},
+    {"--format", NULL, "FORMAT",
+     "text|json|junit|github (check), text|json (explain),\ntext|json|sarif|github (scan)",
+     "text|json|junit|github|sarif"},
     {"--no-generate", NULL, NULL, "skip the one billable probe (generateContent)", NULL},
     {"--offline", NULL, NULL, "local checks only", NULL},
     {"--rules", NULL, "DIR", "use the rules table in DIR instead of the built-in one", NULL},
@@ -169,7 +172,7 @@ static int set_value_option(struct options *opt, const char *name, const char *v
     } else if (strcmp(name, "--format") == 0) {
         int i = option_value_index(find_option(name), val);
         if (i < 0)
-            return error("unknown format '%s' (text, json, junit, github)", val);
+            return error("unknown format '%s' (text, json, junit, github, sarif)", val);
         opt->format = (enum out_format)i;
         opt->format_set = 1;
     } else {

@@ -5,7 +5,7 @@
 #ifndef GD_OPTIONS_H
 #define GD_OPTIONS_H
 
-enum out_format { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_GITHUB };
+enum out_format { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_GITHUB, FMT_SARIF };
 
 struct options {
     const char *model;      /* NULL: $GEMINI_MODEL, else the rules' default */

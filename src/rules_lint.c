@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "rules.h"
+#include "rules_scan.h"
 #include "util.h"
 #include "vocab.h"
 
@@ -540,6 +541,30 @@ static void lint_vocab(const struct rule_table *t, int *count)
     }
 }
 
+/* The scan section, when the table has one: it loads, and every scan rule
+ * has a case (a finding's "rule = ID" line). */
+static int lint_scan_rules(const struct rule_table *t, const struct names *cases)
+{
+    struct scan_rules *sr;
+    int count = 0;
+
+    if (!rules_section(t, "scan"))
+        return 0;
+    sr = scan_rules_load(t);
+    if (!sr) {
+        problem(&count, "the scan section does not load%s", "");
+        return count;
+    }
+    for (int i = 0; cases && i < scan_rules_count(sr); i++) {
+        const char *id = scan_rules_get(sr, i)->id;
+        if (!names_has(cases, id))
+            problem(&count, "scan rule '%s' has no test case (no 'rule = %s' under tests/cases)",
+                    id, id);
+    }
+    scan_rules_free(sr);
+    return count;
+}
+
 int rules_lint(const struct rule_table *t, const char *cases_dir)
 {
     int count = 0, n = rules_count(t);
@@ -583,6 +608,7 @@ int rules_lint(const struct rule_table *t, const char *cases_dir)
                         r->id, r->id);
         }
     }
+    count += lint_scan_rules(t, cases_dir ? &cases : NULL);
     names_release(&ids);
     names_release(&cases);
     return count;
