@@ -1,0 +1,276 @@
+/*
+ * scan_report: prints a scan's findings as text (file:line:col lines),
+ * JSON, SARIF 2.1.0 for code scanning, or GitHub workflow annotations. It
+ * reads the findings; it decides nothing. Every string goes through the one
+ * redactor on the way out.
+ */
+#include "scan_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "keymask.h"
+#include "rules_scan.h"
+#include "scan.h"
+#include "util.h"
+
+#ifndef GD_VERSION
+#define GD_VERSION "0.1.0"
+#endif
+
+#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+#define INFO_URI "https://ai.google.dev/gemini-api/docs"
+
+static int counts_exit(const struct scan_result *res, int *errors, int *warnings, int *notes)
+{
+    *errors = *warnings = *notes = 0;
+    for (size_t i = 0; i < res->n; i++) {
+        switch (res->f[i].rule->level) {
+        case SCAN_ERROR:
+            (*errors)++;
+            break;
+        case SCAN_WARNING:
+            (*warnings)++;
+            break;
+        default:
+            (*notes)++;
+            break;
+        }
+    }
+    return *errors + *warnings > 0 ? EXIT_PROBLEM : EXIT_OK;
+}
+
+int scan_exit_code(const struct scan_result *res)
+{
+    int e, w, n;
+    return counts_exit(res, &e, &w, &n);
+}
+
+static void put_safe(FILE *out, const char *s)
+{
+    char *r = key_redact(s ? s : "");
+    fputs(r, out);
+    free(r);
+}
+
+static void location(FILE *out, const struct scan_finding *f)
+{
+    put_safe(out, f->path);
+    if (f->commit)
+        fprintf(out, "@%.12s", f->commit);
+    fprintf(out, ":%d:%d", f->line, f->col);
+}
+
+static void report_text(FILE *out, const struct scan_result *res, int quiet)
+{
+    int e, w, n;
+    counts_exit(res, &e, &w, &n);
+    for (size_t i = 0; !quiet && i < res->n; i++) {
+        const struct scan_finding *f = &res->f[i];
+        location(out, f);
+        fprintf(out, ": %s: [%s] ", scan_level_name(f->rule->level), f->rule->id);
+        put_safe(out, f->what);
+        fputs(": ", out);
+        put_safe(out, f->message);
+        fputs("\n    fix: ", out);
+        put_safe(out, f->fix);
+        if (f->rule->kind == SCAN_KEY || f->rule->kind == SCAN_KEY_PARAM ||
+            f->rule->kind == SCAN_ENV_FILE)
+            fprintf(out, "\n    fingerprint: %.16s (allowlist line: key %.16s)", f->fingerprint,
+                    f->fingerprint);
+        fputc('\n', out);
+    }
+    fprintf(out,
+            "scan: %d error%s, %d warning%s, %d note%s in %zu files (%zu skipped, %zu allowed)\n",
+            e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n, n == 1 ? "" : "s", res->files,
+            res->skipped, res->allowed);
+}
+
+static void jstr(cJSON *o, const char *name, const char *v)
+{
+    char *r;
+    if (!v)
+        return;
+    r = key_redact(v);
+    cJSON_AddStringToObject(o, name, r);
+    free(r);
+}
+
+static char *print_json(cJSON *root)
+{
+    char *s = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!s)
+        gd_out_of_memory();
+    return s;
+}
+
+static void report_json(FILE *out, const struct scan_result *res)
+{
+    cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "findings"), *sum;
+    int e, w, n;
+    char *s;
+
+    for (size_t i = 0; i < res->n; i++) {
+        const struct scan_finding *f = &res->f[i];
+        cJSON *o = cJSON_CreateObject();
+        jstr(o, "rule", f->rule->id);
+        jstr(o, "level", scan_level_name(f->rule->level));
+        jstr(o, "path", f->path);
+        jstr(o, "commit", f->commit);
+        cJSON_AddNumberToObject(o, "line", f->line);
+        cJSON_AddNumberToObject(o, "col", f->col);
+        jstr(o, "what", f->what);
+        jstr(o, "message", f->message);
+        jstr(o, "fix", f->fix);
+        jstr(o, "fingerprint", f->fingerprint);
+        cJSON_AddItemToArray(list, o);
+    }
+    counts_exit(res, &e, &w, &n);
+    sum = cJSON_AddObjectToObject(root, "summary");
+    cJSON_AddNumberToObject(sum, "error", e);
+    cJSON_AddNumberToObject(sum, "warning", w);
+    cJSON_AddNumberToObject(sum, "note", n);
+    cJSON_AddNumberToObject(sum, "files", (double)res->files);
+    cJSON_AddNumberToObject(sum, "bytes", (double)res->bytes);
+    cJSON_AddNumberToObject(sum, "skipped", (double)res->skipped);
+    cJSON_AddNumberToObject(sum, "allowed", (double)res->allowed);
+    cJSON_AddNumberToObject(root, "exit", scan_exit_code(res));
+    s = print_json(root);
+    fprintf(out, "%s\n", s);
+    free(s);
+}
+
+/* SARIF 2.1.0: one run, every scan rule as a reportingDescriptor (so code
+ * scanning shows help for rules that did not fire too), one result a
+ * finding with its location and a partial fingerprint that survives line
+ * moves. */
+static void report_sarif(FILE *out, const struct scan_result *res, const struct scan_rules *sr)
+{
+    cJSON *root = cJSON_CreateObject(), *runs, *run, *tool, *driver, *rules, *results;
+    char *s;
+
+    cJSON_AddStringToObject(root, "$schema", SARIF_SCHEMA);
+    cJSON_AddStringToObject(root, "version", "2.1.0");
+    runs = cJSON_AddArrayToObject(root, "runs");
+    run = cJSON_CreateObject();
+    cJSON_AddItemToArray(runs, run);
+    tool = cJSON_AddObjectToObject(run, "tool");
+    driver = cJSON_AddObjectToObject(tool, "driver");
+    cJSON_AddStringToObject(driver, "name", "gemini-doctor");
+    cJSON_AddStringToObject(driver, "version", GD_VERSION);
+    cJSON_AddStringToObject(driver, "informationUri", INFO_URI);
+    rules = cJSON_AddArrayToObject(driver, "rules");
+    for (int i = 0; i < scan_rules_count(sr); i++) {
+        const struct scan_rule *r = scan_rules_get(sr, i);
+        cJSON *d = cJSON_CreateObject(), *t, *cfg;
+        cJSON_AddStringToObject(d, "id", r->id);
+        t = cJSON_AddObjectToObject(d, "shortDescription");
+        jstr(t, "text", r->title);
+        t = cJSON_AddObjectToObject(d, "fullDescription");
+        jstr(t, "text", r->help);
+        t = cJSON_AddObjectToObject(d, "help");
+        jstr(t, "text", r->fix);
+        cfg = cJSON_AddObjectToObject(d, "defaultConfiguration");
+        cJSON_AddStringToObject(cfg, "level", scan_level_name(r->level));
+        cJSON_AddItemToArray(rules, d);
+    }
+    results = cJSON_AddArrayToObject(run, "results");
+    for (size_t i = 0; i < res->n; i++) {
+        const struct scan_finding *f = &res->f[i];
+        cJSON *o = cJSON_CreateObject(), *msg, *locs, *loc, *phys, *art, *reg, *fp;
+        struct sbuf text;
+        int ri = 0;
+        for (int k = 0; k < scan_rules_count(sr); k++)
+            if (scan_rules_get(sr, k) == f->rule)
+                ri = k;
+        cJSON_AddStringToObject(o, "ruleId", f->rule->id);
+        cJSON_AddNumberToObject(o, "ruleIndex", ri);
+        cJSON_AddStringToObject(o, "level", scan_level_name(f->rule->level));
+        msg = cJSON_AddObjectToObject(o, "message");
+        sbuf_init(&text);
+        sbuf_addf(&text, "%s: %s. Fix: %s", f->what, f->message, f->fix);
+        jstr(msg, "text", text.buf);
+        sbuf_release(&text);
+        locs = cJSON_AddArrayToObject(o, "locations");
+        loc = cJSON_CreateObject();
+        cJSON_AddItemToArray(locs, loc);
+        phys = cJSON_AddObjectToObject(loc, "physicalLocation");
+        art = cJSON_AddObjectToObject(phys, "artifactLocation");
+        jstr(art, "uri", strncmp(f->path, "./", 2) == 0 ? f->path + 2 : f->path);
+        reg = cJSON_AddObjectToObject(phys, "region");
+        cJSON_AddNumberToObject(reg, "startLine", f->line);
+        cJSON_AddNumberToObject(reg, "startColumn", f->col);
+        fp = cJSON_AddObjectToObject(o, "partialFingerprints");
+        cJSON_AddStringToObject(fp, "geminiDoctorFinding/v1", f->fingerprint);
+        if (f->commit) {
+            cJSON *props = cJSON_AddObjectToObject(o, "properties");
+            cJSON_AddStringToObject(props, "blob", f->commit);
+        }
+        cJSON_AddItemToArray(results, o);
+    }
+    s = print_json(root);
+    fprintf(out, "%s\n", s);
+    free(s);
+}
+
+static void gh_put(FILE *out, const char *s, int property)
+{
+    char *r = key_redact(s ? s : "");
+    for (const char *p = r; *p; p++) {
+        if (*p == '%')
+            fputs("%25", out);
+        else if (*p == '\r')
+            fputs("%0D", out);
+        else if (*p == '\n')
+            fputs("%0A", out);
+        else if (property && *p == ':')
+            fputs("%3A", out);
+        else if (property && *p == ',')
+            fputs("%2C", out);
+        else
+            fputc(*p, out);
+    }
+    free(r);
+}
+
+static void report_github(FILE *out, const struct scan_result *res)
+{
+    static const char *const cmd[] = {"notice", "warning", "error"};
+    for (size_t i = 0; i < res->n; i++) {
+        const struct scan_finding *f = &res->f[i];
+        struct sbuf msg;
+        fprintf(out, "::%s file=", cmd[f->rule->level]);
+        gh_put(out, strncmp(f->path, "./", 2) == 0 ? f->path + 2 : f->path, 1);
+        fprintf(out, ",line=%d,col=%d,title=", f->line, f->col);
+        gh_put(out, f->rule->id, 1);
+        fputs("::", out);
+        sbuf_init(&msg);
+        sbuf_addf(&msg, "%s: %s\nfix: %s", f->what, f->message, f->fix);
+        gh_put(out, msg.buf, 0);
+        sbuf_release(&msg);
+        fputc('\n', out);
+    }
+    report_text(out, res, 1);
+}
+
+void scan_report(FILE *out, const struct scan_result *res, const struct scan_rules *sr,
+                 enum out_format fmt, int quiet)
+{
+    switch (fmt) {
+    case FMT_JSON:
+        report_json(out, res);
+        break;
+    case FMT_SARIF:
+        report_sarif(out, res, sr);
+        break;
+    case FMT_GITHUB:
+        report_github(out, res);
+        break;
+    default:
+        report_text(out, res, quiet);
+        break;
+    }
+}
