@@ -7,7 +7,8 @@
 #     with one error in each, beside grep -c on the same file;
 #  3. stats' MB/s on JSON Lines and CSV beside jq, and its memory peak on a
 #     1 GB log (tests/bench_stats.sh);
-#  4. check's wall time against the fake API with every response delayed
+#  4. scan's MB/s over a source tree beside ripgrep (tests/bench_scan.sh);
+#  5. check's wall time against the fake API with every response delayed
 #     400 ms, as a ratio to 400 ms (tests/bench_check.sh).
 set -eu
 bin=${1:-build/gemini-doctor}
@@ -112,6 +113,10 @@ fi
 
 if [ -f "$here/bench_stats.sh" ]; then
     sh "$here/bench_stats.sh" "$bin"
+fi
+
+if [ -f "$here/bench_scan.sh" ]; then
+    sh "$here/bench_scan.sh" "$bin"
 fi
 
 if [ -f "$here/bench_check.sh" ]; then
