@@ -209,6 +209,21 @@ int check_run_step(struct check_run *run, int timeout_ms_)
     return 0;
 }
 
+void check_run_cancel(struct check_run *run)
+{
+    if (!run)
+        return;
+    probe_multi_cancel(run->multi);
+    for (int i = 0; i < CHECK_COUNT; i++) {
+        if (!run->probe[i])
+            continue;
+        probe_free(run->probe[i]);
+        run->probe[i] = NULL;
+        if (run->checks[i].result == RES_RUNNING)
+            skip(run, (enum check_id)i, "skipped: cancelled");
+    }
+}
+
 int check_run_all(struct check_run *run)
 {
     int ret = check_run_start(run, CHECK_COUNT);

@@ -60,6 +60,10 @@ int check_run_start(struct check_run *run, int only);
 /* Advance for at most timeout_ms; returns 1 while probes are in flight, 0 when
  * all are done, negative on an internal error. */
 int check_run_step(struct check_run *run, int timeout_ms);
+/* Stop every probe in flight at once (the TUI's quit during a hung probe):
+ * nothing waits for a transfer or a stuck resolver. Their checks end as
+ * skipped, "cancelled". */
+void check_run_cancel(struct check_run *run);
 /* Start and run to the end. */
 int check_run_all(struct check_run *run);
 

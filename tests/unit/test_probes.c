@@ -7,6 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "keysrc.h"
 #include "options.h"
@@ -223,9 +229,50 @@ static void test_response_bytes(void)
     sbuf_release(&sb);
 }
 
+/* A transfer to a server that never answers stops at once when cancelled. */
+static void test_cancel(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    socklen_t al = sizeof(a);
+    char url[64];
+    struct probe_multi *m;
+    struct probe *p;
+    struct probe_request req = {"GET", url, NULL, NULL, 30000, 1 << 20};
+    double t0;
+
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 4) ||
+        getsockname(fd, (struct sockaddr *)&a, &al)) {
+        expect("a loopback listener for the cancel test", 0);
+        return;
+    }
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/never", ntohs(a.sin_port));
+    m = probe_multi_new();
+    p = m ? probe_start(m, &req, 0) : NULL;
+    expect("a transfer to a silent server starts", p != NULL);
+    if (p) {
+        for (int i = 0; i < 5; i++)
+            probe_multi_step(m, 20);
+        expect("it is still waiting", !p->done);
+        t0 = (double)clock();
+        probe_multi_cancel(m);
+        expect("cancel ends it", p->done);
+        expect_str("as cancelled", p->curl_error, "cancelled");
+        expect_str("a failure with no name", probe_net_error(p), "other");
+        expect("and returns at once", ((double)clock() - t0) / CLOCKS_PER_SEC < 1.0);
+        probe_free(p);
+    }
+    probe_multi_free(m);
+    close(fd);
+}
+
 int main(void)
 {
     test_response_bytes();
+    test_cancel();
     test_precedence();
     test_stray();
     test_key_file();
