@@ -289,6 +289,34 @@ static void grpc_go_form(struct reading *r, const char *l, const char *le)
 
 /* google-api-core and friends: "429 Quota exceeded…", "400 POST https://…:
  * message", "429 RESOURCE_EXHAUSTED. {…}", at the line start or after ": ". */
+/* A canonical status spelt with spaces for its underscores, in capitals
+ * ("504 DEADLINE EXCEEDED", "RESOURCE EXHAUSTED"): the name, and *end past
+ * it; NULL when m does not start one. */
+static const char *spaced_status(const char *m, const char *le, const char **end)
+{
+    char buf[32];
+    size_t bn = 0;
+    const char *p = m;
+    for (int words = 0; words < 3; words++) {
+        const char *w = p;
+        while (p < le && *p >= 'A' && *p <= 'Z' && bn < sizeof(buf) - 1)
+            buf[bn++] = *p++;
+        if (p == w || (p < le && is_word(*p)))
+            return NULL;
+        buf[bn] = '\0';
+        const char *st = words > 0 ? canonical_status(buf, bn) : NULL;
+        if (st) {
+            *end = p;
+            return st;
+        }
+        if (p + 1 >= le || *p != ' ' || bn >= sizeof(buf) - 1)
+            return NULL;
+        buf[bn++] = '_';
+        p++;
+    }
+    return NULL;
+}
+
 static void code_message_form(struct reading *r, const char *l, const char *le)
 {
     const char *p = skip_spaces(l, le);
@@ -300,6 +328,8 @@ static void code_message_form(struct reading *r, const char *l, const char *le)
             while (st_end < le && (is_word(*st_end)) && st_end - m < 24)
                 st_end++;
             const char *st = canonical_status(m, (size_t)(st_end - m));
+            if (!st)
+                st = spaced_status(m, le, &st_end);
             if (st) {
                 offer_code(r, code, Q_TEXT);
                 cand_offer_str(&r->status, st, strlen(st), 0, Q_TEXT);
