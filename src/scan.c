@@ -369,7 +369,7 @@ static void try_key(struct ctx *c, size_t s, size_t n)
 
     if (kind == KEY_NONE || st != 0 || kl != n || is_placeholder(t, n) || reported_at(c, s))
         return;
-    in_url = s >= 4 && strncasecmp(c->buf + s - 4, "key=", 4) == 0;
+    in_url = s >= 4 && gd_strncasecmp(c->buf + s - 4, "key=", 4) == 0;
     for (int i = 0; i < scan_rules_count(c->o->sr); i++) {
         const struct scan_rule *r = scan_rules_get(c->o->sr, i);
         if ((in_url && r->kind == SCAN_KEY_PARAM) ||
