@@ -3,7 +3,7 @@
 
 With the shim tests/oom/failalloc.c preloaded, runs each scenario (explain of
 several pastes in text and JSON, explain with a key in the environment, rules
-lint) once to count its allocations and record its answer, then again with
+lint, and with --full every 20th paste of the explain cases too) once to count its allocations and record its answer, then again with
 the Nth allocation failing, for every N (--full, `make torture`) or for a
 sample of them (the default, in `make test`). Each run must either
 
@@ -49,7 +49,14 @@ PASTES = {
 }
 
 
-def scenarios():
+def case_pastes(step):
+    """Every step-th paste of the explain cases (tests/cases), for --full."""
+    sys.path.insert(0, HERE)
+    import locale_test
+    return locale_test.explain_pastes()[::step]
+
+
+def scenarios(full):
     out = []
     for name, paste in PASTES.items():
         for fmt in ("text", "json"):
@@ -57,6 +64,9 @@ def scenarios():
     out.append(("explain json with a key set", ["explain", "--format", "json"], PASTES["key"],
                 {"GOOGLE_API_KEY": "AQ.Ab8RN6Lq0zYx7Wv2Tt5Ss9Rr1Qq3Pp4Oo6Nn8Mm0"}))
     out.append(("rules lint", ["rules", "lint"], b"", {}))
+    if full:
+        for name, paste in case_pastes(20):
+            out.append(("explain json %s" % name, ["explain", "--format", "json"], paste, {}))
     return out
 
 
@@ -109,7 +119,7 @@ def main():
     binary, shim = os.path.abspath(opts.bin), os.path.abspath(opts.shim)
     passed = failed = 0
     rng = random.Random(os.environ.get("GD_SWEEP_SEED", "1"))
-    for name, args, stdin, env in scenarios():
+    for name, args, stdin, env in scenarios(opts.full):
         with tempfile.NamedTemporaryFile(prefix="gd-allocs-") as f:
             base = run(binary, shim, args, stdin, env, 0, f.name)
             total = int(open(f.name).read().strip() or 0)

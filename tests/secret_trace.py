@@ -12,7 +12,8 @@ argv or environment of a child, not on another socket.
 
 Commands: explain (text, json) of pastes that hold the key raw, JSON-escaped,
 as a key= parameter and split across lines; check in every format with and
-without -v; rules list. The key comes from GOOGLE_API_KEY or --key-file.
+without -v (and the GitHub job summary file); rules list; the headless TUI
+with the key pasted. The key comes from GOOGLE_API_KEY or --key-file.
 
 Usage: python3 tests/secret_trace.py [--bin build/gemini-doctor] [-v]
 Prints `secret trace: N passed, N failed`; skips with a notice (and counts
@@ -99,6 +100,8 @@ def commands():
         for form in ("raw", "escaped", "url", "split"):
             out.append(("explain %s %s" % (fmt, form), ["explain", "--format", fmt], form))
     out.append(("rules list", ["rules", "list"], None))
+    # The TUI, headless: the key in the environment and in a paste.
+    out.append(("tui paste", ["tui", "--offline"], "tui"))
     return out
 
 
@@ -153,7 +156,9 @@ def execute(binary, fake, name, args, paste, shape, key, via):
     for var in harness.CLEARED_ENV:
         env.pop(var, None)
     env.update({"HOME": root, "TMPDIR": root, "LC_ALL": "C.UTF-8",
-                "GEMINI_DOCTOR_NOW": harness.DEFAULT_NOW})
+                "GEMINI_DOCTOR_NOW": harness.DEFAULT_NOW,
+                # --format github writes the job summary here: a file to scan.
+                "GITHUB_STEP_SUMMARY": os.path.join(root, "summary.md")})
     argv = [a.replace("{fake}", fake.url) for a in args]
     if via == "--key-file":
         path = os.path.join(root, "key")
@@ -162,7 +167,17 @@ def execute(binary, fake, name, args, paste, shape, key, via):
         argv += ["--key-file", path]
     else:
         env["GOOGLE_API_KEY"] = key
-    stdin = pastes(key)[paste].encode() if paste else b""
+    stdin = b""
+    if paste == "tui":
+        script = os.path.join(root, "script")
+        text = pastes(key)["raw"]
+        esc = "".join("\\\\" if ch == "\\" else "\\n" if ch == "\n" else
+                      "\\x%02x" % ord(ch) if ord(ch) < 0x20 else ch for ch in text)
+        with open(script, "w") as f:
+            f.write("paste %s\ndump\nkey PgDn\ndump\nkey q\n" % esc)
+        env["GEMINI_DOCTOR_TUI_SCRIPT"] = script
+    elif paste:
+        stdin = pastes(key)[paste].encode()
     log = os.path.join(root, "trace")
     port = int(fake.url.rsplit(":", 1)[1])
     problems = []
@@ -176,7 +191,7 @@ def execute(binary, fake, name, args, paste, shape, key, via):
         problems += check_trace(log, key, port, True)
         for dirpath, _, files in os.walk(root):
             for fn in files:
-                if fn in ("trace", "key"):
+                if fn in ("trace", "key", "script"):
                     continue
                 with open(os.path.join(dirpath, fn), "rb") as f:
                     data = f.read()
