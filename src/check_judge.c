@@ -8,10 +8,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
 #include "evidence.h"
+#include "options.h"
 #include "probe.h"
 #include "reader.h"
 #include "rules.h"
@@ -231,6 +233,80 @@ static int later_page_failed(struct check_run *run, const struct probe *p)
     return 1;
 }
 
+#define DRIFT_NAMES 6
+
+static int listed(const struct check_run *run, const struct model_info *mi)
+{
+    for (int i = 0; i < run->nmodels; i++)
+        if (rules_model(run->t, run->models[i].name) == mi)
+            return 1;
+    return 0;
+}
+
+/* Add "label: a, b, …" to d for the names counted in one drift kind. */
+struct drift {
+    struct sbuf names;
+    int n;
+};
+
+static void drift_add(struct drift *k, const char *name)
+{
+    if (k->n < DRIFT_NAMES)
+        sbuf_addf(&k->names, "%s%s", k->n ? ", " : "", name);
+    else if (k->n == DRIFT_NAMES)
+        sbuf_adds(&k->names, ", …");
+    k->n++;
+}
+
+static void drift_line(struct sbuf *d, struct drift *k, const char *label)
+{
+    if (k->n)
+        sbuf_addf(d, "%s: %s\n", label, k->names.buf);
+    sbuf_release(&k->names);
+}
+
+/* Compare the live list with the rules' models: a listed model the data does
+ * not know means the data is older than the API; a model it calls shut that
+ * is still listed, or a GA one that is not, is news too. */
+static void report_drift(struct check_run *run, struct sbuf *sum)
+{
+    struct drift unknown = {0}, shut = {0}, gone = {0};
+    const char *date = rules_data_date(run->t);
+    struct sbuf d;
+
+    sbuf_init(&d);
+    sbuf_init(&unknown.names);
+    sbuf_init(&shut.names);
+    sbuf_init(&gone.names);
+    for (int i = 0; i < run->nmodels; i++)
+        if (!rules_model(run->t, run->models[i].name))
+            drift_add(&unknown, run->models[i].name);
+    for (int i = 0; i < rules_model_count(run->t); i++) {
+        const struct model_info *mi = rules_model_get(run->t, i);
+        int is_listed = listed(run, mi);
+        if (strcmp(mi->status, "shut") == 0 && is_listed)
+            drift_add(&shut, mi->name);
+        /* A partial list proves nothing about what is missing. */
+        else if (strcmp(mi->status, "ga") == 0 && !is_listed && !run->list_cut)
+            drift_add(&gone, mi->name);
+    }
+    if (unknown.n)
+        sbuf_addf(sum,
+                  "; %d listed model%s unknown to the rules data of %s: the data is older "
+                  "than the API (gemini-doctor rules update)",
+                  unknown.n, unknown.n == 1 ? " is" : "s are", date);
+    if (shut.n)
+        sbuf_addf(sum, "; %d the rules call shut %s still listed", shut.n,
+                  shut.n == 1 ? "is" : "are");
+    if (gone.n)
+        sbuf_addf(sum, "; %d the rules call GA %s not listed", gone.n, gone.n == 1 ? "is" : "are");
+    drift_line(&d, &unknown, "listed, not in the rules data");
+    drift_line(&d, &shut, "listed, though the rules say shut");
+    drift_line(&d, &gone, "GA in the rules, not listed");
+    set_detail(run, CHECK_KEY_ACCEPTED, d.buf);
+    sbuf_release(&d);
+}
+
 static void judge_key(struct check_run *run, const struct probe *p)
 {
     enum check_id id = CHECK_KEY_ACCEPTED;
@@ -274,6 +350,7 @@ accept:
     sbuf_addf(&sb, "the API accepted the key: %d models listed", run->nmodels);
     if (run->list_cut)
         sbuf_addf(&sb, " (the list is cut: %s)", run->list_cut);
+    report_drift(run, &sb);
     set_summary(run, id, sb.buf);
     sbuf_release(&sb);
 done:
@@ -310,12 +387,42 @@ static void model_lifecycle(struct check_run *run, const cJSON *m)
                       run->model, mi->shutdown ? " on " : "", mi->shutdown ? mi->shutdown : "");
         if (mi->successor)
             sbuf_addf(&sb, "; move to %s", mi->successor);
+        if (mi->routed_to)
+            sbuf_addf(&sb,
+                      "; the rules say calls to it are routed to %s%s%s: they run, and are "
+                      "billed, on that model",
+                      mi->routed_to, mi->routed_since ? " since " : "",
+                      mi->routed_since ? mi->routed_since : "");
         if (mi->uncertain)
             sbuf_adds(&sb, " (dates unconfirmed)");
         if (mi->verified)
             sbuf_addf(&d, "lifecycle facts verified %s\n", mi->verified);
         if (mi->note)
             sbuf_addf(&d, "%s\n", mi->note);
+    } else if (run->opt->no_generate && mi && mi->closed_to_new) {
+        /* Listed and answered by models.get, yet closed to new projects:
+         * only generateContent could tell whether this project may call it. */
+        run->checks[id].result = RES_WARN;
+        sbuf_addf(&sb,
+                  "%s is listed, but not proven callable: the rules say it has been closed "
+                  "to new projects since %s (generateContent answers 404 \"no longer available "
+                  "to new users\"); generateContent was not called (--no-generate)",
+                  run->model, mi->closed_to_new);
+    } else if (run->opt->no_generate && mi && mi->routed_to) {
+        run->checks[id].result = RES_WARN;
+        sbuf_addf(&sb,
+                  "%s is listed, but the rules say calls to it are routed to %s%s%s%s: they "
+                  "run, and are billed, on %s; generateContent was not called (--no-generate)",
+                  run->model, mi->routed_to, mi->routed_since ? " since " : "",
+                  mi->routed_since ? mi->routed_since : "", mi->uncertain ? " (unconfirmed)" : "",
+                  mi->routed_to);
+    } else if (run->opt->no_generate) {
+        run->checks[id].result = RES_WARN;
+        sbuf_addf(&sb,
+                  "%s is listed and supports generateContent, but is not proven callable: a "
+                  "listed model can be closed to new projects, and generateContent was not "
+                  "called (--no-generate)",
+                  run->model);
     } else {
         run->checks[id].result = RES_PASS;
         sbuf_addf(&sb, "%s is available and supports generateContent", run->model);
@@ -328,6 +435,17 @@ static void model_lifecycle(struct check_run *run, const cJSON *m)
     sbuf_release(&d);
 }
 
+/* Attach the rules' verdict on a local finding about run->model. */
+static void attach_model_fact(struct check_run *run, enum check_id id, const char *fact,
+                              enum check_result result)
+{
+    struct evidence ev;
+    evidence_init(&ev);
+    ev.fact = xstrdup(fact);
+    ev.model = xstrdup(run->model);
+    attach(run, id, &ev, result);
+}
+
 static void judge_model(struct check_run *run, const struct probe *p)
 {
     enum check_id id = CHECK_MODEL_AVAILABLE;
@@ -338,12 +456,8 @@ static void judge_model(struct check_run *run, const struct probe *p)
         if (!cJSON_IsObject(root)) {
             fail_bad_body(run, id, p);
         } else if (!has_method(root, "generateContent")) {
-            struct evidence ev;
             struct sbuf sb;
-            evidence_init(&ev);
-            ev.fact = xstrdup("model-no-generate");
-            ev.model = xstrdup(run->model);
-            attach(run, id, &ev, RES_FAIL);
+            attach_model_fact(run, id, "model-no-generate", RES_FAIL);
             sbuf_init(&sb);
             sbuf_addf(&sb, "%s exists but does not support generateContent", run->model);
             set_summary(run, id, sb.buf);
@@ -354,6 +468,55 @@ static void judge_model(struct check_run *run, const struct probe *p)
         cJSON_Delete(root);
     }
     finish_check(run, id);
+}
+
+/* Is the answer's modelVersion another model than the one asked for? An
+ * alias answers as its target by design; a snapshot or variant of the same
+ * model is the same model. */
+static int version_is_other(const struct check_run *run, const char *ver)
+{
+    const struct model_info *asked = rules_model(run->t, run->model);
+    size_t n = strlen(run->model);
+
+    if (!ver || !*ver || strcasecmp(ver, run->model) == 0)
+        return 0;
+    if (asked && asked->status && strcmp(asked->status, "alias") == 0)
+        return 0;
+    if (strncasecmp(ver, run->model, n) == 0 && ver[n] == '-')
+        return 0;
+    return !(asked && rules_model(run->t, ver) == asked);
+}
+
+static int routed_elsewhere(const struct check_run *run, const char *ver)
+{
+    const struct model_info *asked = rules_model(run->t, run->model);
+    return version_is_other(run, ver) || (asked && asked->routed_to);
+}
+
+/* The call worked, but on another model: say which, from the answer when it
+ * names one, else from the rules. */
+static void warn_routed(struct check_run *run, const char *ver)
+{
+    enum check_id id = CHECK_REQUEST_GENERATE;
+    const struct model_info *asked = rules_model(run->t, run->model);
+    struct sbuf sb;
+
+    attach_model_fact(run, id, "model-routed", RES_WARN);
+    sbuf_init(&sb);
+    if (version_is_other(run, ver))
+        sbuf_addf(&sb,
+                  "generateContent answered, but as %s (modelVersion), not %s: calls to %s "
+                  "run, and are billed, on %s",
+                  ver, run->model, run->model, ver);
+    else
+        sbuf_addf(&sb,
+                  "generateContent answered as %s, but the rules say calls to it are routed "
+                  "to %s%s%s%s: they may run, and be billed, on %s",
+                  run->model, asked->routed_to, asked->routed_since ? " since " : "",
+                  asked->routed_since ? asked->routed_since : "",
+                  asked->uncertain ? " (unconfirmed)" : "", asked->routed_to);
+    set_summary(run, id, sb.buf);
+    sbuf_release(&sb);
 }
 
 static void judge_generate(struct check_run *run, const struct probe *p)
@@ -379,6 +542,8 @@ static void judge_generate(struct check_run *run, const struct probe *p)
                 ev.model = xstrdup(run->model);
             attach(run, id, &ev, RES_WARN);
             summarise_diag(run, id, "the test prompt was blocked");
+        } else if (routed_elsewhere(run, cJSON_IsString(ver) ? ver->valuestring : NULL)) {
+            warn_routed(run, cJSON_IsString(ver) ? ver->valuestring : NULL);
         } else {
             const cJSON *cands = cJSON_GetObjectItemCaseSensitive(root, "candidates");
             const cJSON *finish =

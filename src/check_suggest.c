@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "diagnosis.h"
 #include "rules.h"
@@ -50,33 +51,56 @@ static int name_distance(const char *a, const char *b)
     return d[n][m];
 }
 
-/* The up to SUGGEST_MAX live models closest to run->model that support
- * generateContent, as "a, b or c"; NULL when the list is empty. */
+static int snapshot_of_listed(const struct check_run *run, const char *name)
+{
+    const struct model_info *mi = rules_model(run->t, name);
+
+    if (!mi || strcasecmp(mi->name, name) == 0)
+        return 0;
+    for (int i = 0; i < run->nmodels; i++)
+        if (strcasecmp(run->models[i].name, mi->name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The up to SUGGEST_MAX live models to use in place of run->model: those
+ * the rules let be suggested (text models callable today, never the failing
+ * model), best lifecycle rank first, then closest name; as "a, b or c", or
+ * NULL when there is none. */
 static char *suggestions(const struct check_run *run)
 {
-    int best[SUGGEST_MAX], bestd[SUGGEST_MAX], nbest = 0;
+    int best[SUGGEST_MAX], bestd[SUGGEST_MAX], bestr[SUGGEST_MAX], nbest = 0;
+    const struct model_info *self = rules_model(run->t, run->model);
     struct sbuf sb;
 
     for (int i = 0; i < run->nmodels; i++) {
-        int dist, k;
-        const struct model_info *mi;
-        if (!run->models[i].generate || strcmp(run->models[i].name, run->model) == 0)
+        int dist, rank, k;
+        const char *name = run->models[i].name;
+        if (!run->models[i].generate || strcasecmp(name, run->model) == 0)
             continue;
-        /* Do not suggest what the rules say is going away. */
-        mi = rules_model(run->t, run->models[i].name);
-        if (mi && mi->status &&
-            (strcmp(mi->status, "deprecated") == 0 || strcmp(mi->status, "shut") == 0))
+        /* A variant of the failing model is the failing model. */
+        if (self && rules_model(run->t, name) == self)
             continue;
-        dist = name_distance(run->model, run->models[i].name);
-        for (k = nbest; k > 0 && bestd[k - 1] > dist; k--) {
+        /* A numbered snapshot when its base model is listed too: the base
+         * name says the same and survives the snapshot. */
+        if (snapshot_of_listed(run, name))
+            continue;
+        rank = rules_suggest_rank(run->t, name);
+        if (!rank)
+            continue;
+        dist = name_distance(run->model, name);
+        for (k = nbest;
+             k > 0 && (bestr[k - 1] > rank || (bestr[k - 1] == rank && bestd[k - 1] > dist)); k--) {
             if (k < SUGGEST_MAX) {
                 best[k] = best[k - 1];
                 bestd[k] = bestd[k - 1];
+                bestr[k] = bestr[k - 1];
             }
         }
         if (k < SUGGEST_MAX) {
             best[k] = i;
             bestd[k] = dist;
+            bestr[k] = rank;
             if (nbest < SUGGEST_MAX)
                 nbest++;
         }
@@ -143,6 +167,35 @@ static void same_as(struct check_run *run, enum check_id id, enum check_id root)
     sbuf_release(&sb);
 }
 
+/* A listed model can be closed to new projects: models.get answers 200 while
+ * generateContent answers 404. That 404 then decides model.available, and is
+ * reported there, once. */
+static void generate_decides_model(struct check_run *run)
+{
+    struct check *m = &run->checks[CHECK_MODEL_AVAILABLE];
+    struct check *g = &run->checks[CHECK_REQUEST_GENERATE];
+    struct sbuf sb;
+
+    if ((m->result != RES_PASS && m->result != RES_WARN) || m->diag || g->result != RES_FAIL ||
+        !g->diag || g->diag->ev.http != 404)
+        return;
+    sbuf_init(&sb);
+    sbuf_addf(&sb, "%s is listed and models.get answers, but generateContent does not: %s",
+              run->model, g->summary ? g->summary : "");
+    m->diag = g->diag;
+    g->diag = NULL;
+    m->result = RES_FAIL;
+    m->transient = g->transient;
+    set_summary(run, CHECK_MODEL_AVAILABLE, sb.buf);
+    sbuf_release(&sb);
+    sbuf_addf(&sb, "skipped: model.available failed with the same cause (%s)",
+              m->diag->cause ? m->diag->cause : "unknown");
+    g->result = RES_SKIP;
+    g->transient = 0;
+    set_summary(run, CHECK_REQUEST_GENERATE, sb.buf);
+    sbuf_release(&sb);
+}
+
 void finalize(struct check_run *run)
 {
     struct check *key = &run->checks[CHECK_CONFIG_KEY];
@@ -171,6 +224,7 @@ void finalize(struct check_run *run)
     same_as(run, CHECK_MODEL_AVAILABLE, CHECK_KEY_ACCEPTED);
     same_as(run, CHECK_REQUEST_GENERATE, CHECK_KEY_ACCEPTED);
     same_as(run, CHECK_REQUEST_GENERATE, CHECK_MODEL_AVAILABLE);
+    generate_decides_model(run);
     suggest_models(run, CHECK_MODEL_AVAILABLE);
     suggest_models(run, CHECK_REQUEST_GENERATE);
 }

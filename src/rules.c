@@ -439,6 +439,10 @@ static int build_models(struct rule_table *t)
         p->note = get_str(m, "note");
         p->source = get_str(m, "source");
         p->verified = get_str(m, "verified");
+        p->kind = get_str(m, "kind");
+        p->routed_to = get_str(m, "routed_to");
+        p->routed_since = get_str(m, "routed_since");
+        p->closed_to_new = get_str(m, "closed_to_new");
         p->uncertain = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "uncertain"));
         i++;
     }
@@ -863,6 +867,73 @@ const struct model_info *rules_model_get(const struct rule_table *t, int i)
     if (!t || i < 0 || i >= t->nmodels)
         return NULL;
     return &t->models[i];
+}
+
+const char *rules_model_kind(const struct rule_table *t, const char *name)
+{
+    const struct model_info *mi = rules_model(t, name);
+    const cJSON *pats = t ? cJSON_GetObjectItemCaseSensitive(t->root, "kind_patterns") : NULL;
+    const cJSON *it;
+
+    if (mi && mi->kind)
+        return mi->kind;
+    if (!name)
+        return NULL;
+    if (strncmp(name, "models/", 7) == 0)
+        name += 7;
+    cJSON_ArrayForEach(it, pats)
+    {
+        const char *kind = get_str(it, "kind");
+        const char *has = get_str(it, "contains");
+        const char *pre = get_str(it, "prefix");
+        if (!kind)
+            continue;
+        if ((has && strstr(name, has)) || (pre && strncmp(name, pre, strlen(pre)) == 0))
+            return kind;
+    }
+    return NULL;
+}
+
+static int in_string_list(const cJSON *list, const char *s)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, list)
+    {
+        if (cJSON_IsString(it) && s && strcmp(it->valuestring, s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int rules_suggest_rank(const struct rule_table *t, const char *name)
+{
+    const cJSON *sug = t ? cJSON_GetObjectItemCaseSensitive(t->root, "suggest") : NULL;
+    const cJSON *statuses = cJSON_GetObjectItemCaseSensitive(sug, "statuses");
+    const struct model_info *mi = rules_model(t, name);
+    const char *kind = rules_model_kind(t, name);
+    const cJSON *it;
+    int rank = 1;
+
+    if (!sug || !in_string_list(cJSON_GetObjectItemCaseSensitive(sug, "kinds"), kind))
+        return 0;
+    if (!mi) {
+        const char *unlisted = get_str(sug, "unlisted");
+        /* A name the data does not know: only when the data allows it, and
+         * never a preview or experimental one. */
+        if (!unlisted || strcmp(unlisted, "after") != 0 || strstr(name, "preview") ||
+            strstr(name, "-exp"))
+            return 0;
+        return cJSON_GetArraySize(statuses) + 1;
+    }
+    if (mi->closed_to_new || mi->routed_to)
+        return 0;
+    cJSON_ArrayForEach(it, statuses)
+    {
+        if (cJSON_IsString(it) && strcmp(it->valuestring, mi->status) == 0)
+            return rank;
+        rank++;
+    }
+    return 0;
 }
 
 const char *rules_default_model(const struct rule_table *t)

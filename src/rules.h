@@ -93,7 +93,11 @@ struct model_info {
     const char *successor;   /* the replacement chain followed to a model still served */
     const char *note;        /* parameter constraints, in words */
     const char *source;
-    const char *verified; /* date the fact was checked */
+    const char *verified;      /* date the fact was checked */
+    const char *kind;          /* "text", "image", "tts", "embedding", …; NULL when not said */
+    const char *routed_to;     /* the model that answers calls to this one, or NULL */
+    const char *routed_since;  /* YYYY-MM-DD or NULL */
+    const char *closed_to_new; /* YYYY-MM when first seen closed to new projects, or NULL */
     int uncertain;
 };
 
@@ -154,6 +158,13 @@ const char *rules_data_date(const struct rule_table *t); /* "2026-11-28" */
 /* The words the reader recognises (rules/phrases.json), to hand to
  * reader_read(); an empty vocabulary when t is NULL. */
 const struct reader_vocab *rules_vocab(const struct rule_table *t);
+
+/* The kind of a model ("text", "image", …): the data's own row, else the
+ * first of the data's name patterns that matches; NULL when none does. */
+const char *rules_model_kind(const struct rule_table *t, const char *name);
+/* How fit a served model is to be suggested in place of a failing one: 0 for
+ * never, else a rank where smaller is better (the data's lifecycle order). */
+int rules_suggest_rank(const struct rule_table *t, const char *name);
 
 /* The raw JSON of a section ("limits", "keys", "causes", …), for `rules show`
  * and the TUI's limits screen; NULL when absent. */

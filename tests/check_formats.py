@@ -106,6 +106,20 @@ def scenarios():
     s["retired"] = (["--model", "gemini-1.5-pro"], {"GOOGLE_API_KEY": key("valid")}, 1)
     s["misspelt"] = (["--model", "gemini-3.8-flahs"], {"GOOGLE_API_KEY": key("valid")}, 1)
     s["embedding"] = (["--model", "gemini-embedding-001"], {"GOOGLE_API_KEY": key("valid")}, 1)
+    # The 2026 answers recorded from the real API (docs/fake-api.md).
+    s["prepaid"] = ([], {"GOOGLE_API_KEY": key("prepaid")}, 1)
+    s["bare429"] = ([], {"GOOGLE_API_KEY": key("bare429")}, 75)
+    s["old404"] = (["--model", "gemini-3.8-flahs"], {"GOOGLE_API_KEY": key("old404")}, 1)
+    s["invalid-auth-key"] = ([], {"GOOGLE_API_KEY": key("invalid", auth=True)}, 1)
+    s["closed"] = (["--model", "gemini-2.0-flash"], {"GOOGLE_API_KEY": key("valid", auth=True)}, 1)
+    s["closed-no-generate"] = (["--model", "gemini-2.5-flash-lite", "--no-generate"],
+                               {"GOOGLE_API_KEY": key("valid", auth=True)}, 0)
+    s["routed"] = (["--model", "gemini-2.5-pro"], {"GOOGLE_API_KEY": key("valid", auth=True)}, 0)
+    s["newer"] = ([], {"GOOGLE_API_KEY": key("newer", auth=True)}, 0)
+    s["feed-recorded"] = (["--status-url", "{fake}/incidents-recorded.json"],
+                          {"GOOGLE_API_KEY": key("valid", auth=True)}, 0)
+    s["feed-recorded-open"] = (["--status-url", "{fake}/incidents-recorded-open.json"],
+                               {"GOOGLE_API_KEY": key("valid", auth=True)}, 75)
     s["oauth"] = ([], {"GOOGLE_API_KEY": "ya29.a0AfB_byDq3Zt9xLm2Rk5Vw8Yc1Nh4Pj7Ts0Gf6Ub9Xe"}, 1)
     return s
 

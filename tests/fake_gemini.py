@@ -62,6 +62,18 @@ CLOSED = {"gemini-2.0-flash", "gemini-2.0-flash-001", "gemini-2.0-flash-lite",
 ROUTED = {"gemini-2.5-pro": "gemini-3.8-flash", "gemini-2.5-flash": "gemini-3.5-flash-lite",
           "gemini-3.5-flash": "gemini-3.6-flash", "gemini-3.7-flash": "gemini-3.8-flash",
           "gemini-3-pro-preview": "gemini-3.1-pro-preview"}
+# The "newer" scenario: the API has moved on from the rules data (INVENTED
+# names): two models the data cannot know, and a GA model (with its numbered
+# snapshots) no longer listed.
+NEWER_GONE = "models/gemini-3.6-flash"
+NEWER_MODELS = [
+    dict(MODEL_BY_ID["gemini-3.8-flash"], name="models/gemini-4.1-flash",
+         version="4.1-flash-11-2026", displayName="Gemini 4.1 Flash",
+         description="Gemini 4.1 Flash"),
+    dict(MODEL_BY_ID["gemini-3.8-flash"], name="models/gemini-4.1-pro",
+         version="4.1-pro-11-2026", displayName="Gemini 4.1 Pro", description="Gemini 4.1 Pro"),
+]
+
 # What an alias answers as (facts 6.B7, low confidence).
 ALIASES = {"gemini-flash-latest": "gemini-3.8-flash", "gemini-flash-lite-latest":
            "gemini-3.8-flash-lite", "gemini-pro-latest": "gemini-3.1-pro-preview"}
@@ -437,7 +449,7 @@ SCENARIOS = {
     "valid", "invalid", "expired", "leaked", "standard-rejected", "service-disabled",
     "restricted", "location", "billing", "quota-rpm", "quota-tpm", "quota-rpd",
     "quota-zero", "spend", "overloaded", "internal", "slow", "hung", "reset", "html",
-    "truncated", "big", "payment", "prepaid", "bare429", "old404",
+    "truncated", "big", "payment", "prepaid", "bare429", "old404", "newer",
 }
 # Scenarios that break every API call made with the key.
 KEY_SCENARIOS = {"invalid", "expired", "leaked", "standard-rejected", "service-disabled",
@@ -736,7 +748,7 @@ class Handler(BaseHTTPRequestHandler):
         if model_id is None:
             if self.command != "GET":
                 return 404, error_body(404, "NOT_FOUND", "Method not found.")
-            return self.list_models(params)
+            return self.list_models(params, scenario)
         if method is None:
             if self.command != "GET":
                 return 404, error_body(404, "NOT_FOUND", "Method not found.")
@@ -801,7 +813,7 @@ class Handler(BaseHTTPRequestHandler):
         max_tokens = cfg.get("maxOutputTokens", cfg.get("max_output_tokens"))
         return generate_ok(model_id, max_tokens if isinstance(max_tokens, int) else None)
 
-    def list_models(self, params):
+    def list_models(self, params, scenario=None):
         try:
             size = int(params.get("pageSize", ["50"])[0] or "50")
         except ValueError:
@@ -810,15 +822,18 @@ class Handler(BaseHTTPRequestHandler):
         if size <= 0:
             size = 50
         size = min(size, PAGE_MAX)
+        models = MODELS
+        if scenario == "newer":
+            models = [m for m in MODELS if not m["name"].startswith(NEWER_GONE)] + NEWER_MODELS
         start = 0
         token = params.get("pageToken", [""])[0]
         if token:
-            start = page_start(token)
+            start = page_start(token, models)
             if start is None:
                 return 400, error_body(400, "INVALID_ARGUMENT", "Invalid page token.")
-        page = {"models": MODELS[start:start + size]}
-        if start + size < len(MODELS):
-            page["nextPageToken"] = page_token(MODELS[start + size - 1]["name"])
+        page = {"models": models[start:start + size]}
+        if start + size < len(models):
+            page["nextPageToken"] = page_token(models[start + size - 1]["name"])
         return 200, page
 
 
@@ -829,8 +844,9 @@ def page_token(last_name):
     return base64.b64encode(b"\n" + bytes([len(raw)]) + raw).decode("ascii")
 
 
-def page_start(token):
+def page_start(token, models=None):
     """The index after the model a token names, or None for a token not ours."""
+    models = models or MODELS
     try:
         raw = base64.b64decode(token.encode("ascii"), validate=True)
     except (ValueError, UnicodeError):
@@ -838,7 +854,7 @@ def page_start(token):
     if len(raw) < 2 or raw[0] != 0x0A or raw[1] != len(raw) - 2:
         return None
     name = raw[2:].decode("utf-8", "replace")
-    for i, m in enumerate(MODELS):
+    for i, m in enumerate(models):
         if m["name"] == name:
             return i + 1
     return None
