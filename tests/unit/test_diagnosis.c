@@ -331,9 +331,7 @@ static void test_rules(const struct rule_table *t)
     struct ev_spec wrapped = {.found = 1,
                               .message = "You have exhausted your dai\nly quo ta "
                                          "on this model."};
-    /* (Gemini CLI's own line: a Code Assist quota on a rolling window.) */
-    run(t, "wrapped daily", &wrapped, now, "quota-code-assist", "quota-code-assist-daily-cli", 0,
-        &d);
+    run(t, "wrapped daily", &wrapped, now, "quota-rpd", "quota-rpd-daily-message", 0, &d);
     diagnosis_release(&d);
 
     /* Key and access decisions. */
