@@ -59,6 +59,7 @@ struct rule_table {
     int nmodels;
     const char *default_model;
     const char *data_date;
+    char *origin; /* where the table came from, for `rules list` and --version */
     struct verdict_data *verdict;
     struct reader_vocab vocab;
     char **owned; /* the vocabulary's prepared strings */
@@ -746,7 +747,37 @@ void rule_table_free(struct rule_table *t)
     for (size_t i = 0; i < t->nowned; i++)
         free(t->owned[i]);
     free(t->owned);
+    free(t->origin);
     free(t);
+}
+
+void rules_set_origin(struct rule_table *t, const char *origin)
+{
+    if (!t)
+        return;
+    free(t->origin);
+    t->origin = origin ? xstrdup(origin) : NULL;
+}
+
+const char *rules_origin(const struct rule_table *t)
+{
+    return t && t->origin ? t->origin : "built-in";
+}
+
+int rules_data_age_days(const struct rule_table *t, time_t now, int *days)
+{
+    const char *d = rules_data_date(t);
+    struct tm tm;
+    int y, m, day;
+
+    if (!d || sscanf(d, "%4d-%2d-%2d", &y, &m, &day) != 3)
+        return -1;
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = day;
+    *days = (int)((now - timegm(&tm)) / 86400);
+    return 0;
 }
 
 int rules_count(const struct rule_table *t)

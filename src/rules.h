@@ -154,6 +154,13 @@ int rules_model_count(const struct rule_table *t);
 const struct model_info *rules_model_get(const struct rule_table *t, int i);
 const char *rules_default_model(const struct rule_table *t);
 const char *rules_data_date(const struct rule_table *t); /* "2026-11-28" */
+/* Whole days from data_as_of to now into *days (negative when the data is
+ * dated after now). Returns 0, or -1 when the date cannot be read. */
+int rules_data_age_days(const struct rule_table *t, time_t now, int *days);
+/* Where the table came from ("built-in", "updated bundle in DIR", "--rules
+ * DIR"); set by whoever loaded it. */
+void rules_set_origin(struct rule_table *t, const char *origin);
+const char *rules_origin(const struct rule_table *t);
 
 /* The words the reader recognises (rules/phrases.json), to hand to
  * reader_read(); an empty vocabulary when t is NULL. */
