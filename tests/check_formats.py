@@ -45,8 +45,10 @@ CHECK_IDS = ["config.key", "config.environment", "network.reach", "key.accepted"
 CHECK_LABELS = ["API key", "Environment", "Network", "Key accepted", "Model", "Generate",
                 "Google status"]
 RESULTS = {"pass", "warn", "fail", "skip"}
-# PRODUCT.md's public cause ids, plus the two the rules table adds: `incident`
-# (an active incident on the status feed) and `payment-required` (402).
+# PRODUCT.md's public cause ids, plus those the rules table adds (docs/rules.md,
+# "Causes added beyond PRODUCT.md"): `incident` (an active incident on the
+# status feed), `payment-required` (402, the prepaid 429), `model-routed` (a
+# generate answered by another model), `quota-code-assist` and `quota-batch`.
 CAUSES = set("""
 quota-rpm quota-tpm quota-rpd quota-zero quota-spend quota-unknown capacity
 key-missing key-invalid key-expired key-leaked key-restricted key-wrong-type
@@ -55,7 +57,7 @@ location-unsupported billing-required model-not-found model-retired invalid-argu
 bad-parameter unsupported-mime function-call-mismatch token-limit payload-too-large
 safety-blocked server-internal overloaded unavailable deadline cancelled net-dns
 net-connect net-tls net-timeout net-proxy net-bad-response not-gemini unknown incident
-payment-required
+payment-required model-routed quota-code-assist quota-batch
 """.split())
 # Causes that waiting alone can fix (exit 75 when they are the only failures).
 TRANSIENT = {"quota-rpm", "quota-tpm", "quota-unknown", "capacity", "overloaded",
