@@ -39,7 +39,7 @@ BIN = $(BUILD)/gemini-doctor
 .PHONY: all deps demo test torture check deb release unit-bins check-format check-unit check-cases check-lint \
 	check-valgrind asan bench fuzz install uninstall clean format completions
 
-all: $(BIN)
+all: $(BIN) $(BUILD)/rules-bundle/manifest.json
 
 V ?= 0
 Q = $(if $(filter 1,$(V)),,@)
@@ -54,6 +54,10 @@ $(BUILD)/%.o: src/%.c | $(BUILD)
 
 $(BUILD)/rules_builtin.c: $(RULES) src/embed.sh | $(BUILD)
 	sh src/embed.sh $(RULES) > $@.tmp && mv $@.tmp $@
+
+# The rules bundle `gemini-doctor rules update` installs (docs/rules.md).
+$(BUILD)/rules-bundle/manifest.json: $(RULES) src/bundle.sh | $(BUILD)
+	sh src/bundle.sh $(BUILD)/rules-bundle $(RULES)
 
 $(BUILD)/rules_builtin.o: $(BUILD)/rules_builtin.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<

@@ -262,6 +262,11 @@ const char *check_run_base_url(const struct check_run *run)
     return run->base_url_shown;
 }
 
+const struct rule_table *check_run_rules(const struct check_run *run)
+{
+    return run->t;
+}
+
 int check_run_model_count(const struct check_run *run)
 {
     return run->nmodels;

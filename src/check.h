@@ -72,6 +72,7 @@ const char *check_run_key_masked(const struct check_run *run); /* "" when none *
 const char *check_run_key_source(const struct check_run *run); /* "GOOGLE_API_KEY", … */
 const char *check_run_model(const struct check_run *run);
 const char *check_run_base_url(const struct check_run *run);
+const struct rule_table *check_run_rules(const struct check_run *run);
 
 /* The live model list (names without "models/"), once key.accepted passed. */
 int check_run_model_count(const struct check_run *run);

@@ -13,6 +13,7 @@
 #include "probe.h"
 #include "report.h"
 #include "rules.h"
+#include "rules_store.h"
 #include "util.h"
 
 /* The report, written once it is whole; text marks follow the locale's
@@ -67,6 +68,7 @@ int cmd_check(int argc, char **argv, struct options *opt)
         goto out;
     if (check_run_all(run) < 0)
         goto out;
+    rules_stale_warn(t, opt);
     print_report(run, opt);
     ret = check_run_exit_code(run);
 out:

@@ -18,6 +18,7 @@
 #include "reader.h"
 #include "render.h"
 #include "rules.h"
+#include "rules_store.h"
 #include "util.h"
 
 /* A run that ends without a diagnosis: the one-line error on stderr, and
@@ -41,7 +42,8 @@ static int fail(const struct options *opt, int code, const char *message, int sa
 /* Print the diagnosis in one write, after it is whole: running out of
  * memory half way prints nothing rather than half an answer, and a failed
  * write is reported. Returns 0, or -1 when stdout cannot be written. */
-static int print_diagnosis(const struct options *opt, const struct diagnosis *d)
+static int print_diagnosis(const struct options *opt, const struct rule_table *t,
+                           const struct diagnosis *d)
 {
     char *buf = NULL;
     size_t n = 0;
@@ -52,6 +54,10 @@ static int print_diagnosis(const struct options *opt, const struct diagnosis *d)
         gd_out_of_memory();
     if (opt->format == FMT_JSON) {
         cJSON *o = render_diagnosis_json(d);
+        char *notice = rules_stale_notice(t, gd_now());
+        if (notice)
+            cJSON_AddStringToObject(o, "rules_notice", notice);
+        free(notice);
         char *s = cJSON_Print(o);
         fprintf(mem, "%s\n", s);
         free(s);
@@ -124,7 +130,8 @@ int cmd_explain(int argc, char **argv, struct options *opt)
     }
     diagnose(t, &ev, gd_now(), &d);
     have_diag = 1;
-    if (print_diagnosis(opt, &d))
+    rules_stale_warn(t, opt);
+    if (print_diagnosis(opt, t, &d))
         goto out;
     ret = diagnosis_recognised(&d) ? EXIT_OK : EXIT_NOINPUT;
 out:

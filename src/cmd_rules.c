@@ -1,7 +1,8 @@
 /*
- * cmd_rules: `gemini-doctor rules list|show ID|lint [DIR]`. Lists the rules,
- * shows one rule, model, cause or section readably (or as JSON), and runs the
- * table's lint. It only reads the table; rules.c owns it.
+ * cmd_rules: `gemini-doctor rules list|show ID|lint [DIR]|update`. Lists the
+ * rules, shows one rule, model, cause or section readably (or as JSON), runs
+ * the table's lint, and hands `update` to rules_update. It only reads the
+ * table; rules.c owns it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "commands.h"
 #include "options.h"
 #include "rules.h"
+#include "rules_update.h"
 #include "util.h"
 
 static void print_json(const cJSON *o)
@@ -74,7 +76,8 @@ static int rules_list(const struct rule_table *t, const struct options *opt)
         printf("%-40s %-22s %3d  %s\n", r->id, r->cause, r->priority, r->title);
     }
     if (!opt->quiet)
-        printf("%d rules, %d models; data as of %s\n", n, rules_model_count(t), rules_data_date(t));
+        printf("%d rules, %d models; data as of %s (%s)\n", n, rules_model_count(t),
+               rules_data_date(t), rules_origin(t));
     return EXIT_OK;
 }
 
@@ -247,12 +250,16 @@ int cmd_rules(int argc, char **argv, struct options *opt)
         t = load_rules(opt);
         if (t)
             ret = rules_list(t, opt);
+    } else if (strcmp(sub, "update") == 0 && argc == 2) {
+        t = load_rules(opt);
+        if (t)
+            ret = rules_update(opt, t);
     } else if (strcmp(sub, "show") == 0 && argc == 3) {
         t = load_rules(opt);
         if (t)
             ret = rules_show(t, argv[2], opt);
     } else {
-        error("usage: gemini-doctor rules list|show ID|lint [DIR]");
+        error("usage: gemini-doctor rules list|show ID|lint [DIR]|update [--from URL]");
         return EXIT_USAGE;
     }
     rule_table_free(t);

@@ -1,6 +1,6 @@
 /*
  * commands: the small helpers the subcommands share (loading the rules table
- * the options name, deciding on colour). The command table is in main.c.
+ * the options name, through rules_store; deciding on colour). The command table is in main.c.
  */
 #include "commands.h"
 
@@ -9,10 +9,11 @@
 
 #include "options.h"
 #include "rules.h"
+#include "rules_store.h"
 
 struct rule_table *load_rules(const struct options *opt)
 {
-    return rule_table_load(opt->rules_dir);
+    return rules_store_load(opt);
 }
 
 int use_color(const struct options *opt, int fd)

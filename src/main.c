@@ -29,8 +29,8 @@ static const struct command commands[] = {
      "probe the live setup (key, model, billing, region, status feed) and report", 0, NULL},
     {"explain", cmd_explain, "[FILE|-] [options]",
      "read a pasted Gemini error and say what went wrong and what to do", 0, NULL},
-    {"rules", cmd_rules, "list|show ID|lint [DIR]", "inspect and validate the rules table", 0,
-     NULL},
+    {"rules", cmd_rules, "list|show ID|lint [DIR]|update [--from URL]",
+     "inspect, validate and update the rules table", 0, NULL},
     {"stats", cmd_stats, "[FILE...|-] [options]",
      "error patterns in a response log (JSONL, CSV, text logs), with charts", 1, stats_help},
     {"scan", cmd_scan, "[PATH...] [options]",
@@ -58,6 +58,8 @@ static const struct option_spec option_specs[] = {
     {"--no-generate", NULL, NULL, "skip the one billable probe (generateContent)", NULL},
     {"--offline", NULL, NULL, "local checks only", NULL},
     {"--rules", NULL, "DIR", "use the rules table in DIR instead of the built-in one", NULL},
+    {"--from", NULL, "URL",
+     "rules update: the bundle's manifest.json (default: the data's\nupdate_url)", NULL},
     {"--no-color", "--no-colour", NULL, "no colour (also when NO_COLOR is set)", NULL},
     {"--verbose", "-v", NULL, "timings and the HTTP exchange (key masked)", NULL},
     {"--quiet", "-q", NULL, "only the summary line", NULL},
@@ -163,6 +165,8 @@ static int set_value_option(struct options *opt, const char *name, const char *v
         opt->key_file = val;
     } else if (strcmp(name, "--rules") == 0) {
         opt->rules_dir = val;
+    } else if (strcmp(name, "--from") == 0) {
+        opt->update_from = val;
     } else if (strcmp(name, "--timeout") == 0) {
         char *end;
         double t = strtod(val, &end);
@@ -308,7 +312,11 @@ int main(int argc, char **argv)
     keysrc_protect(&opt);
     for (int i = 0; i < npos; i++) {
         if (strcmp(pos[i], "--version") == 0) {
+            struct rule_table *t = load_rules(&opt);
             printf("gemini-doctor %s\n", GD_VERSION);
+            if (t)
+                printf("rules data of %s (%s)\n", rules_data_date(t), rules_origin(t));
+            rule_table_free(t);
             ret = EXIT_OK;
             goto out;
         }

@@ -20,7 +20,8 @@ struct options {
     int offline;
     const char *rules_dir; /* NULL: built-in table */
     const char *key_file;
-    int no_color; /* --no-color or NO_COLOR set and non-empty */
+    const char *update_from; /* rules update --from URL; NULL: the data's update_url */
+    int no_color;            /* --no-color or NO_COLOR set and non-empty */
     int verbose;
     int quiet;
 };

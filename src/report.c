@@ -5,6 +5,7 @@
 #include "report.h"
 #include "render.h"
 #include "rules.h"
+#include "rules_store.h"
 
 #include <langinfo.h>
 #include <math.h>
@@ -303,12 +304,16 @@ static void report_json(FILE *out, const struct check_run *run, const struct opt
     cJSON *o = cJSON_CreateObject();
     cJSON *arr, *sum;
     struct counts n = count(run);
-    char *s;
+    char *s, *notice;
 
     jadd(o, "version", GD_VERSION);
     jadd(o, "model", check_run_model(run));
     jadd(o, "base_url", check_run_base_url(run));
     jadd(o, "key", check_run_key_masked(run));
+    notice = rules_stale_notice(check_run_rules(run), gd_now());
+    if (notice)
+        jadd(o, "rules_notice", notice);
+    free(notice);
     arr = cJSON_AddArrayToObject(o, "checks");
     for (int i = 0; i < CHECK_COUNT; i++) {
         const struct check *k = check_run_get(run, (enum check_id)i);

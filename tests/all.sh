@@ -47,6 +47,7 @@ run "rules lint" sh -c "'$bin' rules lint && echo 'lint: 1 passed, 0 failed'"
 run "cases" python3 tests/run.py --bin "$bin"
 run "check formats" python3 tests/check_formats.py --bin "$bin"
 run "secret" python3 tests/secret_test.py --bin "$bin"
+run "rules update" python3 tests/rules_update_test.py --bin "$bin"
 run "secret trace" python3 tests/secret_trace.py --bin "$bin"
 run "oom sweep" python3 tests/oom_sweep.py --bin "$bin" --shim build/failalloc.so
 run "locale" python3 tests/locale_test.py --bin "$bin"
