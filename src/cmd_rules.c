@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "options.h"
 #include "rules.h"
+#include "rules_store.h"
 #include "rules_update.h"
 #include "util.h"
 
@@ -250,6 +251,7 @@ int cmd_rules(int argc, char **argv, struct options *opt)
         t = load_rules(opt);
         if (t)
             ret = rules_list(t, opt);
+        rules_stale_warn(t, opt);
     } else if (strcmp(sub, "update") == 0 && argc == 2) {
         t = load_rules(opt);
         if (t)
@@ -258,6 +260,7 @@ int cmd_rules(int argc, char **argv, struct options *opt)
         t = load_rules(opt);
         if (t)
             ret = rules_show(t, argv[2], opt);
+        rules_stale_warn(t, opt);
     } else {
         error("usage: gemini-doctor rules list|show ID|lint [DIR]|update [--from URL]");
         return EXIT_USAGE;

@@ -212,6 +212,9 @@ def main():
     expect("old data, JSON: nothing on stderr", "rules data is from" not in err2, err2)
     expect("fresh data, JSON: no field",
            "rules_notice" not in json.loads(run("explain", "--format", "json", stdin=PASTE)[1]))
+    rc5, out5, err5 = run("rules", "list", now=late)
+    expect("old data, rules list: a notice on stderr", rc5 == 0 and "rules data is from" in err5,
+           err5)
     rc3, out3, err3 = run("check", "--offline", "--format", "json", now=late)
     expect("old data, check JSON: a rules_notice field", "rules_notice" in json.loads(out3), out3)
     rc4, out4, err4 = run("check", "--offline", now=late)
