@@ -8,7 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -478,11 +477,11 @@ static int version_is_other(const struct check_run *run, const char *ver)
     const struct model_info *asked = rules_model(run->t, run->model);
     size_t n = strlen(run->model);
 
-    if (!ver || !*ver || strcasecmp(ver, run->model) == 0)
+    if (!ver || !*ver || gd_strcasecmp(ver, run->model) == 0)
         return 0;
     if (asked && asked->status && strcmp(asked->status, "alias") == 0)
         return 0;
-    if (strncasecmp(ver, run->model, n) == 0 && ver[n] == '-')
+    if (gd_strncasecmp(ver, run->model, n) == 0 && ver[n] == '-')
         return 0;
     return !(asked && rules_model(run->t, ver) == asked);
 }

@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "diagnosis.h"
 #include "rules.h"
@@ -55,10 +54,10 @@ static int snapshot_of_listed(const struct check_run *run, const char *name)
 {
     const struct model_info *mi = rules_model(run->t, name);
 
-    if (!mi || strcasecmp(mi->name, name) == 0)
+    if (!mi || gd_strcasecmp(mi->name, name) == 0)
         return 0;
     for (int i = 0; i < run->nmodels; i++)
-        if (strcasecmp(run->models[i].name, mi->name) == 0)
+        if (gd_strcasecmp(run->models[i].name, mi->name) == 0)
             return 1;
     return 0;
 }
@@ -76,7 +75,7 @@ static char *suggestions(const struct check_run *run)
     for (int i = 0; i < run->nmodels; i++) {
         int dist, rank, k;
         const char *name = run->models[i].name;
-        if (!run->models[i].generate || strcasecmp(name, run->model) == 0)
+        if (!run->models[i].generate || gd_strcasecmp(name, run->model) == 0)
             continue;
         /* A variant of the failing model is the failing model. */
         if (self && rules_model(run->t, name) == self)

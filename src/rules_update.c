@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -187,7 +186,7 @@ static int fetch_files(const cJSON *files, const char *url, const struct options
             ret = -1;
         } else {
             sha256_hex(body.buf ? body.buf : "", body.len, hex);
-            if (strcasecmp(hex, sum->valuestring) != 0)
+            if (gd_strcasecmp(hex, sum->valuestring) != 0)
                 ret = error("%s does not match its sha256 in the manifest: the bundle is "
                             "corrupt or was altered; nothing was installed",
                             name->valuestring);
