@@ -14,11 +14,11 @@ VERSION = 0.1.0
 
 CC ?= cc
 BUILD ?= build
-PKGS = libcurl libcjson ncursesw zlib
+PKGS = libcurl libcjson ncursesw zlib sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libcurl is loaded at run time by the commands that need the network
 # (src/curl_load.c): its headers are used, its library is not linked.
-PKG_LIBS := $(shell pkg-config --libs libcjson ncursesw zlib 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs libcjson ncursesw zlib sqlite3 2>/dev/null)
 CFLAGS ?= -O2 -g
 WARN = -Wall -Wextra -Werror
 ALL_CFLAGS = -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \

@@ -25,14 +25,16 @@
 
 const char stats_help[] =
     "Stats options:\n"
-    "  FILE...             logs to read (- or none: stdin); JSON Lines, CSV or a text\n"
-    "                      log, plain or gzip, told apart by content\n"
+    "  FILE...             logs to read (- or none: stdin); JSON Lines, CSV, a text\n"
+    "                      log (plain or gzip) or an SQLite database, told apart by\n"
+    "                      content\n"
     "  --by FIELD          count 429s and errors by this field (a JSON path or column)\n"
     "  --field NAME=PATH   where a field is: time, status, model, input_tokens, latency,\n"
     "                      error, request (repeatable)\n"
     "  --since T, --until T  only records in [T, T): ISO-8601, or 24h/7d/30m before now\n"
     "  --tz ZONE           also show the hour of day in ZONE (UTC, +05:30, Europe/Paris)\n"
     "  --width N           chart width (default: the terminal's, else 80)\n"
+    "  --table T           the table of an SQLite database (default: its only one)\n"
     "  --html FILE         also write the report as one self-contained HTML page\n"
     "Exit codes: 0 report printed, 64 usage or a mapping that cannot be used,\n"
     "65 no request records in the input, 66 an input file cannot be read or the\n"
@@ -285,6 +287,49 @@ static void text_line(struct stats_run *run, const char *line, size_t len)
     }
 }
 
+static void note_input(struct stats_run *run, enum stats_form form, const struct stats_map *map)
+{
+    if (run->file >= STATS_MAX_FILES)
+        return;
+    stats_copy(run->st.forms[run->file], sizeof(run->st.forms[0]), stats_form_name(form));
+    for (int f = 0; f < SF_COUNT; f++)
+        stats_copy(run->st.mapped[run->file][f], sizeof(run->st.mapped[0][0]),
+                   form == SFORM_TEXT ||
+                           ((form == SFORM_CSV || form == SFORM_SQLITE) && map->col[f] < 0)
+                       ? ""
+                       : map->path[f]);
+}
+
+static int read_sqlite(struct stats_run *run, const char *path, struct stats_map *map)
+{
+    struct stats_sqlite db;
+    struct stats_record rec;
+    long long row = 0;
+    int rc;
+    if (stats_sqlite_open(path, run->so.table, map, &db))
+        return EXIT_USAGE;
+    for (int f = 0; f < SF_COUNT; f++) {
+        if (map->user[f] && map->col[f] < 0) {
+            error("table '%s' has no column '%s' (for %s)", db.table, map->path[f],
+                  stats_field_name((enum stats_field)f));
+            stats_sqlite_close(&db);
+            return EXIT_USAGE;
+        }
+    }
+    stats_map_ready(map);
+    note_input(run, SFORM_SQLITE, map);
+    while ((rc = stats_sqlite_row(&db, map, &rec)) > 0) {
+        row++;
+        run->st.records++;
+        if (structured(run, &rec) < 0)
+            stats_bad_line(&run->st, run->file, row);
+    }
+    if (rc < 0)
+        run->st.truncated++;
+    stats_sqlite_close(&db);
+    return 0;
+}
+
 /* Read one input in its form. Returns 0, or an exit code. */
 static int read_input(struct stats_run *run, const char *path)
 {
@@ -300,12 +345,23 @@ static int read_input(struct stats_run *run, const char *path)
     sbuf_init(&joined);
     if (stats_src_open(path, &src))
         return EXIT_NOFILE;
-    if (stats_src_is_sqlite(src)) {
-        error("'%s' is an SQLite database: not supported yet", path);
+    peek = stats_src_peek(src, &plen);
+    if (stats_src_is_sqlite(src) || (plen >= 16 && memcmp(peek, "SQLite format 3", 16) == 0)) {
+        stats_src_close(src);
+        src = NULL;
+        if (strcmp(path, "-") == 0) {
+            error("an SQLite database must be given as a file, not on stdin");
+            ret = EXIT_USAGE;
+            goto out;
+        }
+        ret = read_sqlite(run, path, &map);
+        goto out;
+    }
+    if (run->so.table) {
+        error("--table is for SQLite databases; '%s' is not one", path);
         ret = EXIT_USAGE;
         goto out;
     }
-    peek = stats_src_peek(src, &plen);
     form = stats_detect(peek, plen);
     if (form == SFORM_OTLP) {
         error("'%s' holds OpenTelemetry spans: not supported yet", path);
@@ -333,11 +389,7 @@ static int read_input(struct stats_run *run, const char *path)
         }
     }
     stats_map_ready(&map);
-    snprintf(run->st.forms[run->file % STATS_MAX_FILES], sizeof(run->st.forms[0]), "%s",
-             stats_form_name(form));
-    for (int f = 0; f < SF_COUNT && run->file < STATS_MAX_FILES; f++)
-        snprintf(run->st.mapped[run->file][f], sizeof(run->st.mapped[0][0]), "%s",
-                 form == SFORM_TEXT ? "" : map.path[f]);
+    note_input(run, form, &map);
     while ((rc = stats_src_line(src, &line, &len)) > 0) {
         long long lineno = stats_src_lineno(src);
         if (stats_src_too_long(src)) {
@@ -489,6 +541,8 @@ static int parse_stats_args(int argc, char **argv, struct stats_run *run, const 
             if (*end || w < 40 || w > 400)
                 return error("--width takes 40 to 400 columns, not '%s'", val);
             run->so.width = (int)w;
+        } else if (strcmp(name, "--table") == 0) {
+            run->so.table = val;
         } else if (strcmp(name, "--html") == 0) {
             run->so.html = val;
         } else {

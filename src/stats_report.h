@@ -22,6 +22,7 @@ struct stats_opts {
     int json;
     int verbose;
     const char *html;
+    const char *table; /* --table */
 };
 
 /* The dimensions of a 429, from its public cause id. */

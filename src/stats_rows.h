@@ -46,4 +46,21 @@ int stats_jsonl_row(const struct stats_map *m, const char *line, size_t len,
 int stats_csv_header(struct stats_map *m, const char *line, size_t len);
 int stats_csv_row(const struct stats_map *m, const char *line, size_t len, struct stats_record *r);
 
+/* SQLite: open path read-only, pick the table (the one named, or the only
+ * one), map its columns as a CSV header's. Returns 0, or -1 after printing
+ * one error line. stats_sqlite_row returns 1 with a record, 0 after the last
+ * row, -1 on a read error. */
+struct sqlite3;
+struct sqlite3_stmt;
+struct stats_sqlite {
+    struct sqlite3 *db;
+    struct sqlite3_stmt *st;
+    int ncols;
+    char table[256];
+};
+int stats_sqlite_open(const char *path, const char *table, struct stats_map *m,
+                      struct stats_sqlite *out);
+int stats_sqlite_row(struct stats_sqlite *s, const struct stats_map *m, struct stats_record *r);
+void stats_sqlite_close(struct stats_sqlite *s);
+
 #endif

@@ -5,7 +5,8 @@ with planted patterns, and the figures a correct report must show for them.
     python3 tests/stats_gen.py DIR [--rows N]
 
 writes DIR/log.jsonl, DIR/log.csv, DIR/log.txt (an SDK-style text log),
-DIR/log.jsonl.gz and DIR/expected.json. The patterns (all in UTC):
+DIR/log.jsonl.gz, DIR/log.sqlite (tables "requests" and "meta") and
+DIR/expected.json. The patterns (all in UTC):
 
 - an hour with 429 bursts: 2026-11-25 14:10-14:19, the "import" feature sends
   100 requests a minute to gemini-2.5-flash; the first 60 of each minute
@@ -30,6 +31,7 @@ import io
 import json
 import os
 import random
+import sqlite3
 
 START = dt.datetime(2026, 11, 24, tzinfo=dt.timezone.utc)
 BURST = dt.datetime(2026, 11, 25, 14, 10, tzinfo=dt.timezone.utc)
@@ -225,6 +227,19 @@ def write_all(d, rows):
                 f.write("google.genai.errors.%s: %s\n" % (kind, py_repr_error(r["error"])))
             else:
                 f.write('%s INFO httpx: HTTP Request: POST %s "HTTP/1.1 200 OK"\n' % (stamp, url))
+    db_path = os.path.join(d, "log.sqlite")
+    if os.path.exists(db_path):
+        os.remove(db_path)
+    db = sqlite3.connect(db_path)
+    db.execute("CREATE TABLE requests (created_at TEXT, http_status INTEGER, model TEXT, "
+               "input_tokens INTEGER, latency_ms REAL, feature TEXT, error_message TEXT)")
+    db.execute("CREATE TABLE meta (k TEXT, v TEXT)")
+    db.executemany("INSERT INTO requests VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   [(iso(r["t"]), r["status"], r["model"], r["tokens"], r["latency"],
+                     r["feature"], json.dumps(r["error"]) if r["error"] else None)
+                    for r in recs])
+    db.commit()
+    db.close()
     with open(os.path.join(d, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1)
     return expected

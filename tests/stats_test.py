@@ -178,11 +178,12 @@ def main():
     binary = os.path.abspath(a.bin)
     with tempfile.TemporaryDirectory() as d:
         exp = stats_gen.write_all(d, 6000)
-        forms = [("jsonl", "log.jsonl", True), ("csv", "log.csv", True),
-                 ("gzip", "log.jsonl.gz", True), ("text", "log.txt", False)]
-        for label, name, structured in forms:
+        forms = [("jsonl", "log.jsonl", True, []), ("csv", "log.csv", True, []),
+                 ("gzip", "log.jsonl.gz", True, []), ("text", "log.txt", False, []),
+                 ("sqlite", "log.sqlite", True, ["--table", "requests"])]
+        for label, name, structured, extra in forms:
             path = os.path.join(d, name)
-            rc, out, err = run(binary, [path, "--by", "feature", "--format", "json"])
+            rc, out, err = run(binary, [path, "--by", "feature", "--format", "json"] + extra)
             check("%s exit" % label, rc == 0, "exit %d: %s" % (rc, err))
             try:
                 o = json.loads(out)
@@ -190,10 +191,18 @@ def main():
                 check("%s json" % label, False, out[:200])
                 continue
             json_checks(label, o, exp, structured)
-            rc, out, err = run(binary, [path, "--by", "feature", "--width", "100"],
+            rc, out, err = run(binary, [path, "--by", "feature", "--width", "100"] + extra,
                                {"LANG": "C.UTF-8"})
             check("%s text exit" % label, rc == 0, err)
             text_checks(label, out, exp, structured)
+        # SQLite: several tables need --table; an unknown one is a usage error
+        db = os.path.join(d, "log.sqlite")
+        rc, out, err = run(binary, [db])
+        check("sqlite several tables", rc == 64 and "name one with --table" in err, err)
+        rc, out, err = run(binary, [db, "--table", "nope"])
+        check("sqlite unknown table", rc == 64 and "no table 'nope'" in err, err)
+        rc, out, err = run(binary, [db, "--table", "meta"])
+        check("sqlite table without request columns", rc == 64, err)
         # stdin, like a pipe
         with open(os.path.join(d, "log.jsonl"), "rb") as f:
             p = subprocess.run([binary, "stats", "--format", "json"], stdin=f,
