@@ -84,39 +84,38 @@ void run_config_key(struct check_run *run)
         sbuf_addf(&sum, "the key in %s cannot be used: %s", ks->source, ks->problem);
         fact_check(run, id, "key-malformed", RES_FAIL, sum.buf);
     } else if (kind == KEY_OAUTH) {
-        sbuf_addf(&sum, "%s holds an OAuth access token (ya29.…), not an API key", ks->source);
+        sbuf_addf(&sum, "%s holds an %s, not an API key", ks->source, key_kind_name(KEY_OAUTH));
         fact_check(run, id, "key-oauth-token", RES_FAIL, sum.buf);
     } else if (ks->problem) {
         sbuf_addf(&sum, "%s: %s", ks->source, ks->problem);
         fact_check(run, id, "key-malformed", RES_WARN, sum.buf);
     } else if (kind == KEY_STANDARD && len != standard_key_length(run->t)) {
         sbuf_addf(&sum,
-                  "standard keys (AIza…) are %zu characters; the one in %s has %zu "
+                  "standard keys (%s…) are %zu characters; the one in %s has %zu "
                   "(cut short or pasted twice?)",
-                  standard_key_length(run->t), ks->source, len);
+                  key_kind_prefix(KEY_STANDARD), standard_key_length(run->t), ks->source, len);
         fact_check(run, id, "key-malformed", RES_WARN, sum.buf);
     } else if (kind == KEY_STANDARD) {
         /* Google stopped accepting standard keys in September 2026; the
          * live probe may still prove this one works (finalize()). */
         sbuf_addf(&sum,
-                  "standard key (AIza…) from %s: Google no longer accepts standard "
-                  "keys for the Gemini API since September 2026; move to an auth key "
-                  "(AQ.…)",
-                  ks->source);
+                  "%s from %s: Google no longer accepts standard keys for the Gemini API "
+                  "since September 2026; move to an %s",
+                  key_kind_name(KEY_STANDARD), ks->source, key_kind_name(KEY_AUTH));
         fact_check(run, id, "key-standard-rejected-date", RES_WARN, sum.buf);
         run->standard_pending = 1;
     } else if (kind == KEY_AUTH) {
         struct check *c = &run->checks[id];
         c->result = RES_PASS;
-        sbuf_addf(&sum, "auth key (AQ.…) from %s", ks->source);
+        sbuf_addf(&sum, "%s from %s", key_kind_name(KEY_AUTH), ks->source);
         set_summary(run, id, sum.buf);
     } else {
         struct check *c = &run->checks[id];
         c->result = RES_WARN;
         sbuf_addf(&sum,
-                  "the key from %s is not in a known Gemini key format (AQ.… or "
-                  "AIza…); it is tried anyway",
-                  ks->source);
+                  "the key from %s is not in a known Gemini key format (%s… or "
+                  "%s…); it is tried anyway",
+                  ks->source, key_kind_prefix(KEY_AUTH), key_kind_prefix(KEY_STANDARD));
         set_summary(run, id, sum.buf);
     }
     /* Two different keys set is worth a warning even when this one is fine. */

@@ -4,6 +4,7 @@
  * accepted is re-judged, and model failures get the closest live model names.
  */
 #include "check_priv.h"
+#include "keymask.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -206,9 +207,9 @@ void finalize(struct check_run *run)
         key->result = RES_PASS;
         sbuf_init(&sb);
         sbuf_addf(&sb,
-                  "standard key (AIza…) from %s, still accepted by the API; Google is "
-                  "retiring standard keys, so plan a move to an auth key (AQ.…)",
-                  run->ks.source);
+                  "%s from %s, still accepted by the API; Google is retiring standard "
+                  "keys, so plan a move to an %s",
+                  key_kind_name(KEY_STANDARD), run->ks.source, key_kind_name(KEY_AUTH));
         set_summary(run, CHECK_CONFIG_KEY, sb.buf);
         sbuf_release(&sb);
         if (run->ks.note) {

@@ -87,6 +87,14 @@ const char *key_kind_name(enum key_kind kind)
     return "none";
 }
 
+const char *key_kind_prefix(enum key_kind kind)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(shapes); i++)
+        if (shapes[i].kind == kind)
+            return shapes[i].prefix;
+    return "";
+}
+
 static const struct shape *shape_at(const char *t, size_t n)
 {
     for (size_t i = 0; i < ARRAY_SIZE(shapes); i++)

@@ -22,7 +22,8 @@
  *                         never more than a third of it, nothing of a key
  *                         under 16 characters, printable ASCII apart from the
  *                         ellipsis: "AIza…wXyZ", "AQ.…", "…".
- *   key_kind_of(key)      the kind of a key or of its masked form.
+ *   key_kind_of(key)      the kind of a key or of its masked form;
+ *                         key_kind_name() and key_kind_prefix() name it.
  *   key_find(buf, ...)    the first whole key-like token in a buffer.
  *   key_find_masked(...)  the masked form of the key a paste holds, if any.
  *
@@ -46,7 +47,8 @@ enum key_kind {
  * would mask every such pair of letters in the output). */
 #define KEY_SECRET_MIN 6
 
-const char *key_kind_name(enum key_kind kind);
+const char *key_kind_name(enum key_kind kind);   /* "standard key (AIza…)" */
+const char *key_kind_prefix(enum key_kind kind); /* "AIza"; "" for none/other */
 enum key_kind key_kind_of(const char *key);
 
 /* The masked form of key (never the key itself). */
