@@ -22,12 +22,13 @@
 
 #define MAX_ERROR_TEXT ((size_t)64 << 10)
 #define MAX_TEXT_RECORD ((size_t)64 << 10)
+#define MAX_OTLP_DOC ((size_t)64 << 20)
 
 const char stats_help[] =
     "Stats options:\n"
-    "  FILE...             logs to read (- or none: stdin); JSON Lines, CSV, a text\n"
-    "                      log (plain or gzip) or an SQLite database, told apart by\n"
-    "                      content\n"
+    "  FILE...             logs to read (- or none: stdin); JSON Lines, CSV, OTLP JSON\n"
+    "                      spans, a text log (plain or gzip) or an SQLite database,\n"
+    "                      told apart by content\n"
     "  --by FIELD          count 429s and errors by this field (a JSON path or column)\n"
     "  --field NAME=PATH   where a field is: time, status, model, input_tokens, latency,\n"
     "                      error, request (repeatable)\n"
@@ -287,6 +288,40 @@ static void text_line(struct stats_run *run, const char *line, size_t len)
     }
 }
 
+static void otlp_emit(void *arg, const struct stats_record *rec)
+{
+    struct stats_run *run = arg;
+    if (structured(run, rec) < 0)
+        run->st.not_request++;
+}
+
+/* OTLP: a document a line, or one spread over lines (gathered until its
+ * brackets close, at most MAX_OTLP_DOC bytes). */
+static void otlp_line(struct stats_run *run, struct sbuf *doc, int *depth, int *in_string,
+                      const char *line, size_t len, long long lineno)
+{
+    const char *by = run->user_map.user[SF_BY] ? run->user_map.path[SF_BY] : NULL;
+    if (doc->len == 0) {
+        size_t i = 0;
+        while (i < len && (line[i] == ' ' || line[i] == '\t'))
+            i++;
+        if (i == len) {
+            run->st.records--;
+            return;
+        }
+    }
+    sbuf_add(doc, line, len);
+    sbuf_addc(doc, '\n');
+    *depth = stats_json_depth(*depth, in_string, line, len);
+    if (*depth > 0 && doc->len <= MAX_OTLP_DOC)
+        return;
+    if (*depth != 0 || stats_otlp_doc(doc->buf, doc->len, by, otlp_emit, run) < 0)
+        stats_bad_line(&run->st, run->file, lineno);
+    doc->len = 0;
+    *depth = 0;
+    *in_string = 0;
+}
+
 static void note_input(struct stats_run *run, enum stats_form form, const struct stats_map *map)
 {
     if (run->file >= STATS_MAX_FILES)
@@ -339,7 +374,7 @@ static int read_input(struct stats_run *run, const char *path)
     const char *line, *peek;
     size_t len, plen;
     enum stats_form form;
-    int rc, ret = 0;
+    int rc, ret = 0, depth = 0, in_string = 0;
     struct sbuf joined;
 
     sbuf_init(&joined);
@@ -363,11 +398,6 @@ static int read_input(struct stats_run *run, const char *path)
         goto out;
     }
     form = stats_detect(peek, plen);
-    if (form == SFORM_OTLP) {
-        error("'%s' holds OpenTelemetry spans: not supported yet", path);
-        ret = EXIT_USAGE;
-        goto out;
-    }
     if (form == SFORM_JSONL)
         stats_jsonl_guess(&map, peek, plen);
     if (run->so.verbose)
@@ -401,6 +431,10 @@ static int read_input(struct stats_run *run, const char *path)
             text_line(run, line, len);
             continue;
         }
+        if (form == SFORM_OTLP) {
+            otlp_line(run, &joined, &depth, &in_string, line, len, lineno);
+            continue;
+        }
         if (form == SFORM_JSONL) {
             rc = stats_jsonl_row(&map, line, len, &rec);
         } else {
@@ -432,6 +466,8 @@ static int read_input(struct stats_run *run, const char *path)
         text_flush(run);
         pending_flush(run);
     }
+    if (form == SFORM_OTLP && joined.len > 0)
+        stats_bad_line(&run->st, run->file, stats_src_lineno(src));
     if (rc < 0) {
         warning("'%s': %s; the %lld lines before it are counted", path, stats_src_error(src),
                 stats_src_lineno(src));

@@ -46,6 +46,16 @@ int stats_jsonl_row(const struct stats_map *m, const char *line, size_t len,
 int stats_csv_header(struct stats_map *m, const char *line, size_t len);
 int stats_csv_row(const struct stats_map *m, const char *line, size_t len, struct stats_record *r);
 
+/* OTLP JSON: the spans of one ExportTraceServiceRequest document, each a
+ * record handed to emit (its spans valid during the call); by_key, when
+ * set, is the span or resource attribute for --by. Returns the number of
+ * request spans, or -1 when doc is not a JSON object. */
+int stats_otlp_doc(const char *doc, size_t len, const char *by_key,
+                   void (*emit)(void *, const struct stats_record *), void *arg);
+/* Bracket depth after s[0..n), from depth and the string state: tells when
+ * a JSON document spread over lines is complete. */
+int stats_json_depth(int depth, int *in_string, const char *s, size_t n);
+
 /* SQLite: open path read-only, pick the table (the one named, or the only
  * one), map its columns as a CSV header's. Returns 0, or -1 after printing
  * one error line. stats_sqlite_row returns 1 with a record, 0 after the last

@@ -5,8 +5,9 @@ with planted patterns, and the figures a correct report must show for them.
     python3 tests/stats_gen.py DIR [--rows N]
 
 writes DIR/log.jsonl, DIR/log.csv, DIR/log.txt (an SDK-style text log),
-DIR/log.jsonl.gz, DIR/log.sqlite (tables "requests" and "meta") and
-DIR/expected.json. The patterns (all in UTC):
+DIR/log.jsonl.gz, DIR/log.sqlite (tables "requests" and "meta"),
+DIR/log.otlp.jsonl (OpenTelemetry spans, GenAI semantic conventions, the
+feature in the attribute app.feature) and DIR/expected.json. The patterns (all in UTC):
 
 - an hour with 429 bursts: 2026-11-25 14:10-14:19, the "import" feature sends
   100 requests a minute to gemini-2.5-flash; the first 60 of each minute
@@ -227,6 +228,35 @@ def write_all(d, rows):
                 f.write("google.genai.errors.%s: %s\n" % (kind, py_repr_error(r["error"])))
             else:
                 f.write('%s INFO httpx: HTTP Request: POST %s "HTTP/1.1 200 OK"\n' % (stamp, url))
+    # OTLP JSON: 50 spans a line, GenAI semantic conventions
+    with open(os.path.join(d, "log.otlp.jsonl"), "w") as f:
+        for i in range(0, len(recs), 50):
+            spans = []
+            for r in recs[i:i + 50]:
+                start = int(r["t"].timestamp() * 1e9)
+                attrs = [
+                    {"key": "gen_ai.operation.name", "value": {"stringValue": "generate_content"}},
+                    {"key": "gen_ai.request.model", "value": {"stringValue": r["model"]}},
+                    {"key": "gen_ai.usage.input_tokens", "value": {"intValue": str(r["tokens"])}},
+                    {"key": "http.response.status_code", "value": {"intValue": r["status"]}},
+                    {"key": "app.feature", "value": {"stringValue": r["feature"]}},
+                ]
+                span = {"traceId": "%032x" % (i + 1), "spanId": "%016x" % (len(spans) + 1),
+                        "name": "generate_content " + r["model"], "kind": 3,
+                        "startTimeUnixNano": str(start),
+                        "endTimeUnixNano": str(start + int(r["latency"] * 1e6)),
+                        "attributes": attrs, "status": {}}
+                if r["error"]:
+                    attrs.append({"key": "error.type", "value": {"stringValue": str(r["status"])}})
+                    span["status"] = {"code": 2, "message": json.dumps(r["error"])}
+                    span["events"] = [{"name": "exception", "timeUnixNano": str(start), "attributes": [
+                        {"key": "exception.type", "value": {"stringValue": "ClientError"}},
+                        {"key": "exception.message", "value": {"stringValue": json.dumps(r["error"])}}]}]
+                spans.append(span)
+            doc = {"resourceSpans": [{"resource": {"attributes": [
+                {"key": "service.name", "value": {"stringValue": "app"}}]},
+                "scopeSpans": [{"scope": {"name": "app.gemini"}, "spans": spans}]}]}
+            f.write(json.dumps(doc, separators=(",", ":")) + "\n")
     db_path = os.path.join(d, "log.sqlite")
     if os.path.exists(db_path):
         os.remove(db_path)

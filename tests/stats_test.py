@@ -113,7 +113,7 @@ def text_checks(label, out, exp, structured):
     has("client limit", "limit the client to %d requests per minute" % exp["client_limit"])
     if structured:
         has("cluster", "they cluster above %d input tokens" % exp["cluster_above"])
-        has("top feature", "Top feature by 429s")
+        has("top feature", "by 429s")
 
 
 def html_checks(binary, d, exp):
@@ -180,10 +180,12 @@ def main():
         exp = stats_gen.write_all(d, 6000)
         forms = [("jsonl", "log.jsonl", True, []), ("csv", "log.csv", True, []),
                  ("gzip", "log.jsonl.gz", True, []), ("text", "log.txt", False, []),
-                 ("sqlite", "log.sqlite", True, ["--table", "requests"])]
+                 ("sqlite", "log.sqlite", True, ["--table", "requests"]),
+                 ("otlp", "log.otlp.jsonl", True, [])]
         for label, name, structured, extra in forms:
             path = os.path.join(d, name)
-            rc, out, err = run(binary, [path, "--by", "feature", "--format", "json"] + extra)
+            by = "app.feature" if label == "otlp" else "feature"
+            rc, out, err = run(binary, [path, "--by", by, "--format", "json"] + extra)
             check("%s exit" % label, rc == 0, "exit %d: %s" % (rc, err))
             try:
                 o = json.loads(out)
@@ -191,7 +193,7 @@ def main():
                 check("%s json" % label, False, out[:200])
                 continue
             json_checks(label, o, exp, structured)
-            rc, out, err = run(binary, [path, "--by", "feature", "--width", "100"] + extra,
+            rc, out, err = run(binary, [path, "--by", by, "--width", "100"] + extra,
                                {"LANG": "C.UTF-8"})
             check("%s text exit" % label, rc == 0, err)
             text_checks(label, out, exp, structured)
