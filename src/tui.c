@@ -234,6 +234,10 @@ static void handle_key(struct tui *t, int key)
         interrupted = 1;
         return;
     }
+    if (t->search_edit) {
+        limits_search_key(t, key);
+        return;
+    }
     act = action_of(key);
     if (t->help) {
         help_key(t, key, act);

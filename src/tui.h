@@ -48,6 +48,12 @@ void tui_outcome_release(struct tui_outcome *o);
 int tui_main(struct check_run **runp, const struct rule_table *rt, const struct options *opt,
              struct tui_outcome *out);
 
+/* Put in a text where the terminal's real cursor belongs (an input field):
+ * drawn as nothing, it moves the cursor there, for screen readers and
+ * braille displays that follow it. A private-use code point. */
+#define TUI_CURSOR "\xee\x80\x80"
+#define TUI_CURSOR_CP 0xe000
+
 /* Keys are Unicode code points, or these codes above the Unicode range. */
 enum tui_keycode {
     TK_UP = 0x110001,
@@ -125,7 +131,7 @@ enum tui_screen { SCR_DASH, SCR_WALK, SCR_PASTE, SCR_KEY, SCR_MODEL, SCR_LIMITS 
     X(ACT_PGUP, "scroll the text a page up", TK_PGUP, 0, 0)                                        \
     X(ACT_TOP, "go to the top of the text", 'g', TK_HOME, 0)                                       \
     X(ACT_BOTTOM, "go to the end of the text", 'G', TK_END, 0)                                     \
-    X(ACT_OPEN, "open the walkthrough; in the model list, pick", TK_ENTER, 0, 0)                   \
+    X(ACT_OPEN, "open the walkthrough, or pick the model in the list", TK_ENTER, 0, 0)             \
     X(ACT_NEXT, "next step of the fix", 'n', TK_RIGHT, 0)                                          \
     X(ACT_PREV, "previous step of the fix", 'b', TK_LEFT, 0)                                       \
     X(ACT_BACK, "back", TK_ESC, TK_BACKSPACE, 0)                                                   \
@@ -136,6 +142,8 @@ enum tui_screen { SCR_DASH, SCR_WALK, SCR_PASTE, SCR_KEY, SCR_MODEL, SCR_LIMITS 
     X(ACT_MODEL, "pick another model from the live list", 'm', 0, 0)                               \
     X(ACT_NEWKEY, "use a new API key for this session", 'K', 0, 0)                                 \
     X(ACT_LIMITS, "rate limits and the daily reset", 'l', 0, 0)                                    \
+    X(ACT_SEARCH, "search the limits page (then n and N)", '/', 0, 0)                              \
+    X(ACT_SEARCH_PREV, "the previous match of the search", 'N', 0, 0)                              \
     X(ACT_HELP, "this help", '?', 0, 0)                                                            \
     X(ACT_QUIT, "quit and print the report", 'q', 0, 0)
 
@@ -198,6 +206,11 @@ struct tui {
     unsigned spin; /* spinner frame */
     char msg[256]; /* one-line status message */
     int msg_busy;  /* msg tells of running probes: replace it when done */
+
+    char search[64]; /* the limits page's search text, "" when none */
+    int search_edit; /* the search text is being typed */
+    int search_hit;  /* the paragraph of the current match, or -1 */
+    int search_dir;  /* a move to the next (1) or previous (-1) match is due */
 
     int user_moved;      /* the user moved the selection: results no longer do */
     int show_raw;        /* the walkthrough shows the raw message unfolded */
@@ -297,6 +310,8 @@ void model_release(struct tui *t);
 void limits_init(struct tui *t);
 void limits_draw(struct tui *t);
 void limits_key(struct tui *t, int key, enum action act);
+/* A key while the search text is typed (Enter searches, Esc cancels). */
+void limits_search_key(struct tui *t, int key);
 void help_init(struct tui *t);
 void help_draw(struct tui *t);
 void help_key(struct tui *t, int key, enum action act);
@@ -322,7 +337,8 @@ void tui_draw_text(struct tui_term *tt, int row, int col, int width, enum tui_st
                    const char *s);
 void tui_draw_rule(struct tui_term *tt, int row);
 void tui_draw_doc(struct tui_term *tt, const struct tui_doc *d, int top, int height, int *scroll);
-void tui_draw_box(struct tui_term *tt, const struct tui_doc *d, int *scroll);
+/* A box over the screen with title in its top border and d inside. */
+void tui_draw_box(struct tui_term *tt, const char *title, const struct tui_doc *d, int *scroll);
 void tui_draw_end(struct tui_term *tt);
 /* How many rows d takes wrapped to width columns. */
 int tui_doc_rows(const struct tui_term *tt, const struct tui_doc *d, int width);

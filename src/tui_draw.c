@@ -33,6 +33,8 @@
 enum { PAIR_TITLE = 1, PAIR_PASS, PAIR_WARN, PAIR_FAIL };
 
 static SCREEN *screen;
+/* Where the last TUI_CURSOR was drawn this frame, or -1. */
+static int cursor_y = -1, cursor_x = -1;
 static FILE *null_out, *null_in;
 
 int tui_term_open(struct tui_term *t, int rows, int cols)
@@ -361,6 +363,8 @@ static const char *ascii_for(int cp)
 static int cp_width(const struct tui_term *t, int cp)
 {
     int w;
+    if (cp == TUI_CURSOR_CP)
+        return 0;
     if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
         return 1;
     if (cp < 0x80)
@@ -392,6 +396,10 @@ static void put_text(const struct tui_term *t, const char *s, size_t len, int wi
         if (used + w > width)
             break;
         used += w;
+        if (cp == TUI_CURSOR_CP) {
+            getyx(stdscr, cursor_y, cursor_x);
+            continue;
+        }
         if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
             addch(cp == '\t' ? ' ' : '?');
         } else if (cp < 0x80) {
@@ -679,7 +687,7 @@ void tui_draw_doc(struct tui_term *t, const struct tui_doc *d, int top, int heig
     draw_doc_at(t, d, top, 1, height, cols - 2, 1, scroll);
 }
 
-void tui_draw_box(struct tui_term *t, const struct tui_doc *d, int *scroll)
+void tui_draw_box(struct tui_term *t, const char *title, const struct tui_doc *d, int *scroll)
 {
     int rows, cols, w, h, top, left;
     const char *hz = "\xe2\x94\x80", *vt = "\xe2\x94\x82";
@@ -707,17 +715,32 @@ void tui_draw_box(struct tui_term *t, const struct tui_doc *d, int *scroll)
         }
     }
     draw_doc_at(t, d, top + 1, left + 2, h - 2, w - 4, 0, scroll);
+    if (title) {
+        move(top, left + 2);
+        attrset(style_attr(t, ST_TITLE));
+        put_cut(t, title, strlen(title), w - 4);
+        attrset(A_NORMAL);
+    }
 }
 
 void tui_draw_begin(struct tui_term *t)
 {
     (void)t;
+    cursor_y = cursor_x = -1;
     erase();
 }
 
+/* The real cursor is shown where an input field put TUI_CURSOR, and
+ * hidden everywhere else. */
 void tui_draw_end(struct tui_term *t)
 {
     (void)t;
+    if (cursor_y >= 0) {
+        move(cursor_y, cursor_x);
+        curs_set(1);
+    } else {
+        curs_set(0);
+    }
     wnoutrefresh(stdscr);
     doupdate();
 }

@@ -355,7 +355,12 @@ void tui_footer(struct tui *t, const char *hints)
 
     tui_term_size(&rows, &cols);
     width = cols - 2 - tui_text_width(&t->term, tail) - 2;
-    if (t->msg[0]) {
+    if (t->search_edit) {
+        char line[160];
+        snprintf(line, sizeof(line), "/%s" TUI_CURSOR "_  (Enter searches, Esc cancels)",
+                 t->search);
+        tui_draw_text(&t->term, rows - 2, 1, cols - 2, ST_BOLD, line);
+    } else if (t->msg[0]) {
         char *red = key_redact(t->msg);
         tui_draw_text(&t->term, rows - 2, 1, cols - 2, ST_BOLD, red);
         free(red);

@@ -25,7 +25,6 @@ void help_draw(struct tui *t)
     struct tui_doc d;
 
     tui_doc_init(&d);
-    tui_doc_add(&d, ST_TITLE, 0, 0, "Keys (any key closes this help)");
     for (size_t i = 0; i < ARRAY_SIZE(tui_actions); i++) {
         char names[64] = "", b[8];
         for (int k = 0; k < 3; k++) {
@@ -40,6 +39,6 @@ void help_draw(struct tui *t)
     }
     tui_doc_add(&d, ST_NORMAL, 0, 16, "%-15s %s", "C-d C-u C-c",
                 "explain the paste; clear the field; quit at once");
-    tui_draw_box(&t->term, &d, &t->help_scroll);
+    tui_draw_box(&t->term, " Keys (any key closes this help) ", &d, &t->help_scroll);
     tui_doc_release(&d);
 }

@@ -3,6 +3,7 @@
  * reset, the current model and tier, and what the rules table knows.
  */
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -13,90 +14,184 @@
 
 void limits_init(struct tui *t)
 {
+    t->search[0] = '\0';
+    t->search_hit = -1;
     tui_screen_open(t, SCR_LIMITS);
 }
 
-/* Show a JSON value as indented lines, whatever shape the table has. */
-static void json_lines(struct tui_doc *d, const cJSON *j, const char *name, int indent, int depth)
-{
-    char label[96] = "";
-    const char *sep = name ? ": " : "";
-    const cJSON *c;
+/* The sources of the facts shown, each once, for the footnote. */
+struct notes {
+    const char *text[64];
+    const char *verified[64];
+    int n;
+};
 
-    if (depth > 8 || d->n > 2000)
+/* The footnote number of o's source ("[3]"), or "" when it names none. */
+static void note_of(struct notes *nt, const cJSON *o, char *buf, size_t size)
+{
+    const cJSON *src = cJSON_GetObjectItemCaseSensitive(o, "source");
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(o, "verified");
+    int i;
+
+    buf[0] = '\0';
+    if (!cJSON_IsString(src))
         return;
-    /* Table keys read as words: "per_model_numbers" as "per model numbers". */
-    if (name) {
-        snprintf(label, sizeof(label), "%s", name);
-        for (char *p = label; *p; p++)
-            if (*p == '_')
-                *p = ' ';
-        name = label;
+    for (i = 0; i < nt->n; i++)
+        if (strcmp(nt->text[i], src->valuestring) == 0)
+            break;
+    if (i == nt->n) {
+        if (nt->n == (int)ARRAY_SIZE(nt->text))
+            return;
+        nt->text[nt->n] = src->valuestring;
+        nt->verified[nt->n] = cJSON_IsString(ver) ? ver->valuestring : NULL;
+        nt->n++;
     }
-    if (cJSON_IsString(j)) {
-        tui_doc_add(d, ST_NORMAL, indent, 2, "%s%s%s", label, sep, j->valuestring);
-    } else if (cJSON_IsNumber(j)) {
-        tui_doc_add(d, ST_NORMAL, indent, 2, "%s%s%g", label, sep, j->valuedouble);
-    } else if (cJSON_IsBool(j)) {
-        tui_doc_add(d, ST_NORMAL, indent, 2, "%s%s%s", label, sep, cJSON_IsTrue(j) ? "yes" : "no");
-    } else if (cJSON_IsNull(j)) {
-        tui_doc_add(d, ST_NORMAL, indent, 2, "%s%s(none)", label, sep);
-    } else if (cJSON_IsArray(j)) {
-        int scalars = 1;
-        cJSON_ArrayForEach(c, j)
-        {
-            if (cJSON_IsObject(c) || cJSON_IsArray(c))
-                scalars = 0;
-        }
-        if (scalars) {
-            struct sbuf sb;
-            sbuf_init(&sb);
-            cJSON_ArrayForEach(c, j)
+    snprintf(buf, size, " [%d]", i + 1);
+}
+
+/* A table key read as words: "per_model_numbers" as "per model numbers". */
+static void words_of(const char *key, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", key ? key : "");
+    for (char *p = buf; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+}
+
+/* One row's fields as "name value, name value": nested objects as
+ * "free: rpm 15, tpm 1000000"; where a fact came from is a footnote. */
+static void row_fields(const cJSON *o, struct sbuf *sb)
+{
+    const cJSON *c;
+    char label[96];
+
+    cJSON_ArrayForEach(c, o)
+    {
+        if (!c->string || strcmp(c->string, "source") == 0 || strcmp(c->string, "verified") == 0 ||
+            strcmp(c->string, "fact") == 0)
+            continue;
+        words_of(c->string, label, sizeof(label));
+        if (cJSON_IsObject(c)) {
+            sbuf_addf(sb, "%s%s:", sb->len ? "; " : "", label);
             {
-                if (sb.len)
-                    sbuf_adds(&sb, ", ");
-                if (cJSON_IsString(c))
-                    sbuf_adds(&sb, c->valuestring);
-                else if (cJSON_IsNumber(c))
-                    sbuf_addf(&sb, "%g", c->valuedouble);
-                else
-                    sbuf_adds(&sb, cJSON_IsTrue(c) ? "yes" : cJSON_IsFalse(c) ? "no" : "-");
+                struct sbuf in;
+                sbuf_init(&in);
+                row_fields(c, &in);
+                sbuf_addf(sb, " %s", in.buf ? in.buf : "");
+                sbuf_release(&in);
             }
-            tui_doc_add(d, ST_NORMAL, indent, 2, "%s%s%s", label, sep, sb.buf ? sb.buf : "");
+        } else if (cJSON_IsString(c)) {
+            sbuf_addf(sb, "%s%s %s", sb->len ? ", " : "", label, c->valuestring);
+        } else if (cJSON_IsNumber(c)) {
+            sbuf_addf(sb, "%s%s %g", sb->len ? ", " : "", label, c->valuedouble);
+        } else if (cJSON_IsTrue(c)) {
+            sbuf_addf(sb, "%s%s", sb->len ? ", " : "", label);
+        } else if (cJSON_IsNull(c)) {
+            sbuf_addf(sb, "%s%s none", sb->len ? ", " : "", label);
+        }
+    }
+}
+
+/* The rules table's limits section as readable rows: a fact as its
+ * sentence, a list of rows one line each, every source a footnote. */
+static void limit_rows(struct tui_doc *d, const cJSON *lim, struct notes *nt)
+{
+    const cJSON *sec, *c;
+    char label[96], note[16];
+
+    cJSON_ArrayForEach(sec, lim)
+    {
+        const cJSON *fact = cJSON_GetObjectItemCaseSensitive(sec, "fact");
+        const cJSON *rows =
+            cJSON_IsArray(sec) ? sec : cJSON_GetObjectItemCaseSensitive(sec, "rows");
+        const cJSON *text = cJSON_GetObjectItemCaseSensitive(sec, "note");
+        struct sbuf sb;
+
+        if (d->n > 2000)
+            return;
+        words_of(sec->string, label, sizeof(label));
+        tui_doc_add(d, ST_BOLD, 2, 2, "%s", label);
+        if (cJSON_IsString(fact) || cJSON_IsString(text)) {
+            note_of(nt, sec, note, sizeof(note));
+            tui_doc_add(d, ST_NORMAL, 4, 2, "%s%s",
+                        cJSON_IsString(fact) ? fact->valuestring : text->valuestring, note);
+        }
+        if (cJSON_IsArray(rows)) {
+            cJSON_ArrayForEach(c, rows)
+            {
+                sbuf_init(&sb);
+                if (cJSON_IsObject(c))
+                    row_fields(c, &sb);
+                else if (cJSON_IsString(c))
+                    sbuf_adds(&sb, c->valuestring);
+                note_of(nt, c, note, sizeof(note));
+                tui_doc_add(d, ST_NORMAL, 4, 4, "- %s%s", sb.buf ? sb.buf : "", note);
+                sbuf_release(&sb);
+            }
+        } else if (cJSON_IsObject(sec) && !cJSON_IsString(fact)) {
+            sbuf_init(&sb);
+            row_fields(sec, &sb);
+            note_of(nt, sec, note, sizeof(note));
+            if (sb.len)
+                tui_doc_add(d, ST_NORMAL, 4, 2, "%s%s", sb.buf, note);
             sbuf_release(&sb);
+        } else if (!cJSON_IsObject(sec)) {
+            sbuf_init(&sb);
+            if (cJSON_IsString(sec))
+                sbuf_adds(&sb, sec->valuestring);
+            else if (cJSON_IsNumber(sec))
+                sbuf_addf(&sb, "%g", sec->valuedouble);
+            tui_doc_add(d, ST_NORMAL, 4, 2, "%s", sb.buf ? sb.buf : "");
+            sbuf_release(&sb);
+        }
+    }
+}
+
+/* The footnote: each source once, with the date it was checked. */
+static void limit_notes(struct tui_doc *d, const struct notes *nt)
+{
+    if (!nt->n)
+        return;
+    tui_doc_add(d, ST_TITLE, 0, 0, "Sources");
+    for (int i = 0; i < nt->n; i++)
+        tui_doc_add(d, ST_DIM, 2, 5, "[%d] %s%s%s", i + 1, nt->text[i],
+                    nt->verified[i] ? "; verified " : "", nt->verified[i] ? nt->verified[i] : "");
+}
+
+/* Does hay hold needle, ignoring ASCII case? */
+static int has_text(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Move the search to the next (dir 1) or previous (-1) paragraph holding
+ * the text searched for, from the current match; wraps around. */
+static void search_resolve(struct tui *t, struct tui_doc *d)
+{
+    int from = t->search_hit, n = d->n;
+
+    if (!t->search[0] || !t->search_dir || n == 0) {
+        t->search_dir = 0;
+        return;
+    }
+    for (int k = 1; k <= n; k++) {
+        int i = ((from < 0 ? (t->search_dir > 0 ? -1 : 0) : from) + t->search_dir * k) % n;
+        if (i < 0)
+            i += n;
+        if (has_text(d->p[i].text, t->search)) {
+            t->search_hit = i;
+            t->search_dir = 0;
+            tui_msg(t, "/%s: found; n next, N previous, Esc clears", t->search);
             return;
         }
-        if (name)
-            tui_doc_add(d, ST_BOLD, indent, 2, "%s:", name);
-        cJSON_ArrayForEach(c, j)
-        {
-            json_lines(d, c, NULL, name ? indent + 2 : indent, depth + 1);
-        }
-    } else if (cJSON_IsObject(j)) {
-        /* A fact reads first, as a sentence; where it comes from and when
-         * it was checked follow on one dim line. */
-        const cJSON *fact = cJSON_GetObjectItemCaseSensitive(j, "fact");
-        const cJSON *src = cJSON_GetObjectItemCaseSensitive(j, "source");
-        const cJSON *ver = cJSON_GetObjectItemCaseSensitive(j, "verified");
-        int inner = name ? indent + 2 : indent;
-        if (name)
-            tui_doc_add(d, ST_BOLD, indent, 2, "%s:", name);
-        if (cJSON_IsString(fact))
-            tui_doc_add(d, ST_NORMAL, inner, 2, "%s", fact->valuestring);
-        cJSON_ArrayForEach(c, j)
-        {
-            if (c == fact || c == src || c == ver)
-                continue;
-            json_lines(d, c, c->string, inner, depth + 1);
-        }
-        if (cJSON_IsString(src) || cJSON_IsString(ver))
-            tui_doc_add(d, ST_DIM, inner, 2, "%s%s%s%s", cJSON_IsString(src) ? "source: " : "",
-                        cJSON_IsString(src) ? src->valuestring : "",
-                        cJSON_IsString(ver) ? "; verified " : "",
-                        cJSON_IsString(ver) ? ver->valuestring : "");
-        if (!name)
-            tui_doc_add(d, ST_NORMAL, 0, 0, "%s", "");
     }
+    t->search_hit = -1;
+    t->search_dir = 0;
+    tui_msg(t, "/%s: not found", t->search);
 }
 
 void limits_draw(struct tui *t)
@@ -108,6 +203,7 @@ void limits_draw(struct tui *t)
     time_t now = gd_now(), reset;
     char iso[40] = "", w[64];
     const char *tier = NULL;
+    struct notes nt = {{NULL}, {NULL}, 0};
 
     tui_header(t, "rate limits");
     tui_doc_init(&d);
@@ -145,9 +241,15 @@ void limits_draw(struct tui *t)
     tui_doc_add(&d, ST_TITLE, 0, 0, "What the rules table knows (data of %s)",
                 rules_data_date(t->rt) ? rules_data_date(t->rt) : "unknown date");
     if (lim)
-        json_lines(&d, lim, NULL, 2, 0);
+        limit_rows(&d, lim, &nt);
     else
         tui_doc_add(&d, ST_NORMAL, 2, 2, "The rules table has no limits section.");
+    limit_notes(&d, &nt);
+    search_resolve(t, &d);
+    if (t->search_hit >= 0 && t->search_hit < d.n) {
+        d.focus = t->search_hit;
+        d.p[t->search_hit].style = ST_SEL;
+    }
     tui_page(t, &d, "j/k scroll|PgUp/PgDn page|g/G top/end|/ search|Esc back");
 }
 
@@ -157,11 +259,55 @@ void limits_key(struct tui *t, int key, enum action act)
     if (tui_scroll_key(&t->scroll, act))
         return;
     switch (act) {
+    case ACT_SEARCH:
+        t->search_edit = 1;
+        t->search[0] = '\0';
+        t->search_hit = -1;
+        break;
+    case ACT_NEXT:
+    case ACT_SEARCH_PREV:
+        if (t->search[0])
+            t->search_dir = act == ACT_NEXT ? 1 : -1;
+        else
+            tui_msg(t, "/ searches the text first");
+        break;
     case ACT_BACK:
+        if (t->search[0]) {
+            t->search[0] = '\0';
+            t->search_hit = -1;
+            break;
+        }
         t->screen = t->back == SCR_LIMITS ? SCR_DASH : t->back;
         t->scroll = 0;
         break;
     default:
         break;
+    }
+}
+
+void limits_search_key(struct tui *t, int key)
+{
+    size_t n = strlen(t->search);
+
+    if (key == TK_ENTER) {
+        t->search_edit = 0;
+        t->search_hit = -1;
+        t->search_dir = t->search[0] ? 1 : 0;
+    } else if (key == TK_ESC) {
+        t->search_edit = 0;
+        t->search[0] = '\0';
+    } else if (key == TK_BACKSPACE) {
+        while (n > 0 && ((unsigned char)t->search[n - 1] & 0xc0) == 0x80)
+            n--;
+        if (n > 0)
+            n--;
+        t->search[n] = '\0';
+    } else if (key >= 0x20 && key != 0x7f && key < 0x110000) {
+        char u[4];
+        size_t k = tui_utf8_encode(u, key);
+        if (n + k < sizeof(t->search)) {
+            memcpy(t->search + n, u, k);
+            t->search[n + k] = '\0';
+        }
     }
 }

@@ -35,7 +35,7 @@ void key_draw(struct tui *t)
                 "Type or paste the key. It is used for this session only: never shown, "
                 "written or saved. Enter checks it at once; Esc cancels; Ctrl-U clears.");
     tui_doc_add(&d, ST_NORMAL, 0, 0, "%s", "");
-    tui_doc_add(&d, ST_BOLD, 2, 7, "Key: %s_", dots.buf ? dots.buf : "");
+    tui_doc_add(&d, ST_BOLD, 2, 7, "Key: %s" TUI_CURSOR "_", dots.buf ? dots.buf : "");
     if (chars)
         tui_doc_add(&d, ST_DIM, 2, 2, "%zu characters; looks like: %s", chars,
                     key_kind_name(key_kind_of(t->input.buf)));

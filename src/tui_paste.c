@@ -41,7 +41,7 @@ void paste_draw(struct tui *t)
         tui_doc_add(&d, ST_DIM, 2, 2, "...");
         show += from;
     }
-    tui_doc_add(&d, ST_NORMAL, 2, 2, "%s_", show);
+    tui_doc_add(&d, ST_NORMAL, 2, 2, "%s" TUI_CURSOR "_", show);
     d.focus = d.n - 1;
     tui_page(t, &d, "C-d explain|Enter new line|Esc cancel");
 }

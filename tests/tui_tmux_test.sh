@@ -103,6 +103,11 @@ expect "K opens the key field" "Key: "
 keys -l "$valid"
 expect "the key field shows bullets" "39 characters"
 expect_not "the typed key is not on the screen" "AIzaTest_valid"
+if [ "$(tmux -L "$sock" display-message -p -t gd '#{cursor_flag}')" = 1 ]; then
+    ok "the key field shows the real cursor"
+else
+    fail "the key field shows the real cursor"
+fi
 keys Enter
 expect "the new key fixes key.accepted" "Fixed: this check passes now." 15
 keys Escape
