@@ -3,7 +3,6 @@
  * reset, the current model and tier, and what the rules table knows.
  */
 #include <string.h>
-#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -161,11 +160,7 @@ static void limit_notes(struct tui_doc *d, const struct notes *nt)
 /* Does hay hold needle, ignoring ASCII case? */
 static int has_text(const char *hay, const char *needle)
 {
-    size_t n = strlen(needle);
-    for (; *hay; hay++)
-        if (strncasecmp(hay, needle, n) == 0)
-            return 1;
-    return 0;
+    return gd_memcasemem(hay, strlen(hay), needle, strlen(needle)) != NULL;
 }
 
 /* Move the search to the next (dir 1) or previous (-1) paragraph holding
