@@ -129,6 +129,12 @@ int stats_src_line(struct stats_src *s, const char **line, size_t *len)
             *len = n > 0 && (*line)[n - 1] == '\r' ? n - 1 : n;
             s->start = s->scan = (size_t)(nl - s->buf) + 1;
             s->lineno++;
+            /* The same limit whether or not the line arrived in one read. */
+            if (n > STATS_MAX_LINE) {
+                s->too_long = 1;
+                *line = "";
+                *len = 0;
+            }
             return 1;
         }
         s->scan = s->end;
