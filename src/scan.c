@@ -85,6 +85,7 @@ struct ctx {
     size_t nparams, capparams;
     size_t *key_at; /* positions already reported (an .env value) */
     size_t nkey_at, capkey_at;
+    int prose; /* documentation: keys only, no model or parameter findings */
 };
 
 static unsigned char tok_class[256];
@@ -403,6 +404,52 @@ static int has_word(const char *const *words, const char *w)
     return 0;
 }
 
+/* Documentation is read for keys only: a model id or a parameter in prose
+ * is a mention, not a call (docs/scan.md). */
+static const char *const prose_ext[] = {".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc"};
+
+static int is_prose(const char *path)
+{
+    const char *base = strrchr(path, '/'), *dot;
+    base = base ? base + 1 : path;
+    dot = strrchr(base, '.');
+    if (!dot || dot == base)
+        return 0;
+    for (size_t i = 0; i < ARRAY_SIZE(prose_ext); i++)
+        if (gd_strcasecmp(dot, prose_ext[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether position s sits in a comment, judged on its own line only: after
+ * '#' + blank or '//' that start the line or follow a blank, or on a line
+ * that opens or continues a block comment ('/' + '*', or a leading '*' +
+ * blank). '#include', '#!' and 'https://' are not comments. Strings that
+ * hold such a marker are misjudged; that errs towards fewer findings. */
+static int in_comment(const struct ctx *c, size_t s)
+{
+    const char *b = c->buf;
+    size_t ls = s, q;
+
+    while (ls > 0 && b[ls - 1] != '\n')
+        ls--;
+    q = ls;
+    while (q < s && (b[q] == ' ' || b[q] == '\t'))
+        q++;
+    if (q + 1 < c->len && ((b[q] == '/' && b[q + 1] == '*') ||
+                           (b[q] == '*' && (b[q + 1] == ' ' || b[q + 1] == '\t'))))
+        return 1;
+    for (q = ls; q < s; q++) {
+        if (q > ls && b[q - 1] != ' ' && b[q - 1] != '\t')
+            continue;
+        if (b[q] == '#' && (b[q + 1] == ' ' || b[q + 1] == '\t' || b[q + 1] == '#'))
+            return 1;
+        if (b[q] == '/' && b[q + 1] == '/')
+            return 1;
+    }
+    return 0;
+}
+
 static void try_model(struct ctx *c, size_t s, size_t n)
 {
     char name[128];
@@ -417,7 +464,7 @@ static void try_model(struct ctx *c, size_t s, size_t n)
     memcpy(name, c->buf + s, n);
     name[n] = '\0';
     m = rules_model(c->o->rt, name);
-    if (!m)
+    if (!m || in_comment(c, s))
         return;
     if (c->nmentions == c->capmentions) {
         c->capmentions = c->capmentions ? c->capmentions * 2 : 16;
@@ -449,7 +496,7 @@ static void try_param(struct ctx *c, size_t s, size_t n)
             name = c->param_names[i];
             break;
         }
-    if (!name)
+    if (!name || in_comment(c, s))
         return;
     /* Only a name set to something: "temperature: 0.2", temperature=0.2,
      * "thinkingLevel": "HIGH"; never a word in prose or a comment. */
@@ -601,6 +648,7 @@ static void scan_buffer(struct ctx *c, const char *path, const char *commit, con
     c->nmentions = 0;
     c->nparams = 0;
     c->nkey_at = 0;
+    c->prose = is_prose(path);
     c->res->files++;
     c->res->bytes += len;
     if (is_env_file(path))
@@ -613,7 +661,7 @@ static void scan_buffer(struct ctx *c, const char *path, const char *commit, con
         while (i < len && tok_class[u[i]])
             i++;
         n = i - s;
-        if (n < 4)
+        if (n < 4 || (c->prose && u[s] != 'A' && u[s] != 'y'))
             continue;
         switch (u[s]) {
         case 'A':
