@@ -104,7 +104,7 @@ static void print_steps(const struct rule_step *steps, int n)
 
 static void show_rule(const struct rule_table *t, const struct rule *r)
 {
-    char *match = cJSON_PrintUnformatted(r->match);
+    const char *match = r->match_text;
     printf("rule:      %s\n", r->id);
     printf("cause:     %s%s\n", r->cause, rules_is_cause(t, r->cause) ? "" : " (not public!)");
     printf("title:     %s\n", r->title);
@@ -124,7 +124,6 @@ static void show_rule(const struct rule_table *t, const struct rule *r)
         for (int i = 0; r->docs[i]; i++)
             printf("  %s\n", r->docs[i]);
     }
-    free(match);
 }
 
 static void show_model(const struct model_info *m)

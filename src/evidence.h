@@ -37,6 +37,17 @@ enum input_form { INPUT_FORMS(X) };
     X("proxy")                                                                                     \
     X("bad-response")
 
+/* The local findings a probe can hand the rules (fact): the rules' fact
+ * condition names only these. */
+#define EVIDENCE_FACTS(X)                                                                          \
+    X("key-missing")                                                                               \
+    X("key-malformed")                                                                             \
+    X("key-oauth-token")                                                                           \
+    X("key-standard-rejected-date")                                                                \
+    X("vertex-mode")                                                                               \
+    X("model-no-generate")                                                                         \
+    X("incident-active")
+
 const char *input_form_name(enum input_form form);
 
 struct quota_violation {

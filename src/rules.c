@@ -24,6 +24,7 @@
 #include "evidence.h"
 #include "json_fast.h"
 #include "rules_builtin.h"
+#include "rules_priv.h"
 #include "rules_verdict.h"
 #include "util.h"
 #include "vocab.h"
@@ -71,36 +72,6 @@ static const char *const array_sections[] = {
     "quota_dimensions", "quota_tiers",    "message_phrases", "network_failures",
     "error_reasons",    "legacy_reasons", "api_codes",       "model_families",
     "non_api_hosts"};
-
-/* The match conditions a rule may use, and the JSON type each takes. */
-enum cond_type { COND_INTS, COND_STRINGS, COND_BOOL, COND_NUMBER };
-static const struct {
-    const char *name;
-    enum cond_type type;
-} conditions[] = {
-    {"http", COND_INTS},
-    {"status", COND_STRINGS},
-    {"api_code", COND_STRINGS},
-    {"reason", COND_STRINGS},
-    {"domain", COND_STRINGS},
-    {"service", COND_STRINGS},
-    {"service_not", COND_STRINGS},
-    {"quota_id", COND_STRINGS},
-    {"message", COND_STRINGS},
-    {"also_message", COND_STRINGS},
-    {"not_message", COND_STRINGS},
-    {"limit_zero", COND_BOOL},
-    {"model_status", COND_STRINGS},
-    {"model_certain", COND_BOOL},
-    {"fact", COND_STRINGS},
-    {"net_error", COND_STRINGS},
-    {"has_retry_after", COND_BOOL},
-    {"retry_after_max", COND_NUMBER},
-    {"envelope", COND_BOOL},
-    {"google_envelope", COND_BOOL},
-    {"fields", COND_BOOL},
-    {"key_kind", COND_STRINGS},
-};
 
 static const char *get_str(const cJSON *o, const char *name)
 {
@@ -271,53 +242,141 @@ static const char **string_list(const cJSON *a)
     return list;
 }
 
-static int check_match(const cJSON *match, const char *id)
+static const struct {
+    const char *name;
+    enum cond_type type;
+    int alone;
+} cond_defs[] = {
+#define X(name, type, alone) {#name, type, alone},
+    RULE_CONDITIONS(X)
+#undef X
+};
+
+const char *rule_cond_name(enum cond_id id)
+{
+    return id < COND_COUNT ? cond_defs[id].name : "?";
+}
+
+enum cond_type rule_cond_type(enum cond_id id)
+{
+    return id < COND_COUNT ? cond_defs[id].type : CT_BOOL;
+}
+
+int rule_cond_alone(enum cond_id id)
+{
+    return id < COND_COUNT && cond_defs[id].alone;
+}
+
+const struct rule_cond *rule_cond(const struct rule *r, enum cond_id id)
+{
+    for (int i = 0; r && i < r->nconditions; i++)
+        if (r->conds[i].id == id)
+            return &r->conds[i];
+    return NULL;
+}
+
+static void *table_alloc(size_t n);
+
+/* c's list entries, compiled into k. */
+static int compile_list(struct rule_cond *k, const cJSON *c, const char *id)
+{
+    const cJSON *it;
+    int i = 0;
+    const char *what = k->id == COND_http ? "numbers" : "strings";
+
+    k->n = cJSON_GetArraySize(c);
+    if (!cJSON_IsArray(c) || k->n == 0)
+        return error("rule '%s': '%s' must be a non-empty list of %s", id, c->string, what);
+    if (rule_cond_type(k->id) == CT_INTS) {
+        int *ints = table_alloc((size_t)k->n * sizeof(*ints));
+        if (!ints)
+            return error("out of memory");
+        cJSON_ArrayForEach(it, c)
+        {
+            if (!cJSON_IsNumber(it))
+                return error("rule '%s': '%s' must be a list of numbers", id, c->string);
+            ints[i++] = it->valueint;
+        }
+        k->ints = ints;
+        return 0;
+    }
+    const char **strs = table_alloc((size_t)k->n * sizeof(*strs));
+    const char **sq = NULL;
+    if (rule_cond_type(k->id) == CT_PHRASES)
+        sq = table_alloc((size_t)k->n * sizeof(*sq));
+    if (!strs || (rule_cond_type(k->id) == CT_PHRASES && !sq))
+        return error("out of memory");
+    cJSON_ArrayForEach(it, c)
+    {
+        if (!cJSON_IsString(it) || !it->valuestring[0])
+            return error("rule '%s': '%s' must be a non-empty list of strings", id, c->string);
+        if (strlen(it->valuestring) > RULES_PHRASE_MAX)
+            return error("rule '%s': a '%s' entry is longer than %d characters", id, c->string,
+                         RULES_PHRASE_MAX);
+        strs[i] = it->valuestring;
+        if (sq) {
+            char *z = table_alloc(strlen(it->valuestring) + 1);
+            if (!z)
+                return error("out of memory");
+            gd_squeeze_into(it->valuestring, z, strlen(it->valuestring) + 1);
+            sq[i] = z;
+        }
+        i++;
+    }
+    k->strs = strs;
+    k->squeezed = sq;
+    return 0;
+}
+
+/* Compile the "match" object of rule id into p's condition table. */
+static int compile_match(struct rule *p, const cJSON *match)
 {
     const cJSON *c;
+    struct rule_cond *conds;
+    int n = 0;
+
     if (!cJSON_IsObject(match) || !match->child)
-        return error("rule '%s': 'match' must be a non-empty object", id);
+        return error("rule '%s': 'match' must be a non-empty object", p->id);
+    conds = table_alloc((size_t)cJSON_GetArraySize(match) * sizeof(*conds));
+    if (!conds)
+        return error("out of memory");
     cJSON_ArrayForEach(c, match)
     {
+        struct rule_cond *k = &conds[n];
         size_t i;
-        for (i = 0; i < ARRAY_SIZE(conditions); i++)
-            if (strcmp(c->string, conditions[i].name) == 0)
+        for (i = 0; i < ARRAY_SIZE(cond_defs); i++)
+            if (strcmp(c->string, cond_defs[i].name) == 0)
                 break;
-        if (i == ARRAY_SIZE(conditions))
-            return error("rule '%s': unknown match condition '%s'", id, c->string);
-        switch (conditions[i].type) {
-        case COND_INTS: {
-            const cJSON *it;
-            if (!cJSON_IsArray(c) || !c->child)
-                return error("rule '%s': '%s' must be a non-empty list of numbers", id, c->string);
-            cJSON_ArrayForEach(it, c)
-            {
-                if (!cJSON_IsNumber(it))
-                    return error("rule '%s': '%s' must be a list of numbers", id, c->string);
-            }
+        if (i == ARRAY_SIZE(cond_defs))
+            return error("rule '%s': unknown match condition '%s'", p->id, c->string);
+        memset(k, 0, sizeof(*k));
+        k->id = (enum cond_id)i;
+        for (int j = 0; j < n; j++)
+            if (conds[j].id == k->id)
+                return error("rule '%s': condition '%s' is given twice", p->id, c->string);
+        switch (cond_defs[i].type) {
+        case CT_INTS:
+        case CT_STRINGS:
+        case CT_PHRASES:
+            if (compile_list(k, c, p->id))
+                return -1;
             break;
-        }
-        case COND_STRINGS: {
-            const cJSON *it;
-            if (!is_string_array(c) || !c->child)
-                return error("rule '%s': '%s' must be a non-empty list of strings", id, c->string);
-            cJSON_ArrayForEach(it, c)
-            {
-                if (strlen(it->valuestring) > RULES_PHRASE_MAX)
-                    return error("rule '%s': a '%s' entry is longer than %d characters", id,
-                                 c->string, RULES_PHRASE_MAX);
-            }
-            break;
-        }
-        case COND_BOOL:
+        case CT_BOOL:
             if (!cJSON_IsBool(c))
-                return error("rule '%s': '%s' must be true or false", id, c->string);
+                return error("rule '%s': '%s' must be true or false", p->id, c->string);
+            k->flag = cJSON_IsTrue(c);
             break;
-        case COND_NUMBER:
+        case CT_NUMBER:
             if (!cJSON_IsNumber(c))
-                return error("rule '%s': '%s' must be a number", id, c->string);
+                return error("rule '%s': '%s' must be a number", p->id, c->string);
+            k->num = c->valuedouble;
             break;
         }
+        n++;
     }
+    p->conds = conds;
+    p->nconditions = n;
+    p->match_text = cJSON_PrintUnformatted(match);
     return 0;
 }
 
@@ -394,13 +453,11 @@ static int build_rules(struct rule_table *t)
             return error("rule '%s': 'docs' must be a list of strings", p->id);
         if (alone && !cJSON_IsBool(alone))
             return error("rule '%s': 'standalone' must be true or false", p->id);
-        p->match = cJSON_GetObjectItemCaseSensitive(r, "match");
-        if (check_match(p->match, p->id))
+        if (compile_match(p, cJSON_GetObjectItemCaseSensitive(r, "match")))
             return -1;
         p->standalone = cJSON_IsTrue(alone);
         p->priority = prio->valueint;
         p->retryable = cJSON_IsTrue(retry);
-        p->nconditions = cJSON_GetArraySize(p->match);
         wait = get_str(r, "wait");
         /* An undefined wait id leaves wait NULL; lint reports it and the
          * diagnosis then gives no retry plan beyond the verdict. */
@@ -483,6 +540,16 @@ static void *arena_alloc(size_t n)
     }
     c->used += n;
     return (char *)c->data + c->used - n;
+}
+
+/* Memory that lives as long as the table: the compiled conditions. Only
+ * while loading. */
+static void *table_alloc(size_t n)
+{
+    void *p = arena_alloc(n ? n : 1);
+    if (p)
+        memset(p, 0, n);
+    return p;
 }
 
 /* Nodes die with the arena. */

@@ -17,6 +17,7 @@
 struct evidence;
 struct cJSON;
 struct reader_vocab;
+struct rule_cond;
 
 /* Where a step of a fix is shown: explain's report, check's report (also the
  * one printed when the interactive doctor ends), the interactive doctor. */
@@ -79,10 +80,11 @@ struct rule {
     int nsteps;
     const char **docs; /* NULL-terminated */
     int priority;
+    const struct rule_cond *conds; /* the "match" object, compiled (rules_priv.h) */
     int nconditions;
-    int standalone;      /* its message phrases decide even when the reader found
-                            nothing error-like (a message-only paste) */
-    struct cJSON *match; /* the match object as written */
+    int standalone;         /* its message phrases decide even when the reader found
+                               nothing error-like (a message-only paste) */
+    const char *match_text; /* the "match" object as written, in JSON */
 };
 
 struct model_info {

@@ -15,8 +15,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "evidence.h"
 #include "rules.h"
 #include "rules_scan.h"
+#include "rules_priv.h"
 #include "util.h"
 #include "vocab.h"
 
@@ -29,10 +31,6 @@ static const char *const placeholders[] = {
 #undef PLACEHOLDER_NAME
 };
 
-/* Conditions that never hold when the reader found nothing error-like: a
- * standalone rule using one could not fire on its own, which is its point. */
-static const char *const needs_found[] = {"http",       "status", "api_code", "reason",   "domain",
-                                          "limit_zero", "fields", "fact",     "net_error"};
 static const char *const model_statuses[] = {"ga", "preview", "deprecated", "shut", "alias"};
 
 struct names {
@@ -208,18 +206,17 @@ static void lint_template(const char *rule, const char *s, int *count)
         problem(count, "rule '%s': unbalanced [ ] in \"%s\"", rule, s);
 }
 
-static int is_generic(const struct rule *r, const char *cond, const cJSON *value)
+/* Is r a generic fallback for entry i of c: its only condition is c's kind
+ * and it names the same value? */
+static int is_generic(const struct rule *r, const struct rule_cond *c, int i)
 {
-    const cJSON *c = r->match ? r->match->child : NULL;
-    const cJSON *it;
-    if (!c || c->next || strcmp(c->string, cond) != 0)
+    const struct rule_cond *g = r->nconditions == 1 ? &r->conds[0] : NULL;
+    if (!g || g->id != c->id)
         return 0;
-    cJSON_ArrayForEach(it, c)
-    {
-        if (cJSON_IsNumber(value) && cJSON_IsNumber(it) && it->valueint == value->valueint)
+    for (int k = 0; k < g->n; k++) {
+        if (c->ints && g->ints[k] == c->ints[i])
             return 1;
-        if (cJSON_IsString(value) && cJSON_IsString(it) &&
-            strcmp(it->valuestring, value->valuestring) == 0)
+        if (c->strs && strcmp(g->strs[k], c->strs[i]) == 0)
             return 1;
     }
     return 0;
@@ -231,22 +228,21 @@ static void lint_fallbacks(const struct rule_table *t, int *count)
     struct names seen = {0};
     for (int i = 0; i < n; i++) {
         const struct rule *r = rules_get(t, i);
-        static const char *const conds[] = {"http", "status"};
+        static const enum cond_id conds[] = {COND_http, COND_status};
         for (size_t k = 0; k < ARRAY_SIZE(conds); k++) {
-            const cJSON *it;
-            cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r->match, conds[k]))
-            {
+            const struct rule_cond *c = rule_cond(r, conds[k]);
+            for (int e = 0; c && e < c->n; e++) {
                 char key[64];
                 int found = 0;
-                if (cJSON_IsNumber(it))
-                    snprintf(key, sizeof(key), "%s %d", conds[k], it->valueint);
+                if (c->ints)
+                    snprintf(key, sizeof(key), "%s %d", rule_cond_name(c->id), c->ints[e]);
                 else
-                    snprintf(key, sizeof(key), "%s %.50s", conds[k], it->valuestring);
+                    snprintf(key, sizeof(key), "%s %.50s", rule_cond_name(c->id), c->strs[e]);
                 if (names_has(&seen, key))
                     continue;
                 names_add(&seen, key, strlen(key));
                 for (int j = 0; j < n && !found; j++)
-                    found = is_generic(rules_get(t, j), conds[k], it);
+                    found = is_generic(rules_get(t, j), c, e);
                 if (!found)
                     problem(count, "no generic fallback rule for %s (named by rule '%s')", key,
                             r->id);
@@ -497,6 +493,65 @@ static void lint_models(const struct rule_table *t, int *count)
     names_release(&seen);
 }
 
+/* Is s one of list[0..n)? */
+static int one_of(const char *s, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Values that name something the program defines: a typo there would make
+ * a condition that can never hold. */
+static void lint_values(const struct rule *r, int *count)
+{
+    static const char *const facts[] = {
+#define X(name) name,
+        EVIDENCE_FACTS(X)
+#undef X
+    };
+    static const char *const nets[] = {
+#define X(name) name,
+        NET_ERRORS(X)
+#undef X
+    };
+    static const char *const kinds[] = {
+#define X(kind, name) name,
+        RULE_KEY_KINDS(X)
+#undef X
+    };
+    for (int i = 0; i < r->nconditions; i++) {
+        const struct rule_cond *c = &r->conds[i];
+        const char *const *list = NULL;
+        size_t n = 0;
+        switch (c->id) {
+        case COND_fact:
+            list = facts;
+            n = ARRAY_SIZE(facts);
+            break;
+        case COND_net_error:
+            list = nets;
+            n = ARRAY_SIZE(nets);
+            break;
+        case COND_key_kind:
+            list = kinds;
+            n = ARRAY_SIZE(kinds);
+            break;
+        case COND_model_status:
+            list = model_statuses;
+            n = ARRAY_SIZE(model_statuses);
+            break;
+        default:
+            break;
+        }
+        for (int e = 0; list && e < c->n; e++)
+            if (!one_of(c->strs[e], list, n))
+                problem(count, "rule '%s': %s '%s' is not one the program knows", r->id,
+                        rule_cond_name(c->id), c->strs[e]);
+    }
+}
+
 /* A standalone rule decides a paste that has nothing but its sentence, and
  * the reader finds that sentence (and the message around it) only through
  * its own phrase list: each of the rule's message phrases must contain a
@@ -521,22 +576,19 @@ static void lint_vocab(const struct rule_table *t, int *count)
                 problem(count, "network phrase '%s' is listed twice", v->net[i].lower);
     for (int i = 0; i < n; i++) {
         const struct rule *r = rules_get(t, i);
-        const cJSON *it;
+        const struct rule_cond *c = rule_cond(r, COND_message);
         if (!r->standalone)
             continue;
-        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r->match, "message"))
-        {
-            char z[512];
+        for (int e = 0; c && e < c->n; e++) {
             size_t k;
-            gd_squeeze_into(it->valuestring, z, sizeof(z));
             for (k = 0; k < v->nphrases; k++)
-                if (strstr(z, v->phrases[k].squeeze))
+                if (strstr(c->squeezed[e], v->phrases[k].squeeze))
                     break;
             if (k == v->nphrases)
                 problem(count,
                         "rule '%s' is standalone but the reader knows no phrase in \"%s\" "
                         "(add one to message_phrases)",
-                        r->id, it->valuestring);
+                        r->id, c->strs[e]);
         }
     }
 }
@@ -577,15 +629,16 @@ int rules_lint(const struct rule_table *t, const char *cases_dir)
     for (int i = 0; i < n; i++) {
         const struct rule *r = rules_get(t, i);
         if (r->standalone) {
-            if (!cJSON_GetObjectItemCaseSensitive(r->match, "message"))
+            if (!rule_cond(r, COND_message))
                 problem(&count, "rule '%s' is standalone but has no 'message' condition", r->id);
-            for (size_t k = 0; k < ARRAY_SIZE(needs_found); k++)
-                if (cJSON_GetObjectItemCaseSensitive(r->match, needs_found[k]))
+            for (int k = 0; k < r->nconditions; k++)
+                if (!rule_cond_alone(r->conds[k].id))
                     problem(&count,
                             "rule '%s' is standalone but uses '%s', which a message-only paste "
                             "never has",
-                            r->id, needs_found[k]);
+                            r->id, rule_cond_name(r->conds[k].id));
         }
+        lint_values(r, &count);
         if (names_has(&ids, r->id))
             problem(&count, "rule id '%s' is used twice", r->id);
         names_add(&ids, r->id, strlen(r->id));

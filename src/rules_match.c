@@ -14,15 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "evidence.h"
 #include "keymask.h"
 #include "rules.h"
+#include "rules_priv.h"
 #include "util.h"
-
-/* Phrases are at most 200 bytes (checked at load), so this always fits. */
-#define PHRASE_BUF 256
 
 /* The evidence prepared once per match: lowercase, whitespace removed. */
 struct prepared {
@@ -51,13 +47,10 @@ static int has_text(const char *hay, const char *needle)
     return hay && needle && gd_memcasemem(hay, strlen(hay), needle, strlen(needle)) != NULL;
 }
 
-static int any_phrase(const struct prepared *p, const cJSON *list)
+static int any_phrase(const struct prepared *p, const struct rule_cond *c)
 {
-    const cJSON *it;
-    cJSON_ArrayForEach(it, list)
-    {
-        char phrase[PHRASE_BUF];
-        gd_squeeze_into(it->valuestring, phrase, sizeof(phrase));
+    for (int i = 0; i < c->n; i++) {
+        const char *phrase = c->squeezed[i];
         if (!phrase[0])
             continue;
         if (p->message && strstr(p->message, phrase))
@@ -68,29 +61,23 @@ static int any_phrase(const struct prepared *p, const cJSON *list)
     return 0;
 }
 
-static int in_list_nocase(const char *v, const cJSON *list)
+static int in_list_nocase(const char *v, const struct rule_cond *c)
 {
-    const cJSON *it;
     if (!v)
         return 0;
-    cJSON_ArrayForEach(it, list)
-    {
-        if (gd_strcasecmp(v, it->valuestring) == 0)
+    for (int i = 0; i < c->n; i++)
+        if (gd_strcasecmp(v, c->strs[i]) == 0)
             return 1;
-    }
     return 0;
 }
 
-static int any_substring(const char *v, const cJSON *list)
+static int any_substring(const char *v, const struct rule_cond *c)
 {
-    const cJSON *it;
     if (!v)
         return 0;
-    cJSON_ArrayForEach(it, list)
-    {
-        if (has_text(v, it->valuestring))
+    for (int i = 0; i < c->n; i++)
+        if (has_text(v, c->strs[i]))
             return 1;
-    }
     return 0;
 }
 
@@ -98,14 +85,13 @@ static int any_substring(const char *v, const cJSON *list)
  * reader found no structured violation, against the raw text, where an id
  * such as "GenerateRequestsPerDayPerProjectPerModel" can still be read (the
  * text is not squeezed here, so "per day" in prose does not match "PerDay"). */
-static int quota_matches(const struct evidence *ev, const cJSON *list)
+static int quota_matches(const struct evidence *ev, const struct rule_cond *c)
 {
     for (int i = 0; i < ev->nquota && i < EV_MAX_QUOTA; i++)
-        if (any_substring(ev->quota[i].quota_id, list) ||
-            any_substring(ev->quota[i].quota_metric, list))
+        if (any_substring(ev->quota[i].quota_id, c) || any_substring(ev->quota[i].quota_metric, c))
             return 1;
     if (ev->nquota == 0)
-        return any_substring(ev->text, list);
+        return any_substring(ev->text, c);
     return 0;
 }
 
@@ -161,91 +147,80 @@ static int limit_is_zero(const struct evidence *ev)
  * evidence carries, from keymask. */
 static const char *key_kind_id(const char *masked)
 {
-    switch (key_kind_of(masked)) {
-    case KEY_STANDARD:
-        return "standard";
-    case KEY_AUTH:
-        return "auth";
-    case KEY_OAUTH:
-        return "oauth";
-    case KEY_OTHER:
-        return "other";
-    case KEY_NONE:
-        break;
-    }
+    enum key_kind k = key_kind_of(masked);
+#define X(kind, name)                                                                              \
+    if (k == kind)                                                                                 \
+        return name;
+    RULE_KEY_KINDS(X)
+#undef X
     return NULL;
 }
 
-static int condition_holds(const struct prepared *p, const cJSON *c)
+static int condition_holds(const struct prepared *p, const struct rule_cond *c)
 {
     const struct evidence *ev = p->ev;
-    const char *name = c->string;
 
-    if (strcmp(name, "http") == 0) {
-        const cJSON *it;
-        cJSON_ArrayForEach(it, c)
-        {
-            if (ev->http != 0 && it->valueint == ev->http)
+    switch (c->id) {
+    case COND_http:
+        for (int i = 0; i < c->n; i++)
+            if (ev->http != 0 && c->ints[i] == ev->http)
                 return 1;
-        }
         return 0;
-    }
-    if (strcmp(name, "status") == 0)
+    case COND_status:
         return in_list_nocase(ev->status, c) || in_list_nocase(ev->api_code, c);
-    if (strcmp(name, "api_code") == 0)
+    case COND_api_code:
         return in_list_nocase(ev->api_code, c);
-    if (strcmp(name, "reason") == 0)
+    case COND_reason:
         return in_list_nocase(ev->reason, c);
-    if (strcmp(name, "domain") == 0)
+    case COND_domain:
         return any_substring(ev->domain, c);
-    if (strcmp(name, "service") == 0)
+    case COND_service:
         return any_substring(ev->service, c);
-    if (strcmp(name, "service_not") == 0)
+    case COND_service_not:
         return ev->service && ev->service[0] && !any_substring(ev->service, c);
-    if (strcmp(name, "quota_id") == 0)
+    case COND_quota_id:
         return quota_matches(ev, c);
-    if (strcmp(name, "message") == 0 || strcmp(name, "also_message") == 0)
+    case COND_message:
+    case COND_also_message:
         return any_phrase(p, c);
-    if (strcmp(name, "not_message") == 0)
+    case COND_not_message:
         return !any_phrase(p, c);
-    if (strcmp(name, "limit_zero") == 0)
-        return limit_is_zero(ev) == cJSON_IsTrue(c);
-    if (strcmp(name, "model_status") == 0)
+    case COND_limit_zero:
+        return limit_is_zero(ev) == c->flag;
+    case COND_model_status:
         return p->model && in_list_nocase(p->model->status, c);
-    if (strcmp(name, "model_certain") == 0)
-        return p->model && (!p->model->uncertain) == cJSON_IsTrue(c);
-    if (strcmp(name, "fact") == 0)
+    case COND_model_certain:
+        return p->model && (!p->model->uncertain) == c->flag;
+    case COND_fact:
         return in_list_nocase(ev->fact, c);
-    if (strcmp(name, "net_error") == 0)
+    case COND_net_error:
         return in_list_nocase(ev->net_error, c);
-    if (strcmp(name, "has_retry_after") == 0)
-        return (ev->has_retry_after != 0) == cJSON_IsTrue(c);
-    if (strcmp(name, "retry_after_max") == 0)
-        return ev->has_retry_after && ev->retry_after_s <= c->valuedouble;
-    if (strcmp(name, "envelope") == 0) {
-        int has = ev->status || ev->reason || ev->api_code || ev->domain;
-        return has == cJSON_IsTrue(c);
-    }
-    if (strcmp(name, "google_envelope") == 0)
-        return google_envelope(ev) == cJSON_IsTrue(c);
-    if (strcmp(name, "key_kind") == 0)
+    case COND_has_retry_after:
+        return (ev->has_retry_after != 0) == c->flag;
+    case COND_retry_after_max:
+        return ev->has_retry_after && ev->retry_after_s <= c->num;
+    case COND_envelope:
+        return (ev->status || ev->reason || ev->api_code || ev->domain) == c->flag;
+    case COND_google_envelope:
+        return google_envelope(ev) == c->flag;
+    case COND_fields:
+        return (ev->nfields > 0) == c->flag;
+    case COND_key_kind:
         return in_list_nocase(key_kind_id(ev->key_masked), c);
-    if (strcmp(name, "fields") == 0)
-        return (ev->nfields > 0) == cJSON_IsTrue(c);
+    case COND_COUNT:
+        break;
+    }
     /* The loader refuses unknown conditions; never match on one. */
     return 0;
 }
 
 static int rule_matches(const struct prepared *p, const struct rule *r)
 {
-    const cJSON *c;
-    if (!r->match || !r->match->child)
+    if (r->nconditions == 0)
         return 0;
-    cJSON_ArrayForEach(c, r->match)
-    {
-        if (!condition_holds(p, c))
+    for (int i = 0; i < r->nconditions; i++)
+        if (!condition_holds(p, &r->conds[i]))
             return 0;
-    }
     return 1;
 }
 
