@@ -46,6 +46,7 @@ enum input_form { INPUT_FORMS(X) };
     X("key-standard-rejected-date")                                                                \
     X("vertex-mode")                                                                               \
     X("model-no-generate")                                                                         \
+    X("model-routed")                                                                              \
     X("incident-active")
 
 const char *input_form_name(enum input_form form);
