@@ -15,6 +15,7 @@
 #include "curl_load.h"
 #include "keysrc.h"
 #include "options.h"
+#include "probe.h"
 #include "rules.h"
 #include "util.h"
 
@@ -314,9 +315,15 @@ int main(int argc, char **argv)
         if (strcmp(pos[i], "--version") == 0) {
             struct rule_table *t = load_rules(&opt);
             printf("gemini-doctor %s\n", GD_VERSION);
+            char lib[160];
             if (t)
                 printf("rules data of %s (%s)\n", rules_data_date(t), rules_origin(t));
             rule_table_free(t);
+            if (probe_library(lib, sizeof(lib)) == 0)
+                printf("%s\n", lib);
+            else
+                printf("libcurl not loaded: check, the interactive doctor and rules update "
+                       "cannot run\n");
             ret = EXIT_OK;
             goto out;
         }

@@ -49,6 +49,18 @@ int probe_init(void)
     return C ? 0 : -1;
 }
 
+int probe_library(char *out, size_t size)
+{
+    const curl_version_info_data *v;
+
+    if (probe_init())
+        return -1;
+    v = C->version_info(CURLVERSION_NOW);
+    snprintf(out, size, "libcurl %s, %s", v && v->version ? v->version : "?",
+             v && v->ssl_version ? v->ssl_version : "no TLS");
+    return 0;
+}
+
 char *probe_escape(const char *s)
 {
     char *esc, *out;

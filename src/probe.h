@@ -77,6 +77,11 @@ struct probe {
  * call it themselves. */
 int probe_init(void);
 
+/* The transport's library for --version: "libcurl 7.88.1, OpenSSL/3.0.15"
+ * into out. Loads libcurl; -1 (after probe_init's one-line error) when it
+ * cannot. */
+int probe_library(char *out, size_t size);
+
 /* s percent-encoded for a URL path or query; the caller frees it. */
 char *probe_escape(const char *s);
 
