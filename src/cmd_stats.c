@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "options.h"
 #include "rules.h"
+#include "rules_store.h"
 #include "stats.h"
 #include "stats_agg.h"
 #include "stats_input.h"
@@ -669,12 +670,15 @@ int cmd_stats(int argc, char **argv, struct options *opt)
         ret = EXIT_NOFILE;
         goto out;
     }
+    run->so.rules_notice = rules_stale_notice(t, gd_now());
+    rules_stale_warn(t, opt);
     if (run->so.json)
         stats_render_json(stdout, &run->st, &run->so);
     else
         stats_render_text(stdout, &run->st, &run->so);
     ret = EXIT_OK;
 out:
+    free(run->so.rules_notice);
     stats_classifier_free(run->cls);
     rule_table_free(t);
     stats_release(&run->st);

@@ -14,6 +14,7 @@
 #include "options.h"
 #include "report.h"
 #include "rules.h"
+#include "rules_store.h"
 #include "tui.h"
 #include "util.h"
 
@@ -92,6 +93,7 @@ int cmd_tui(int argc, char **argv, struct options *opt)
         goto out;
     report_print_text_exit(stdout, run, opt, oc.exit_code);
     print_session(stdout, &oc);
+    rules_stale_warn(rt, opt);
     ret = oc.exit_code;
 out:
     tui_outcome_release(&oc);

@@ -215,6 +215,8 @@ void stats_render_json(FILE *out, const struct stats *s, const struct stats_opts
     char iso[32];
     int per_day;
 
+    if (o->rules_notice)
+        cJSON_AddStringToObject(root, "rules_notice", o->rules_notice);
     cJSON_AddItemToObject(root, "inputs", inputs(s));
     num(root, "records", (double)s->records);
     num(root, "bad_lines", (double)s->bad);

@@ -22,7 +22,8 @@ struct stats_opts {
     int json;
     int verbose;
     const char *html;
-    const char *table; /* --table */
+    const char *table;  /* --table */
+    char *rules_notice; /* the rules data is old: one sentence, else NULL */
 };
 
 /* The dimensions of a 429, from its public cause id. */

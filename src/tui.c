@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "options.h"
+#include "rules_store.h"
 #include "tui.h"
 
 #define X(e, help, k1, k2, k3) {e, help, {k1, k2, k3}},
@@ -391,6 +392,14 @@ int tui_main(struct check_run **runp, const struct rule_table *rt, const struct 
         goto out;
     }
     t.running = 1;
+    {
+        /* Old rules data is said once, on the message line, as the other
+         * commands say it on stderr. */
+        char *notice = rules_stale_notice(rt, gd_now());
+        if (notice)
+            tui_msg(&t, "note: %s", notice);
+        free(notice);
+    }
     while (!t.quit && !interrupted) {
         struct tui_event ev;
         int r;
