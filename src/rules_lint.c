@@ -119,7 +119,8 @@ static void scan_case_text(const char *buf, struct names *out)
         if (q - start >= 4 && strncmp(q - 4, "rule", 4) == 0 && (q - 4 == start || q[-5] == '.')) {
             while (q < end && (*q == ' ' || *q == '\t'))
                 q++;
-            if (q < end && *q == '=') {
+            /* "rule = a|b" accepts either: it proves neither is chosen. */
+            if (q < end && *q == '=' && !memchr(q, '|', (size_t)(end - q))) {
                 q++;
                 while (q < end) {
                     while (q < end && (*q == ' ' || *q == '\t'))
