@@ -229,6 +229,15 @@ static int rules_lint_cmd(const char *dir, const struct options *opt)
     return n ? EXIT_PROBLEM : EXIT_OK;
 }
 
+/* rules list and show print the table's own JSON (an array, a rule), which
+ * has no place for the old-data notice: it goes to stderr in every format. */
+static void stale_note(const struct rule_table *t, const struct options *opt)
+{
+    struct options text = *opt;
+    text.format = FMT_TEXT;
+    rules_stale_warn(t, &text);
+}
+
 int cmd_rules(int argc, char **argv, struct options *opt)
 {
     const char *sub = argc > 1 ? argv[1] : "list";
@@ -250,7 +259,7 @@ int cmd_rules(int argc, char **argv, struct options *opt)
         t = load_rules(opt);
         if (t)
             ret = rules_list(t, opt);
-        rules_stale_warn(t, opt);
+        stale_note(t, opt);
     } else if (strcmp(sub, "update") == 0 && argc == 2) {
         t = load_rules(opt);
         if (t)
@@ -259,7 +268,7 @@ int cmd_rules(int argc, char **argv, struct options *opt)
         t = load_rules(opt);
         if (t)
             ret = rules_show(t, argv[2], opt);
-        rules_stale_warn(t, opt);
+        stale_note(t, opt);
     } else {
         error("usage: gemini-doctor rules list|show ID|lint [DIR]|update [--from URL]");
         return EXIT_USAGE;
