@@ -188,8 +188,7 @@ static void generate_decides_model(struct check_run *run)
     m->transient = g->transient;
     set_summary(run, CHECK_MODEL_AVAILABLE, sb.buf);
     sbuf_release(&sb);
-    sbuf_addf(&sb, "skipped: model.available failed with the same cause (%s)",
-              m->diag->cause ? m->diag->cause : "unknown");
+    sbuf_addf(&sb, "skipped: model.available failed with the same cause (%s)", m->diag->cause);
     g->result = RES_SKIP;
     g->transient = 0;
     set_summary(run, CHECK_REQUEST_GENERATE, sb.buf);

@@ -23,9 +23,10 @@ struct model_info;
 #define DIAG_MAX_DOCS 12
 
 struct diagnosis {
-    struct evidence ev;      /* owned: moved in by diagnose() */
-    const struct rule *rule; /* NULL when nothing matched */
-    const char *cause;       /* public id; the table's no-match cause when nothing matched */
+    struct evidence ev;                  /* owned: moved in by diagnose() */
+    const struct rule *rule;             /* NULL when nothing matched */
+    const char *cause;                   /* public id, never NULL: the table's no-match cause when
+                                            nothing matched (a loaded table always has one) */
     const struct cause_info *cause_info; /* the table's facts about cause */
     const char *title;
     char *title_buf; /* owned: the rule's title with placeholders filled */

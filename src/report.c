@@ -178,7 +178,7 @@ static int utf8_locale(void)
 
 static void text_diag(FILE *out, const struct diagnosis *d, const struct colours *c)
 {
-    fprintf(out, "      cause: %s", d->cause ? d->cause : "unknown");
+    fprintf(out, "      cause: %s", d->cause);
     if (d->title) {
         fputs(" · ", out);
         put_indented(out, d->title, 0);
@@ -323,7 +323,7 @@ static void report_json(FILE *out, const struct check_run *run, const struct opt
         jadd(c, "id", check_id_name((enum check_id)i));
         jadd(c, "result", check_result_name(k->result));
         if (d)
-            jadd(c, "cause", d->cause ? d->cause : "unknown");
+            jadd(c, "cause", d->cause);
         if (d && d->rule)
             jadd(c, "rule", d->rule->id);
         jadd(c, "summary", k->summary ? k->summary : "");
@@ -418,14 +418,14 @@ static void report_junit(FILE *out, const struct check_run *run)
         if (k->result == RES_FAIL) {
             fputs("      <failure message=\"", out);
             if (d) {
-                xml_put(out, d->cause ? d->cause : "unknown", 1);
+                xml_put(out, d->cause, 1);
                 fputs(": ", out);
                 xml_put(out, d->title ? d->title : (k->summary ? k->summary : ""), 1);
             } else {
                 xml_put(out, k->summary ? k->summary : "", 1);
             }
             fputs("\" type=\"", out);
-            xml_put(out, d && d->cause ? d->cause : "unknown", 1);
+            xml_put(out, d ? d->cause : rules_no_match_cause(check_run_rules(run))->id, 1);
             fputs("\">", out);
             xml_put(out, k->summary ? k->summary : "", 0);
             for (int j = 0; d && j < diagnosis_step_count(d, STEP_CHECK); j++) {
@@ -538,7 +538,7 @@ static void github_summary(const struct check_run *run)
             continue;
         fprintf(out, "\n### %s: ", check_label((enum check_id)i));
         md_put(out, d->title ? d->title : k->summary);
-        fprintf(out, " (`%s`)\n\n", d->cause ? d->cause : "unknown");
+        fprintf(out, " (`%s`)\n\n", d->cause);
         for (int j = 0; j < diagnosis_step_count(d, STEP_CHECK); j++) {
             fprintf(out, "%d. ", j + 1);
             md_put(out, diagnosis_step(d, STEP_CHECK, j));
@@ -564,7 +564,7 @@ static void report_github(FILE *out, const struct check_run *run, const struct o
         sbuf_addf(&title, "gemini-doctor %s", check_id_name((enum check_id)i));
         sbuf_adds(&msg, k->summary ? k->summary : "");
         if (d) {
-            sbuf_addf(&msg, "\ncause: %s", d->cause ? d->cause : "unknown");
+            sbuf_addf(&msg, "\ncause: %s", d->cause);
             if (d->title)
                 sbuf_addf(&msg, " (%s)", d->title);
             for (int j = 0; j < diagnosis_step_count(d, STEP_CHECK); j++)

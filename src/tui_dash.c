@@ -27,7 +27,7 @@ static void dash_detail(struct tui *t, struct tui_doc *d)
     if (c->summary)
         tui_doc_add(d, ST_NORMAL, 2, 2, "%s", c->summary);
     if (c->diag) {
-        tui_doc_add(d, ST_DIM, 2, 2, "cause: %s", c->diag->cause ? c->diag->cause : "unknown");
+        tui_doc_add(d, ST_DIM, 2, 2, "cause: %s", c->diag->cause);
         tui_fix_pane(t, d, c->diag, 0, c->id);
         tui_doc_add(d, ST_DIM, 2, 2, "Enter walks through every step");
     } else if (c->detail) {
@@ -78,7 +78,7 @@ void dash_draw(struct tui *t)
     tui_doc_release(&d);
     if (sel && sel->diag) {
         struct sbuf hints;
-        const char *cause = sel->diag->cause ? sel->diag->cause : "unknown";
+        const char *cause = sel->diag->cause;
         sbuf_init(&hints);
         sbuf_adds(&hints, "Enter walkthrough|");
         if (tui_fix_offers(t, cause, CAUSE_ACT_NEW_KEY))

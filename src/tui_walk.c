@@ -112,7 +112,7 @@ static void walk_waiting(struct tui *t, struct tui_doc *d, const struct diagnosi
     char w[64];
 
     tui_doc_add(d, ST_TITLE, 0, 0, "Will waiting help?");
-    if (!g->rule || !g->cause || strcmp(g->cause, "unknown") == 0) {
+    if (!g->rule || (g->cause_info && g->cause_info->no_match)) {
         /* No rule matched: there is no verdict to show, and none is made up. */
         tui_doc_add(d, ST_NORMAL, 2, 2, "Not known: no rule matched this error.");
     } else if (g->resets_at[0]) {
@@ -197,7 +197,7 @@ int tui_fix_offers(const struct tui *t, const char *cause, enum cause_action act
 void tui_fix_pane(const struct tui *t, struct tui_doc *d, const struct diagnosis *g, int step,
                   int check)
 {
-    const char *cause = g->cause ? g->cause : "unknown";
+    const char *cause = g->cause;
     int nsteps = diagnosis_step_count(g, STEP_TUI);
     struct sbuf acts;
 
@@ -263,7 +263,7 @@ void walk_draw(struct tui *t)
         tui_header(t, "pasted error");
     }
     if (g) {
-        const char *cause = g->cause ? g->cause : "unknown";
+        const char *cause = g->cause;
         int nsteps = diagnosis_step_count(g, STEP_TUI);
         if (nsteps > 0 && t->walk_step >= nsteps)
             t->walk_step = nsteps - 1;
