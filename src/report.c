@@ -457,10 +457,9 @@ static void report_junit(FILE *out, const struct check_run *run)
 
 /* --- github ------------------------------------------------------------- */
 
-static void gh_put(FILE *out, const char *s, int property)
+void report_github_escape(FILE *out, const char *s, int property)
 {
-    char *c = clean(s, 1);
-    for (const char *p = c; *p; p++) {
+    for (const char *p = s; *p; p++) {
         if (*p == '%')
             fputs("%25", out);
         else if (*p == '\r')
@@ -474,6 +473,12 @@ static void gh_put(FILE *out, const char *s, int property)
         else
             fputc(*p, out);
     }
+}
+
+static void gh_put(FILE *out, const char *s, int property)
+{
+    char *c = clean(s, 1);
+    report_github_escape(out, c, property);
     free(c);
 }
 

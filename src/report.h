@@ -22,4 +22,9 @@ void report_print(FILE *out, const struct check_run *run, const struct options *
 void report_print_text_exit(FILE *out, const struct check_run *run, const struct options *opt,
                             int code);
 
+/* Print s escaped for a GitHub workflow command: its message, or with
+ * property set a property value (file=, title=). s must already be safe to
+ * show; this only escapes. Shared with scan's annotations. */
+void report_github_escape(FILE *out, const char *s, int property);
+
 #endif

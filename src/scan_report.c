@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "keymask.h"
+#include "report.h"
 #include "rules_scan.h"
 #include "scan.h"
 #include "util.h"
@@ -219,20 +220,7 @@ static void report_sarif(FILE *out, const struct scan_result *res, const struct 
 static void gh_put(FILE *out, const char *s, int property)
 {
     char *r = key_redact(s ? s : "");
-    for (const char *p = r; *p; p++) {
-        if (*p == '%')
-            fputs("%25", out);
-        else if (*p == '\r')
-            fputs("%0D", out);
-        else if (*p == '\n')
-            fputs("%0A", out);
-        else if (property && *p == ':')
-            fputs("%3A", out);
-        else if (property && *p == ',')
-            fputs("%2C", out);
-        else
-            fputc(*p, out);
-    }
+    report_github_escape(out, r, property);
     free(r);
 }
 
