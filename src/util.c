@@ -153,6 +153,18 @@ void sbuf_release(struct sbuf *sb)
     sbuf_init(sb);
 }
 
+/* Where error() and warning() write while the TUI owns the terminal. */
+static char *capture_buf;
+static size_t capture_size;
+
+void gd_capture_messages(char *buf, size_t size)
+{
+    capture_buf = size ? buf : NULL;
+    capture_size = size;
+    if (capture_buf)
+        capture_buf[0] = '\0';
+}
+
 /* Messages echo what the user gave (paths, names, values): each goes out
  * redacted and free of control characters, as one line. */
 static void vmessage(const char *prefix, const char *fmt, va_list ap)
@@ -174,9 +186,17 @@ static void vmessage(const char *prefix, const char *fmt, va_list ap)
     for (size_t i = 0; i < sb.len; i++)
         if (sb.buf[i] == '\n')
             sb.buf[i] = ' ';
-    sbuf_addc(&sb, '\n');
+    if (!capture_buf)
+        sbuf_addc(&sb, '\n');
     safe = key_redact(sb.buf);
-    gd_write_text(stderr, safe, strlen(safe));
+    if (capture_buf) {
+        const char *m = safe;
+        if (strncmp(m, "gemini-doctor: ", 15) == 0)
+            m += 15;
+        snprintf(capture_buf, capture_size, "%s", m);
+    } else {
+        gd_write_text(stderr, safe, strlen(safe));
+    }
     free(safe);
     sbuf_release(&sb);
 }

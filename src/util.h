@@ -66,6 +66,13 @@ void sbuf_release(struct sbuf *sb);
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* While buf is set, error() and warning() keep their latest message in buf
+ * (size bytes, cut to fit, without the "gemini-doctor: " prefix) instead of
+ * writing it to stderr: the interactive doctor owns the terminal and shows
+ * the message on its own message line. gd_capture_messages(NULL, 0) writes
+ * to stderr again. The buffer stays the caller's. */
+void gd_capture_messages(char *buf, size_t size);
+
 /* Read a whole file ("-" or NULL means stdin) into a NUL-terminated buffer.
  * Stops with an error past max bytes. On success *out is owned by the caller.
  * Returns 0, -2 when the file cannot be opened, -3 past max bytes, -1 on any
