@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -27,7 +28,8 @@ struct stats_src {
     int error; /* a read error or a truncated gzip */
     char errmsg[160];
     long long lineno;
-    int too_long; /* the last line returned was cut */
+    int too_long;   /* the last line returned was cut */
+    long long size; /* on disk, 0 when not known */
     unsigned char magic[16];
     size_t nmagic;
 };
@@ -36,9 +38,12 @@ int stats_src_open(const char *path, struct stats_src **out)
 {
     int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY);
     struct stats_src *s;
+    struct stat sb;
     if (fd < 0)
         return error("cannot open '%s': %s", path, strerror(errno));
     s = xcalloc(1, sizeof(*s));
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+        s->size = (long long)sb.st_size;
     /* Peek at the magic bytes before zlib takes the descriptor: an SQLite
      * file is not a text stream. */
     if (strcmp(path, "-") != 0) {
@@ -182,4 +187,11 @@ int stats_src_too_long(const struct stats_src *s)
 const char *stats_src_error(const struct stats_src *s)
 {
     return s->error ? s->errmsg : NULL;
+}
+
+void stats_src_progress(const struct stats_src *s, long long *done, long long *size)
+{
+    z_off_t off = gzoffset(s->gz);
+    *done = off > 0 ? (long long)off : 0;
+    *size = s->size;
 }

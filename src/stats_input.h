@@ -29,5 +29,8 @@ int stats_src_line(struct stats_src *s, const char **line, size_t *len);
 long long stats_src_lineno(const struct stats_src *s);
 int stats_src_too_long(const struct stats_src *s);
 const char *stats_src_error(const struct stats_src *s);
+/* Bytes consumed of the input (compressed bytes for a gzip), and its size
+ * on disk (0 when not known: stdin, a pipe). */
+void stats_src_progress(const struct stats_src *s, long long *done, long long *size);
 
 #endif
