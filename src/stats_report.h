@@ -60,6 +60,14 @@ struct stats_reco {
 int stats_recommend(const struct stats *s, const struct stats_opts *o, struct stats_reco *out,
                     int cap);
 
+/* The text report as lines, for a screen as for a file: each fitted to the
+ * width (o->width, else the terminal's; a line with no space to break at
+ * may be longer), the charts in Unicode blocks when utf8 is set, else in
+ * ASCII. emit gets each line in order, without its newline; heading is set
+ * for the rows of a section's title. */
+typedef void (*stats_line_fn)(void *arg, int heading, const char *line, size_t len);
+void stats_report_lines(const struct stats *s, const struct stats_opts *o, int utf8,
+                        stats_line_fn emit, void *arg);
 void stats_render_text(FILE *out, const struct stats *s, const struct stats_opts *o);
 void stats_render_json(FILE *out, const struct stats *s, const struct stats_opts *o);
 /* Write the HTML page to path; prints one error line and returns -1 when it

@@ -2,7 +2,8 @@
  * stats_text: the stats report for a terminal: sections of figures with bar
  * charts and sparklines in Unicode blocks, or ASCII when the locale is not
  * UTF-8; bold headings only when colour is allowed (not with NO_COLOR or
- * --no-color, not into a pipe); charts fit the terminal width.
+ * --no-color, not into a pipe); charts fit the terminal width. The same
+ * lines feed the interactive doctor's stats screen (stats_report_lines).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,10 +14,13 @@
 #include "stats_report.h"
 #include "util.h"
 
+/* A heading starts its line with this byte in the report buffer; the
+ * lines handed out carry a flag instead. */
+#define HEADING_MARK '\001'
+
 struct tx {
     FILE *out;
     int utf8;
-    int color;
     int width;
 };
 
@@ -47,10 +51,7 @@ static int term_width(const struct stats_opts *o)
 
 static void heading(struct tx *t, const char *s)
 {
-    if (t->color)
-        fprintf(t->out, "\n\033[1m%s\033[0m\n", s);
-    else
-        fprintf(t->out, "\n%s\n", s);
+    fprintf(t->out, "\n%c%s\n", HEADING_MARK, s);
 }
 
 /* A horizontal bar of value/max over width cells, eighths in UTF-8. */
@@ -390,32 +391,44 @@ static void latency(struct tx *t, const struct stats *s)
     }
 }
 
-/* Display columns of s[0..n): UTF-8 continuation bytes and escape
- * sequences take none. */
+/* Display columns of s[0..n): UTF-8 continuation bytes and the heading
+ * mark take none. */
 static size_t columns(const char *s, size_t n)
 {
     size_t c = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\033') {
-            while (i < n && s[i] != 'm')
-                i++;
-            continue;
-        }
-        if (((unsigned char)s[i] & 0xC0) != 0x80)
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && s[i] != HEADING_MARK)
             c++;
-    }
     return c;
 }
 
-/* Print text with every line fitted to width: long lines break at a space
- * and go on indented under their own start. */
-static void wrap(FILE *out, const char *buf, size_t len, int width)
+/* One row to emit: pad spaces of indentation, then s[0..n). */
+static void emit_row(struct sbuf *row, int pad, const char *s, size_t n, int heading,
+                     stats_line_fn emit, void *arg)
+{
+    row->len = 0;
+    for (int i = 0; i < pad; i++)
+        sbuf_addc(row, ' ');
+    sbuf_add(row, s, n);
+    emit(arg, heading, row->buf, row->len);
+}
+
+/* Hand out the report in buf as rows fitted to width: long lines break at
+ * a space and go on indented under their own start. */
+static void wrap(const char *buf, size_t len, int width, stats_line_fn emit, void *arg)
 {
     const char *p = buf, *e = buf + len;
+    struct sbuf row;
+
+    sbuf_init(&row);
+    sbuf_grow(&row, 1);
     while (p < e) {
         const char *nl = memchr(p, '\n', (size_t)(e - p));
         const char *end = nl ? nl : e;
+        int heading = p < end && *p == HEADING_MARK;
         size_t indent = 0;
+        if (heading)
+            p++;
         while (p + indent < end && p[indent] == ' ')
             indent++;
         int first = 1;
@@ -431,31 +444,29 @@ static void wrap(FILE *out, const char *buf, size_t len, int width)
             }
             if (!cut || cut <= p + indent)
                 break;
-            if (!first)
-                fprintf(out, "%*s", (int)indent + 2, "");
-            fwrite(p, 1, (size_t)(cut - p), out);
-            fputc('\n', out);
+            emit_row(&row, first ? 0 : (int)indent + 2, p, (size_t)(cut - p), heading, emit, arg);
             p = cut + 1;
             first = 0;
         }
-        if (!first)
-            fprintf(out, "%*s", (int)indent + 2, "");
-        fwrite(p, 1, (size_t)(end - p), out);
-        fputc('\n', out);
+        emit_row(&row, first ? 0 : (int)indent + 2, p, (size_t)(end - p), heading, emit, arg);
         p = nl ? nl + 1 : e;
     }
+    sbuf_release(&row);
 }
 
-void stats_render_text(FILE *out, const struct stats *s, const struct stats_opts *o)
+void stats_report_lines(const struct stats *s, const struct stats_opts *o, int utf8,
+                        stats_line_fn emit, void *arg)
 {
     char *buf = NULL;
     size_t blen = 0;
     FILE *mem = open_memstream(&buf, &blen);
-    struct tx t = {mem ? mem : out, locale_utf8(), o->color, term_width(o)};
+    struct tx t = {mem, utf8, term_width(o)};
     struct stats_reco reco[STATS_MAX_RECO];
     char title[256];
     int n;
 
+    if (!mem)
+        gd_out_of_memory();
     header(&t, s);
     codes(&t, s);
     causes(&t, s);
@@ -485,9 +496,29 @@ void stats_render_text(FILE *out, const struct stats *s, const struct stats_opts
         for (int i = 0; i < n; i++)
             fprintf(t.out, "  %d. %s\n     (%s)\n", i + 1, reco[i].text, reco[i].figure);
     }
-    if (mem) {
-        fclose(mem);
-        wrap(out, buf, blen, t.width);
-        free(buf);
-    }
+    fclose(mem);
+    wrap(buf, blen, t.width, emit, arg);
+    free(buf);
+}
+
+struct file_sink {
+    FILE *out;
+    int color;
+};
+
+static void file_line(void *arg, int heading, const char *line, size_t len)
+{
+    struct file_sink *f = arg;
+    if (heading && f->color)
+        fputs("\033[1m", f->out);
+    fwrite(line, 1, len, f->out);
+    if (heading && f->color)
+        fputs("\033[0m", f->out);
+    fputc('\n', f->out);
+}
+
+void stats_render_text(FILE *out, const struct stats *s, const struct stats_opts *o)
+{
+    struct file_sink f = {out, o->color};
+    stats_report_lines(s, o, locale_utf8(), file_line, &f);
 }
