@@ -21,12 +21,12 @@
 
 /* --- config.key ----------------------------------------------------------- */
 
-static void fact_check(struct check_run *run, enum check_id id, const char *fact,
+static void fact_check(struct check_run *run, enum check_id id, enum evidence_fact fact,
                        enum check_result result, const char *summary)
 {
     struct evidence ev;
     evidence_init(&ev);
-    ev.fact = xstrdup(fact);
+    ev.fact = xstrdup(evidence_fact_name(fact));
     if (run->key_masked[0])
         ev.key_masked = xstrdup(run->key_masked);
     attach(run, id, &ev, result);
@@ -79,22 +79,22 @@ void run_config_key(struct check_run *run)
             sbuf_addf(&sum, "%s holds no key, only whitespace or quotes", ks->source);
         else
             sbuf_adds(&sum, "no API key: set GOOGLE_API_KEY or GEMINI_API_KEY, or use --key-file");
-        fact_check(run, id, "key-missing", RES_FAIL, sum.buf);
+        fact_check(run, id, FACT_NO_KEY_FOUND, RES_FAIL, sum.buf);
     } else if (ks->unusable) {
         sbuf_addf(&sum, "the key in %s cannot be used: %s", ks->source, ks->problem);
-        fact_check(run, id, "key-malformed", RES_FAIL, sum.buf);
+        fact_check(run, id, FACT_KEY_MALFORMED, RES_FAIL, sum.buf);
     } else if (kind == KEY_OAUTH) {
         sbuf_addf(&sum, "%s holds an %s, not an API key", ks->source, key_kind_name(KEY_OAUTH));
-        fact_check(run, id, "key-oauth-token", RES_FAIL, sum.buf);
+        fact_check(run, id, FACT_KEY_OAUTH_TOKEN, RES_FAIL, sum.buf);
     } else if (ks->problem) {
         sbuf_addf(&sum, "%s: %s", ks->source, ks->problem);
-        fact_check(run, id, "key-malformed", RES_WARN, sum.buf);
+        fact_check(run, id, FACT_KEY_MALFORMED, RES_WARN, sum.buf);
     } else if (kind == KEY_STANDARD && len != standard_key_length(run->t)) {
         sbuf_addf(&sum,
                   "standard keys (%s…) are %zu characters; the one in %s has %zu "
                   "(cut short or pasted twice?)",
                   key_kind_prefix(KEY_STANDARD), standard_key_length(run->t), ks->source, len);
-        fact_check(run, id, "key-malformed", RES_WARN, sum.buf);
+        fact_check(run, id, FACT_KEY_MALFORMED, RES_WARN, sum.buf);
     } else if (kind == KEY_STANDARD) {
         /* Google stopped accepting standard keys in September 2026; the
          * live probe may still prove this one works (finalize()). */
@@ -102,7 +102,7 @@ void run_config_key(struct check_run *run)
                   "%s from %s: Google no longer accepts standard keys for the Gemini API "
                   "since September 2026; move to an %s",
                   key_kind_name(KEY_STANDARD), ks->source, key_kind_name(KEY_AUTH));
-        fact_check(run, id, "key-standard-rejected-date", RES_WARN, sum.buf);
+        fact_check(run, id, FACT_KEY_STANDARD_REJECTED_DATE, RES_WARN, sum.buf);
         run->standard_pending = 1;
     } else if (kind == KEY_AUTH) {
         struct check *c = &run->checks[id];
@@ -200,7 +200,7 @@ void run_config_env(struct check_run *run)
     if (vertex) {
         struct evidence ev;
         evidence_init(&ev);
-        ev.fact = xstrdup("vertex-mode");
+        ev.fact = xstrdup(evidence_fact_name(FACT_VERTEX_MODE));
         attach(run, id, &ev, RES_WARN);
         set_summary(run, id, warn.buf);
     } else if (warn.len) {

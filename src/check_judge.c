@@ -435,12 +435,12 @@ static void model_lifecycle(struct check_run *run, const cJSON *m)
 }
 
 /* Attach the rules' verdict on a local finding about run->model. */
-static void attach_model_fact(struct check_run *run, enum check_id id, const char *fact,
+static void attach_model_fact(struct check_run *run, enum check_id id, enum evidence_fact fact,
                               enum check_result result)
 {
     struct evidence ev;
     evidence_init(&ev);
-    ev.fact = xstrdup(fact);
+    ev.fact = xstrdup(evidence_fact_name(fact));
     ev.model = xstrdup(run->model);
     attach(run, id, &ev, result);
 }
@@ -456,7 +456,7 @@ static void judge_model(struct check_run *run, const struct probe *p)
             fail_bad_body(run, id, p);
         } else if (!has_method(root, "generateContent")) {
             struct sbuf sb;
-            attach_model_fact(run, id, "model-no-generate", RES_FAIL);
+            attach_model_fact(run, id, FACT_MODEL_NO_GENERATE, RES_FAIL);
             sbuf_init(&sb);
             sbuf_addf(&sb, "%s exists but does not support generateContent", run->model);
             set_summary(run, id, sb.buf);
@@ -500,7 +500,7 @@ static void warn_routed(struct check_run *run, const char *ver)
     const struct model_info *asked = rules_model(run->t, run->model);
     struct sbuf sb;
 
-    attach_model_fact(run, id, "model-routed", RES_WARN);
+    attach_model_fact(run, id, FACT_MODEL_ANSWERED_BY_ANOTHER, RES_WARN);
     sbuf_init(&sb);
     if (version_is_other(run, ver))
         sbuf_addf(&sb,

@@ -168,7 +168,7 @@ void judge_status(struct check_run *run, const struct probe *p)
         struct evidence ev;
         const char *title = jstr(first, "external_desc");
         evidence_init(&ev);
-        ev.fact = xstrdup("incident-active");
+        ev.fact = xstrdup(evidence_fact_name(FACT_INCIDENT_ACTIVE));
         if (title)
             ev.message = xstrdup(title);
         attach(run, id, &ev, RES_FAIL);

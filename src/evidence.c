@@ -16,6 +16,16 @@ const char *input_form_name(enum input_form form)
     return names[form];
 }
 
+const char *evidence_fact_name(enum evidence_fact f)
+{
+#define X(e, name) name,
+    static const char *const names[] = {EVIDENCE_FACTS(X)};
+#undef X
+    if ((unsigned)f >= sizeof(names) / sizeof(names[0]))
+        return "";
+    return names[f];
+}
+
 void evidence_init(struct evidence *ev)
 {
     memset(ev, 0, sizeof(*ev));

@@ -38,16 +38,25 @@ enum input_form { INPUT_FORMS(X) };
     X("bad-response")
 
 /* The local findings a probe can hand the rules (fact): the rules' fact
- * condition names only these. */
+ * condition names only these. A fact says what the probe saw, never which
+ * cause that is: the rules decide (a fact spelled like a cause id would hide
+ * a decision in C). */
 #define EVIDENCE_FACTS(X)                                                                          \
-    X("key-missing")                                                                               \
-    X("key-malformed")                                                                             \
-    X("key-oauth-token")                                                                           \
-    X("key-standard-rejected-date")                                                                \
-    X("vertex-mode")                                                                               \
-    X("model-no-generate")                                                                         \
-    X("model-routed")                                                                              \
-    X("incident-active")
+    X(FACT_NO_KEY_FOUND, "no-key-found")                                                           \
+    X(FACT_KEY_MALFORMED, "key-malformed")                                                         \
+    X(FACT_KEY_OAUTH_TOKEN, "key-oauth-token")                                                     \
+    X(FACT_KEY_STANDARD_REJECTED_DATE, "key-standard-rejected-date")                               \
+    X(FACT_VERTEX_MODE, "vertex-mode")                                                             \
+    X(FACT_MODEL_NO_GENERATE, "model-no-generate")                                                 \
+    X(FACT_MODEL_ANSWERED_BY_ANOTHER, "model-answered-by-another")                                 \
+    X(FACT_INCIDENT_ACTIVE, "incident-active")
+
+#define X(e, name) e,
+enum evidence_fact { EVIDENCE_FACTS(X) FACT_COUNT };
+#undef X
+
+/* The name the rules' fact condition uses for f. */
+const char *evidence_fact_name(enum evidence_fact f);
 
 const char *input_form_name(enum input_form form);
 

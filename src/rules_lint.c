@@ -508,7 +508,7 @@ static int one_of(const char *s, const char *const *list, size_t n)
 static void lint_values(const struct rule *r, int *count)
 {
     static const char *const facts[] = {
-#define X(name) name,
+#define X(e, name) name,
         EVIDENCE_FACTS(X)
 #undef X
     };

@@ -457,8 +457,8 @@ static void test_rules(const struct rule_table *t)
     diagnosis_release(&d);
 
     /* Probe facts and network errors. */
-    struct ev_spec fact = {.fact = "key-missing"};
-    run(t, "fact key-missing", &fact, now, "key-missing", "key-missing-env", 0, &d);
+    struct ev_spec fact = {.fact = "no-key-found"};
+    run(t, "fact no-key-found", &fact, now, "key-missing", "key-missing-env", 0, &d);
     diagnosis_release(&d);
     struct ev_spec net = {.net_error = "tls"};
     run(t, "net tls", &net, now, "net-tls", "net-tls-failure", 0, &d);
