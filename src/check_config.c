@@ -9,8 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
 #include "evidence.h"
 #include "keymask.h"
 #include "keysrc.h"
@@ -33,21 +31,12 @@ static void fact_check(struct check_run *run, enum check_id id, enum evidence_fa
     set_summary(run, id, summary);
 }
 
-/* The length of a standard key, from the keys section of the rules. */
+/* The length of a standard key, from the key kinds of the rules. */
 static size_t standard_key_length(const struct rule_table *t)
 {
-    const cJSON *keys = rules_section(t, "keys");
-    const cJSON *kinds = cJSON_GetObjectItemCaseSensitive(keys, "kinds");
-    const cJSON *it;
-
-    cJSON_ArrayForEach(it, kinds)
-    {
-        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(it, "kind");
-        const cJSON *len = cJSON_GetObjectItemCaseSensitive(it, "length");
-        if (cJSON_IsString(kind) && strcmp(kind->valuestring, "standard") == 0 &&
-            cJSON_IsNumber(len) && len->valuedouble > 0 && len->valuedouble < 1000)
-            return (size_t)len->valuedouble;
-    }
+    struct key_kind_info k;
+    if (rules_key_kind(t, KEY_STANDARD, &k) == 0 && k.length > 0)
+        return (size_t)k.length;
     return 39;
 }
 

@@ -182,21 +182,23 @@ void judge_status(struct check_run *run, const struct probe *p)
         set_summary(run, id, sb.buf);
         set_detail(run, id, d.buf);
     } else {
-        const cJSON *pages = rules_section(run->t, "status_pages");
-        const char *page = jstr(pages, "developer_api_page");
+        struct status_pages pages;
+        const char *page;
+        rules_status_pages(run->t, &pages);
+        page = pages.developer_api_page;
         run->checks[id].result = RES_PASS;
         /* The Cloud feed does not cover AI Studio: say what was read, and
          * never call that "healthy". */
         sbuf_addf(&sb, "no active Gemini incident in %s (%d active for other products)",
-                  jstr(pages, "feed_name") ? jstr(pages, "feed_name") : "the status feed", nactive);
+                  pages.feed_name ? pages.feed_name : "the status feed", nactive);
         if (page)
             sbuf_addf(&sb, "; the Gemini Developer API's own status: %s", page);
         set_summary(run, id, sb.buf);
         sbuf_release(&d);
-        if (jstr(pages, "feed_covers"))
-            sbuf_addf(&d, "read %s: %s\n", run->opt->status_url, jstr(pages, "feed_covers"));
-        if (page && jstr(pages, "developer_api_note"))
-            sbuf_addf(&d, "%s: %s\n", page, jstr(pages, "developer_api_note"));
+        if (pages.feed_covers)
+            sbuf_addf(&d, "read %s: %s\n", run->opt->status_url, pages.feed_covers);
+        if (page && pages.developer_api_note)
+            sbuf_addf(&d, "%s: %s\n", page, pages.developer_api_note);
         set_detail(run, id, d.buf);
     }
 out:

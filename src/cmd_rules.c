@@ -2,7 +2,7 @@
  * cmd_rules: `gemini-doctor rules list|show ID|lint [DIR]|update`. Lists the
  * rules, shows one rule, model, cause or section readably (or as JSON), runs
  * the table's lint, and hands `update` to rules_update. It only reads the
- * table; rules.c owns it.
+ * table, through rules.h; rules.c owns it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,31 +24,6 @@ static void print_json(const cJSON *o)
     if (s)
         puts(s);
     free(s);
-}
-
-static const cJSON *raw_rule(const struct rule_table *t, const char *id)
-{
-    const cJSON *r;
-    cJSON_ArrayForEach(r, rules_section(t, "rules"))
-    {
-        const cJSON *rid = cJSON_GetObjectItemCaseSensitive(r, "id");
-        if (cJSON_IsString(rid) && strcmp(rid->valuestring, id) == 0)
-            return r;
-    }
-    return NULL;
-}
-
-static const cJSON *find_by(const struct rule_table *t, const char *section, const char *key,
-                            const char *value)
-{
-    const cJSON *r;
-    cJSON_ArrayForEach(r, rules_section(t, section))
-    {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
-        if (cJSON_IsString(v) && strcmp(v->valuestring, value) == 0)
-            return r;
-    }
-    return NULL;
 }
 
 static int rules_list(const struct rule_table *t, const struct options *opt)
@@ -170,28 +145,23 @@ static int rules_show(const struct rule_table *t, const char *id, const struct o
     const struct rule *r = rules_find(t, id);
     const struct model_info *m = r ? NULL : rules_model(t, id);
     const struct cause_info *cause = r || m ? NULL : rules_cause(t, id);
-    const cJSON *section = r || m || cause ? NULL : rules_section(t, id);
+    char *json = NULL;
 
-    if (opt->format == FMT_JSON) {
-        const cJSON *o = r       ? raw_rule(t, id)
-                         : m     ? find_by(t, "models", "name", m->name)
-                         : cause ? find_by(t, "causes", "id", cause->id)
-                                 : section;
-        if (!o)
+    if (opt->format == FMT_JSON || (!r && !m && !cause)) {
+        /* The data as written; a section has no readable form of its own. */
+        json = rules_data_json(t, id);
+        if (!json)
             goto missing;
-        print_json(o);
+        puts(json);
+        free(json);
         return EXIT_OK;
     }
     if (r)
         show_rule(t, r);
     else if (m)
         show_model(m);
-    else if (cause)
-        show_cause(t, cause);
-    else if (section)
-        print_json(section);
     else
-        goto missing;
+        show_cause(t, cause);
     return EXIT_OK;
 missing:
     error("no rule, model, cause or section named '%s'; see 'gemini-doctor rules list'", id);

@@ -1,8 +1,9 @@
 /*
  * rules: loads the rules table (the JSON files under rules/, compiled into the
  * binary, or the *.json files of a --rules directory), checks its shape and
- * answers questions about it: causes, rules, wait policies, models and the
- * raw sections. Matching lives in rules_match.c and lint in rules_lint.c.
+ * answers questions about it: causes, rules, wait policies and models.
+ * Matching lives in rules_match.c, lint in rules_lint.c, and the typed views
+ * of the sections only other modules read in rules_data.c.
  *
  * All files are merged into one JSON object: array sections ("causes",
  * "wait_policies", "rules", "models") are concatenated in file-name order;

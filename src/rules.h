@@ -12,10 +12,10 @@
 
 #include <time.h>
 
+#include "keymask.h"
 #include "tzrule.h"
 
 struct evidence;
-struct cJSON;
 struct reader_vocab;
 struct rule_cond;
 
@@ -175,9 +175,53 @@ const char *rules_model_kind(const struct rule_table *t, const char *name);
  * never, else a rank where smaller is better (the data's lifecycle order). */
 int rules_suggest_rank(const struct rule_table *t, const char *name);
 
-/* The raw JSON of a section ("limits", "keys", "causes", …), for `rules show`
- * and the TUI's limits screen; NULL when absent. */
-const struct cJSON *rules_section(const struct rule_table *t, const char *name);
+/* A key kind of keys.json: what a key of that kind looks like. Strings
+ * point into the table; NULL (0 for length) where the data says nothing. */
+struct key_kind_info {
+    const char *kind;   /* the data's name for it: "standard", "auth", "oauth" */
+    const char *prefix; /* how the key begins */
+    int length;         /* its exact length */
+    const char *header; /* the header it is sent in */
+    const char *note;
+};
+/* What keys.json says of kind into *out: 0, or -1 when it does not list it. */
+int rules_key_kind(const struct rule_table *t, enum key_kind kind, struct key_kind_info *out);
+
+/* What the status feed covers and where the rest is shown (status.json's
+ * status_pages); each field NULL when the data leaves it out. */
+struct status_pages {
+    const char *feed_name;          /* "Google Cloud's status feed" */
+    const char *feed_covers;        /* what it covers, as a clause */
+    const char *developer_api_page; /* the Developer API's own status page */
+    const char *developer_api_note; /* what that page is */
+};
+void rules_status_pages(const struct rule_table *t, struct status_pages *out);
+
+/* The manifest URL of the published rules bundles, or NULL when the data
+ * names none. */
+const char *rules_update_url(const struct rule_table *t);
+
+/* The published limits (limits.json) as lines to show, in the data's
+ * order: each section's name, then its fact (or note, or fields) as text,
+ * then its rows as items. source and verified point into the table (NULL
+ * when the entry names no source); text is owned by the array. */
+enum limit_line_kind { LIMIT_HEADING, LIMIT_TEXT, LIMIT_ITEM };
+struct limit_line {
+    enum limit_line_kind kind;
+    char *text;
+    const char *source;
+    const char *verified;
+};
+/* The lines into *out (free with rules_limit_lines_free); returns how many,
+ * or -1 (and *out NULL) when the table has no limits section. */
+int rules_limit_lines(const struct rule_table *t, struct limit_line **out);
+void rules_limit_lines_free(struct limit_line *lines, int n);
+
+/* The data as written for id, as indented JSON (allocated; the caller frees
+ * it): the rule with that id, else the model rules_model() finds, else the
+ * cause, else the top-level section of that name ("limits", "keys", …).
+ * NULL when there is none. */
+char *rules_data_json(const struct rule_table *t, const char *id);
 
 /* Is id one of the public cause ids? */
 int rules_is_cause(const struct rule_table *t, const char *id);

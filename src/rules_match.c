@@ -143,19 +143,6 @@ static int limit_is_zero(const struct evidence *ev)
     return 0;
 }
 
-/* The key_kind names used in rules: the kind of the (masked) key the
- * evidence carries, from keymask. */
-static const char *key_kind_id(const char *masked)
-{
-    enum key_kind k = key_kind_of(masked);
-#define X(kind, name)                                                                              \
-    if (k == kind)                                                                                 \
-        return name;
-    RULE_KEY_KINDS(X)
-#undef X
-    return NULL;
-}
-
 static int condition_holds(const struct prepared *p, const struct rule_cond *c)
 {
     const struct evidence *ev = p->ev;
@@ -206,7 +193,7 @@ static int condition_holds(const struct prepared *p, const struct rule_cond *c)
     case COND_fields:
         return (ev->nfields > 0) == c->flag;
     case COND_key_kind:
-        return in_list_nocase(key_kind_id(ev->key_masked), c);
+        return in_list_nocase(rule_key_kind_name(key_kind_of(ev->key_masked)), c);
     case COND_COUNT:
         break;
     }

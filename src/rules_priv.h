@@ -10,6 +10,8 @@
 
 #include "rules.h"
 
+struct cJSON;
+
 /* The value a condition takes in the data. */
 enum cond_type {
     CT_INTS,    /* a non-empty list of numbers */
@@ -64,6 +66,11 @@ struct rule_cond {
     double num;            /* CT_NUMBER */
 };
 
+/* The merged JSON of a section ("limits", "keys", "causes", …), NULL when
+ * absent: for the rules module's own files; everyone else uses the typed
+ * accessors of rules.h. */
+const struct cJSON *rules_section(const struct rule_table *t, const char *name);
+
 const char *rule_cond_name(enum cond_id id);
 enum cond_type rule_cond_type(enum cond_id id);
 /* Can a message-only paste satisfy this condition? */
@@ -78,5 +85,9 @@ const struct rule_cond *rule_cond(const struct rule *r, enum cond_id id);
     X(KEY_AUTH, "auth")                                                                            \
     X(KEY_OAUTH, "oauth")                                                                          \
     X(KEY_OTHER, "other")
+
+/* The name keys.json and the key_kind condition use for keymask's kind;
+ * NULL for KEY_NONE. */
+const char *rule_key_kind_name(enum key_kind kind);
 
 #endif

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "rules.h"
+#include "rules_priv.h"
 #include "util.h"
 
 struct scan_rules {

@@ -233,7 +233,6 @@ static int switch_link(const char *home, const char *target)
 
 int rules_update(const struct options *opt, const struct rule_table *t)
 {
-    const cJSON *url_item = rules_section(t, "update_url");
     const char *url = opt->update_from;
     char why[512], home[1024], stage[1200], inuse[11];
     struct sbuf man;
@@ -243,8 +242,8 @@ int rules_update(const struct options *opt, const struct rule_table *t)
     int ret = EXIT_PROBLEM, staged = 0;
 
     sbuf_init(&man);
-    if (!url && cJSON_IsString(url_item) && url_item->valuestring[0])
-        url = url_item->valuestring;
+    if (!url)
+        url = rules_update_url(t);
     if (!url) {
         error("the rules data names no update URL; fetch a bundle with 'gemini-doctor rules "
               "update --from URL', where URL is the bundle's manifest.json");

@@ -4,8 +4,6 @@
  */
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "rules.h"
 #include "tui.h"
 
@@ -25,125 +23,53 @@ struct notes {
     int n;
 };
 
-/* The footnote number of o's source ("[3]"), or "" when it names none. */
-static void note_of(struct notes *nt, const cJSON *o, char *buf, size_t size)
+/* The footnote number of a line's source ("[3]"), or "" when it names
+ * none. */
+static void note_of(struct notes *nt, const struct limit_line *l, char *buf, size_t size)
 {
-    const cJSON *src = cJSON_GetObjectItemCaseSensitive(o, "source");
-    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(o, "verified");
     int i;
 
     buf[0] = '\0';
-    if (!cJSON_IsString(src))
+    if (!l->source)
         return;
     for (i = 0; i < nt->n; i++)
-        if (strcmp(nt->text[i], src->valuestring) == 0)
+        if (strcmp(nt->text[i], l->source) == 0)
             break;
     if (i == nt->n) {
         if (nt->n == (int)ARRAY_SIZE(nt->text))
             return;
-        nt->text[nt->n] = src->valuestring;
-        nt->verified[nt->n] = cJSON_IsString(ver) ? ver->valuestring : NULL;
+        nt->text[nt->n] = l->source;
+        nt->verified[nt->n] = l->verified;
         nt->n++;
     }
     snprintf(buf, size, " [%d]", i + 1);
 }
 
-/* A table key read as words: "per_model_numbers" as "per model numbers". */
-static void words_of(const char *key, char *buf, size_t size)
+/* The rules table's limits as readable rows: a fact as its sentence, a
+ * list of rows one line each, every source a footnote. Returns 0, or -1
+ * when the table has no limits section. */
+static int limit_rows(struct tui_doc *d, const struct rule_table *rt, struct notes *nt)
 {
-    snprintf(buf, size, "%s", key ? key : "");
-    for (char *p = buf; *p; p++)
-        if (*p == '_')
-            *p = ' ';
-}
+    struct limit_line *lines;
+    int n = rules_limit_lines(rt, &lines);
+    char note[16];
 
-/* One row's fields as "name value, name value": nested objects as
- * "free: rpm 15, tpm 1000000"; where a fact came from is a footnote. */
-static void row_fields(const cJSON *o, struct sbuf *sb)
-{
-    const cJSON *c;
-    char label[96];
-
-    cJSON_ArrayForEach(c, o)
-    {
-        if (!c->string || strcmp(c->string, "source") == 0 || strcmp(c->string, "verified") == 0 ||
-            strcmp(c->string, "fact") == 0)
-            continue;
-        words_of(c->string, label, sizeof(label));
-        if (cJSON_IsObject(c)) {
-            sbuf_addf(sb, "%s%s:", sb->len ? "; " : "", label);
-            {
-                struct sbuf in;
-                sbuf_init(&in);
-                row_fields(c, &in);
-                sbuf_addf(sb, " %s", in.buf ? in.buf : "");
-                sbuf_release(&in);
-            }
-        } else if (cJSON_IsString(c)) {
-            sbuf_addf(sb, "%s%s %s", sb->len ? ", " : "", label, c->valuestring);
-        } else if (cJSON_IsNumber(c)) {
-            sbuf_addf(sb, "%s%s %g", sb->len ? ", " : "", label, c->valuedouble);
-        } else if (cJSON_IsTrue(c)) {
-            sbuf_addf(sb, "%s%s", sb->len ? ", " : "", label);
-        } else if (cJSON_IsNull(c)) {
-            sbuf_addf(sb, "%s%s none", sb->len ? ", " : "", label);
-        }
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        const struct limit_line *l = &lines[i];
+        if (l->kind == LIMIT_HEADING && d->n > 2000)
+            break;
+        note_of(nt, l, note, sizeof(note));
+        if (l->kind == LIMIT_HEADING)
+            tui_doc_add(d, ST_BOLD, 2, 2, "%s", l->text);
+        else if (l->kind == LIMIT_TEXT)
+            tui_doc_add(d, ST_NORMAL, 4, 2, "%s%s", l->text, note);
+        else
+            tui_doc_add(d, ST_NORMAL, 4, 4, "- %s%s", l->text, note);
     }
-}
-
-/* The rules table's limits section as readable rows: a fact as its
- * sentence, a list of rows one line each, every source a footnote. */
-static void limit_rows(struct tui_doc *d, const cJSON *lim, struct notes *nt)
-{
-    const cJSON *sec, *c;
-    char label[96], note[16];
-
-    cJSON_ArrayForEach(sec, lim)
-    {
-        const cJSON *fact = cJSON_GetObjectItemCaseSensitive(sec, "fact");
-        const cJSON *rows =
-            cJSON_IsArray(sec) ? sec : cJSON_GetObjectItemCaseSensitive(sec, "rows");
-        const cJSON *text = cJSON_GetObjectItemCaseSensitive(sec, "note");
-        struct sbuf sb;
-
-        if (d->n > 2000)
-            return;
-        words_of(sec->string, label, sizeof(label));
-        tui_doc_add(d, ST_BOLD, 2, 2, "%s", label);
-        if (cJSON_IsString(fact) || cJSON_IsString(text)) {
-            note_of(nt, sec, note, sizeof(note));
-            tui_doc_add(d, ST_NORMAL, 4, 2, "%s%s",
-                        cJSON_IsString(fact) ? fact->valuestring : text->valuestring, note);
-        }
-        if (cJSON_IsArray(rows)) {
-            cJSON_ArrayForEach(c, rows)
-            {
-                sbuf_init(&sb);
-                if (cJSON_IsObject(c))
-                    row_fields(c, &sb);
-                else if (cJSON_IsString(c))
-                    sbuf_adds(&sb, c->valuestring);
-                note_of(nt, c, note, sizeof(note));
-                tui_doc_add(d, ST_NORMAL, 4, 4, "- %s%s", sb.buf ? sb.buf : "", note);
-                sbuf_release(&sb);
-            }
-        } else if (cJSON_IsObject(sec) && !cJSON_IsString(fact)) {
-            sbuf_init(&sb);
-            row_fields(sec, &sb);
-            note_of(nt, sec, note, sizeof(note));
-            if (sb.len)
-                tui_doc_add(d, ST_NORMAL, 4, 2, "%s%s", sb.buf, note);
-            sbuf_release(&sb);
-        } else if (!cJSON_IsObject(sec)) {
-            sbuf_init(&sb);
-            if (cJSON_IsString(sec))
-                sbuf_adds(&sb, sec->valuestring);
-            else if (cJSON_IsNumber(sec))
-                sbuf_addf(&sb, "%g", sec->valuedouble);
-            tui_doc_add(d, ST_NORMAL, 4, 2, "%s", sb.buf ? sb.buf : "");
-            sbuf_release(&sb);
-        }
-    }
+    rules_limit_lines_free(lines, n);
+    return 0;
 }
 
 /* The footnote: each source once, with the date it was checked. */
@@ -192,7 +118,6 @@ static void search_resolve(struct tui *t, struct tui_doc *d)
 void limits_draw(struct tui *t)
 {
     struct tui_doc d;
-    const cJSON *lim = rules_section(t->rt, "limits");
     const char *model = check_run_model(t->run);
     const struct model_info *mi = model ? rules_model(t->rt, model) : NULL;
     time_t now = gd_now(), reset;
@@ -235,9 +160,7 @@ void limits_draw(struct tui *t)
                     "page.");
     tui_doc_add(&d, ST_TITLE, 0, 0, "What the rules table knows (data of %s)",
                 rules_data_date(t->rt) ? rules_data_date(t->rt) : "unknown date");
-    if (lim)
-        limit_rows(&d, lim, &nt);
-    else
+    if (limit_rows(&d, t->rt, &nt) < 0)
         tui_doc_add(&d, ST_NORMAL, 2, 2, "The rules table has no limits section.");
     limit_notes(&d, &nt);
     search_resolve(t, &d);

@@ -691,8 +691,19 @@ static void test_table(const struct rule_table *t)
     expect("model lookup -002 suffix", rules_model(t, "gemini-1.5-flash-002") != NULL);
     expect("model lookup unknown", rules_model(t, "gemini-99") == NULL);
     expect("model lookup empty", rules_model(t, "") == NULL);
-    expect("limits section", rules_section(t, "limits") != NULL);
-    expect("keys section", rules_section(t, "keys") != NULL);
+    {
+        struct limit_line *lines;
+        struct key_kind_info k;
+        int n = rules_limit_lines(t, &lines);
+        char *json = rules_data_json(t, "keys");
+        expect("limits lines", n > 2 && lines[0].kind == LIMIT_HEADING);
+        rules_limit_lines_free(lines, n);
+        expect("standard key kind", rules_key_kind(t, KEY_STANDARD, &k) == 0 && k.length == 39 &&
+                                        k.prefix && strcmp(k.prefix, "AIza") == 0);
+        expect("keys section as JSON", json && strstr(json, "\"kinds\""));
+        free(json);
+        expect("no section as JSON", rules_data_json(t, "no-such-section") == NULL);
+    }
     expect("lint clean apart from cases", rules_lint(t, NULL) == 0);
 }
 
