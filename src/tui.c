@@ -28,8 +28,9 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
-/* A monotonic clock in milliseconds, for the script's "run MS". */
-static double mono_ms(void)
+/* A monotonic clock in milliseconds, for the script's "run MS" and the
+ * stats screen's slices. */
+double tui_mono_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -180,9 +181,14 @@ static const struct {
     void (*key)(struct tui *t, int key, enum action act);
     int field;
 } screens[] = {
-    [SCR_DASH] = {dash_draw, dash_key, 0},    [SCR_WALK] = {walk_draw, walk_key, 0},
-    [SCR_PASTE] = {paste_draw, paste_key, 1}, [SCR_KEY] = {key_draw, key_key, 1},
-    [SCR_MODEL] = {model_draw, model_key, 0}, [SCR_LIMITS] = {limits_draw, limits_key, 0},
+    [SCR_DASH] = {dash_draw, dash_key, 0},
+    [SCR_WALK] = {walk_draw, walk_key, 0},
+    [SCR_PASTE] = {paste_draw, paste_key, 1},
+    [SCR_KEY] = {key_draw, key_key, 1},
+    [SCR_MODEL] = {model_draw, model_key, 0},
+    [SCR_LIMITS] = {limits_draw, limits_key, 0},
+    [SCR_STATS_OPEN] = {tstats_open_draw, tstats_open_key, 1},
+    [SCR_STATS] = {tstats_draw, tstats_key, 0},
 };
 
 static void draw(struct tui *t)
@@ -217,6 +223,9 @@ static void global_key(struct tui *t, enum action act)
         break;
     case ACT_LIMITS:
         limits_init(t);
+        break;
+    case ACT_STATS:
+        tstats_open_init(t);
         break;
     case ACT_RERUN_ALL:
         if (tui_start_run(t, CHECK_COUNT) == 0)
@@ -262,12 +271,14 @@ static void handle_paste(struct tui *t, const char *text, size_t len)
     size_t i = 0;
 
     t->help = 0;
-    if (t->screen == SCR_KEY) {
-        /* A copied key often carries the line's newline; the key is the rest. */
+    if (t->screen == SCR_KEY || t->screen == SCR_STATS_OPEN) {
+        /* A copied key or path often carries the line's newline; the rest
+         * is the field's. */
+        size_t max = t->screen == SCR_KEY ? KEY_INPUT_MAX : STATS_ARGS_MAX;
         while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
             len--;
         while (i < len)
-            tui_input_add(t, tui_utf8_decode(text, len, &i), KEY_INPUT_MAX);
+            tui_input_add(t, tui_utf8_decode(text, len, &i), max);
         return;
     }
     if (t->screen != SCR_PASTE)
@@ -318,15 +329,19 @@ static int handle_event(struct tui *t, struct tui_event *ev)
         handle_paste(t, ev->text, ev->len);
         break;
     case EV_WAIT:
-        while (t->running && !interrupted)
-            if (poll_run(t, 100) < 0)
+        while ((t->running || t->stats_reading) && !interrupted) {
+            if (poll_run(t, t->stats_reading ? 0 : 100) < 0)
                 return -1;
+            tstats_poll(t, 30);
+        }
         break;
     case EV_RUN: {
-        double end = mono_ms() + ev->key;
-        while (t->running && !interrupted && mono_ms() < end)
-            if (poll_run(t, 20) < 0)
+        double end = tui_mono_ms() + ev->key;
+        while ((t->running || t->stats_reading) && !interrupted && tui_mono_ms() < end) {
+            if (poll_run(t, t->stats_reading ? 0 : 20) < 0)
                 return -1;
+            tstats_poll(t, 20);
+        }
         break;
     }
     case EV_DUMP:
@@ -403,13 +418,16 @@ int tui_main(struct check_run **runp, const struct rule_table *rt, const struct 
     while (!t.quit && !interrupted) {
         struct tui_event ev;
         int r;
-        if (poll_run(&t, t.running && !t.term.headless ? 50 : 0) < 0)
+        /* While a log is read, the keys are looked at between slices of
+         * it, without waiting. */
+        if (poll_run(&t, t.running && !t.term.headless && !t.stats_reading ? 50 : 0) < 0)
             break;
+        tstats_poll(&t, 30);
         if (t.term.headless) {
             r = tui_script_next(sf, &lineno, &ev);
         } else {
             draw(&t);
-            r = tui_term_read(&t.term, t.running ? 50 : 500, &ev);
+            r = tui_term_read(&t.term, t.stats_reading ? 0 : t.running ? 50 : 500, &ev);
         }
         if (r == 0)
             r = handle_event(&t, &ev);
@@ -450,6 +468,7 @@ out_nosig:
         fclose(sf);
     tui_input_wipe(&t);
     model_release(&t);
+    tstats_release(&t);
     free(t.model);
     free(t.orig_model);
     if (t.have_paste)

@@ -3,7 +3,8 @@
  * tui.c owns the state, the probes and the main loop; each screen lives in a
  * file of its own with ncdu's trio X_init (enter it), X_draw (describe it)
  * and X_key (act on a key): tui_dash.c, tui_walk.c, tui_paste.c,
- * tui_newkey.c, tui_model.c, tui_limits.c and tui_help.c. tui_frame.c holds
+ * tui_newkey.c, tui_model.c, tui_limits.c, tui_statsopen.c (the prompt for
+ * a log), tui_stats.c (reading it and its report) and tui_help.c. tui_frame.c holds
  * what every screen shares (documents, the header and the key bar, marks);
  * tui_input.c the text fields; tui_script.c the headless script reader;
  * tui_utf8.c the UTF-8 helpers. None of them makes a curses call.
@@ -28,6 +29,7 @@
 
 struct options;
 struct rule_table;
+struct stats_read;
 
 /* How a session ended, for the report printed after it. */
 struct tui_outcome {
@@ -118,7 +120,16 @@ struct tui_doc {
 void tui_doc_init(struct tui_doc *d);
 void tui_doc_release(struct tui_doc *d);
 
-enum tui_screen { SCR_DASH, SCR_WALK, SCR_PASTE, SCR_KEY, SCR_MODEL, SCR_LIMITS };
+enum tui_screen {
+    SCR_DASH,
+    SCR_WALK,
+    SCR_PASTE,
+    SCR_KEY,
+    SCR_MODEL,
+    SCR_LIMITS,
+    SCR_STATS_OPEN,
+    SCR_STATS
+};
 
 /*
  * Every action, its help line and up to three keys: the one table the key
@@ -142,6 +153,7 @@ enum tui_screen { SCR_DASH, SCR_WALK, SCR_PASTE, SCR_KEY, SCR_MODEL, SCR_LIMITS 
     X(ACT_MODEL, "pick another model from the live list", 'm', 0, 0)                               \
     X(ACT_NEWKEY, "use a new API key for this session", 'K', 0, 0)                                 \
     X(ACT_LIMITS, "rate limits and the daily reset", 'l', 0, 0)                                    \
+    X(ACT_STATS, "open a response log and show its error report", 's', 0, 0)                       \
     X(ACT_SEARCH, "search the limits page (then n and N)", '/', 0, 0)                              \
     X(ACT_SEARCH_PREV, "the previous match of the search", 'N', 0, 0)                              \
     X(ACT_HELP, "this help", '?', 0, 0)                                                            \
@@ -165,6 +177,11 @@ struct tui_term {
     int utf8;     /* the locale's character set is UTF-8 */
     int color;    /* colour wanted and available */
 };
+
+/* The stats prompt: the longest line it takes, and how many lines of this
+ * session it keeps for Up and Down. */
+#define STATS_ARGS_MAX 512
+#define STATS_HIST 8
 
 /* The whole UI state. Only the screens and the loop change it. */
 struct tui {
@@ -219,6 +236,15 @@ struct tui {
     int session_key;     /* a key was given for this session */
     char *orig_model;    /* the model before the session changed it */
 
+    /* The stats screen: the log read (or being read a slice at a time
+     * between keys), and what was typed at the prompt, newest first. */
+    struct stats_read *stats;
+    int stats_reading; /* a log is being read */
+    int stats_file;    /* the file being read, of the reading's files */
+    char stats_hist[STATS_HIST][STATS_ARGS_MAX + 1];
+    int stats_nhist;
+    int stats_hpos; /* the history entry in the field, or -1 */
+
     int quit;
     int failed; /* the probes failed internally: said once the terminal is back */
 };
@@ -237,6 +263,9 @@ struct tui {
  * step of a fix: a notice says so instead of a cut screen. */
 #define TUI_MIN_COLS 60
 #define TUI_MIN_ROWS 18
+
+/* tui.c: a monotonic clock in milliseconds. */
+double tui_mono_ms(void);
 
 /* tui.c: the probes. */
 int tui_start_run(struct tui *t, int only);
@@ -273,6 +302,8 @@ int tui_too_small(struct tui *t);
 void tui_footer(struct tui *t, const char *hints);
 void tui_page(struct tui *t, struct tui_doc *d, const char *hints);
 void tui_screen_open(struct tui *t, enum tui_screen scr);
+/* Is scr a text field (every key is typed into it, q too)? */
+int tui_field_screen(enum tui_screen scr);
 void tui_screen_back(struct tui *t);
 int tui_scroll_key(int *scroll, enum action act);
 
@@ -312,6 +343,17 @@ void limits_draw(struct tui *t);
 void limits_key(struct tui *t, int key, enum action act);
 /* A key while the search text is typed (Enter searches, Esc cancels). */
 void limits_search_key(struct tui *t, int key);
+void tstats_open_init(struct tui *t);
+void tstats_open_draw(struct tui *t);
+void tstats_open_key(struct tui *t, int key, enum action act);
+/* Start reading the logs the prompt names (argv as the stats command takes
+ * it): 0 and the report screen opens, or -1 after a message. */
+int tstats_start(struct tui *t, int argc, char **argv);
+void tstats_draw(struct tui *t);
+void tstats_key(struct tui *t, int key, enum action act);
+/* Read the log for about ms milliseconds, when one is being read. */
+void tstats_poll(struct tui *t, int ms);
+void tstats_release(struct tui *t);
 void help_init(struct tui *t);
 void help_draw(struct tui *t);
 void help_key(struct tui *t, int key, enum action act);

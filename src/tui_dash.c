@@ -85,11 +85,12 @@ void dash_draw(struct tui *t)
             sbuf_adds(&hints, "K new key|");
         if (tui_fix_offers(t, cause, CAUSE_ACT_PICK_MODEL))
             sbuf_adds(&hints, "m model|");
-        sbuf_adds(&hints, "r re-check|j/k select|R all|p paste|l limits");
+        sbuf_adds(&hints, "r re-check|j/k select|R all|p paste|l limits|s stats");
         tui_footer(t, hints.buf);
         sbuf_release(&hints);
     } else {
-        tui_footer(t, "j/k select|Enter details|r re-check|R all|p paste|K key|m model|l limits");
+        tui_footer(t, "j/k select|Enter details|r re-check|R all|p paste|K key|m model|l limits|"
+                      "s stats");
     }
 }
 

@@ -348,7 +348,7 @@ static int bar_add(const struct tui *t, struct sbuf *bar, const char *item, int 
  * quit, which no cut can take away. */
 void tui_footer(struct tui *t, const char *hints)
 {
-    int rows, cols, width, field = t->screen == SCR_PASTE || t->screen == SCR_KEY;
+    int rows, cols, width, field = tui_field_screen(t->screen);
     const char *tail = field ? "C-c quit" : "? help  q quit";
     struct sbuf bar;
     char item[128];
@@ -394,9 +394,14 @@ void tui_page(struct tui *t, struct tui_doc *d, const char *hints)
     tui_footer(t, hints);
 }
 
+int tui_field_screen(enum tui_screen scr)
+{
+    return scr == SCR_PASTE || scr == SCR_KEY || scr == SCR_STATS_OPEN;
+}
+
 void tui_screen_open(struct tui *t, enum tui_screen scr)
 {
-    int field = t->screen == SCR_PASTE || t->screen == SCR_KEY;
+    int field = tui_field_screen(t->screen);
 
     if (t->screen != scr && !field)
         t->back = t->screen;
