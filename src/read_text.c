@@ -371,6 +371,32 @@ static void code_message_form(struct reading *r, const char *l, const char *le)
     }
 }
 
+/* The rest of Go's googleapi line, "googleapi: Error 403: MESSAGE, REASON":
+ * the client appends errors[0].reason after a comma. A tail that is one of
+ * the vocabulary's legacy reasons (quotaExceeded, rateLimitExceeded) is read
+ * as the reason and left out of the message. */
+static void googleapi_tail(struct reading *r, const char *s, const char *le)
+{
+    const char *e = le;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\n'))
+        e--;
+    const char *w = e;
+    while (w > s && is_word(w[-1]))
+        w--;
+    if (w - s >= 2 && w[-1] == ' ' && w[-2] == ',') {
+        size_t n = (size_t)(e - w);
+        for (size_t i = 0; i < r->v->nlegacy_reasons; i++) {
+            if (strlen(r->v->legacy_reasons[i]) == n &&
+                memcmp(r->v->legacy_reasons[i], w, n) == 0) {
+                cand_offer_str(&r->reason, w, n, 0, Q_TEXT);
+                offer_message(r, s, w - 2, Q_PROSE);
+                return;
+            }
+        }
+    }
+    offer_message(r, s, le, Q_PROSE);
+}
+
 /* Fixed prefixes followed by a code. */
 static void prefixed_codes(struct reading *r, const char *l, const char *le)
 {
@@ -408,7 +434,7 @@ static void prefixed_codes(struct reading *r, const char *l, const char *le)
             if (code) {
                 offer_code(r, code, Q_TEXT);
                 if (strcmp(prefixes[i], "googleapi: error ") == 0 && c + 4 < le && c[3] == ':')
-                    offer_message(r, c + 4, le, Q_PROSE);
+                    googleapi_tail(r, c + 4, le);
                 break;
             }
             if (pl >= 7 && strncmp(prefixes[i], "status", 6) == 0)
