@@ -526,13 +526,67 @@ static int line_sig_differs(const struct line_sig *a, const struct line_sig *b)
            (a->limit >= 0 && b->limit >= 0 && a->limit != b->limit);
 }
 
+/* A code followed by its own canonical status at l[i] ("429
+ * RESOURCE_EXHAUSTED", "401 UNAUTHENTICATED"): the code, or 0. The pair is
+ * specific enough to stand where words ran together when the paste lost its
+ * line breaks ("…followed by429 RESOURCE_EXHAUSTED", "UNAUTHENTICATEDfollowed"),
+ * so only digits may touch it. */
+static int code_status_pair(const char *l, size_t n, size_t i)
+{
+    if (i + 5 > n || (i > 0 && l[i - 1] >= '0' && l[i - 1] <= '9'))
+        return 0;
+    for (size_t k = 0; k < 3; k++)
+        if (l[i + k] < '0' || l[i + k] > '9')
+            return 0;
+    if (l[i + 3] != ' ' || (l[i] != '4' && l[i] != '5'))
+        return 0;
+    size_t s = i + 4, e = s;
+    while (e < n && ((l[e] >= 'A' && l[e] <= 'Z') || l[e] == '_') && e - s < 24)
+        e++;
+    if (e == s || (e < n && l[e] >= '0' && l[e] <= '9'))
+        return 0;
+    const char *st = canonical_status(l + s, e - s);
+    int code = (l[i] - '0') * 100 + (l[i + 1] - '0') * 10 + (l[i + 2] - '0');
+    return st && status_http(st) == code ? code : 0;
+}
+
+/* Two errors on one line ("401 UNAUTHENTICATED followed by 429
+ * RESOURCE_EXHAUSTED (…)"): when l[0..n) holds code-and-status pairs of
+ * different codes, the offset of the last pair and its code in *code;
+ * otherwise n. */
+static size_t line_last_pair(const char *l, size_t n, int *code)
+{
+    int first = 0, differ = 0;
+    size_t at = n;
+
+    *code = 0;
+    for (size_t i = 0; i + 5 <= n; i++) {
+        int c = code_status_pair(l, n, i);
+        if (!c)
+            continue;
+        if (!first)
+            first = c;
+        else if (c != first)
+            differ = 1;
+        at = i;
+        *code = c;
+        i += 3;
+    }
+    if (!differ) {
+        *code = 0;
+        return n;
+    }
+    return at;
+}
+
 /* The same rule for text forms, when no two error objects differ: lines that
  * name an error's HTTP code ("ERROR 429 …", "…InvalidArgument: 400 …") mark
  * separate errors when their codes differ, or when one code comes with
  * another quota window or limit (a per-minute 429, then a per-day one); the
  * region is the last one, from the line after the last line naming a
  * different error. Identical codes otherwise (retries, a wrapper's line and
- * the body's) stay one error. One pass. */
+ * the body's) stay one error. A line that names two errors as code-and-status
+ * pairs starts the region at its later pair. One pass. */
 static void text_region(const char *t, size_t n, size_t *rs)
 {
     int last = 0;
@@ -557,6 +611,15 @@ static void text_region(const char *t, size_t n, size_t *rs)
             }
             last = code;
             last_sig = g;
+            prev_end = le < n ? le + 1 : n;
+        }
+        int pair;
+        size_t off = line_last_pair(t + ls, le - ls, &pair);
+        if (off < le - ls) {
+            /* The later error of the line starts the region. */
+            start = ls + off;
+            last = pair;
+            line_sig(t + start, le - start, &last_sig);
             prev_end = le < n ? le + 1 : n;
         }
         ls = le + 1;
