@@ -280,6 +280,23 @@ struct status_terms {
 };
 const struct status_terms *rules_status_terms(const struct rule_table *t);
 
+/* A rule's match as text searches (rules_text.c), for SQL that runs where
+ * the reader cannot: RTX_HTTP holds when the status is one of ints; the
+ * others when the error text holds (RTX_NOT_PHRASE: holds none of) one of
+ * strs: RTX_SUBSTRING compared in any case, RTX_PHRASE squeezed (lower case,
+ * whitespace removed, as strs already are). The strings belong to the table. */
+enum rule_text_kind { RTX_HTTP, RTX_SUBSTRING, RTX_PHRASE, RTX_NOT_PHRASE };
+struct rule_text_test {
+    enum rule_text_kind kind;
+    int n;
+    const int *ints;
+    const char **strs;
+};
+/* Fill out (at most cap) with r's conditions, all of which must hold;
+ * returns how many, or -1 when one of them is not a text search (then the
+ * rule cannot be decided from the text alone). */
+int rules_text_tests(const struct rule *r, struct rule_text_test *out, int cap);
+
 /* Check the table (see docs/rules.md); print each problem, return the count.
  * cases_dir, when non-NULL, is searched for a test case naming each rule. */
 int rules_lint(const struct rule_table *t, const char *cases_dir);
