@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
 #include "options.h"
@@ -13,6 +14,7 @@
 #include "rules_store.h"
 #include "stats_read.h"
 #include "stats_report.h"
+#include "stats_sql.h"
 #include "util.h"
 
 const char stats_help[] =
@@ -28,9 +30,80 @@ const char stats_help[] =
     "  --width N           chart width (default: the terminal's, else 80)\n"
     "  --table T           the table of an SQLite database (default: its only one)\n"
     "  --html FILE         also write the report as one self-contained HTML page\n"
+    "  --sql DIALECT       print the figures as SQL instead: duckdb (over the JSON\n"
+    "                      Lines and CSV files, or a table) or bigquery (a table)\n"
+    "  --sql-table NAME    the table the SQL reads (default " STATS_SQL_TABLE ")\n"
     "Exit codes: 0 report printed, 64 usage or a mapping that cannot be used,\n"
     "65 no request records in the input, 66 an input file cannot be read or the\n"
     "--html file cannot be written.\n\n";
+
+/* Is the file gzip, whatever it is called? */
+static int is_gzip(const char *path)
+{
+    unsigned char m[2] = {0, 0};
+    FILE *f = fopen(path, "rb");
+    size_t n;
+    if (!f)
+        return 0;
+    n = fread(m, 1, 2, f);
+    fclose(f);
+    return n == 2 && m[0] == 0x1f && m[1] == 0x8b;
+}
+
+/* --sql: the SQL instead of the report. Each file is opened only for its
+ * form and its field mapping, guessed from its first lines as the report
+ * guesses them; nfiles 0 means the SQL reads a table. */
+static int print_sql(struct stats_read *run, const struct rule_table *t, int nfiles)
+{
+    struct stats_sql_input *in = xcalloc((size_t)nfiles + 1, sizeof(*in));
+    const struct stats *st = stats_read_stats(run);
+    struct stats_sql q;
+    int ret = 0;
+
+    for (int i = 0; i < nfiles && ret == 0; i++) {
+        const char *path = stats_read_file(run, i);
+        if (strcmp(path, "-") == 0) {
+            error("--sql reads its logs from files, not from stdin");
+            ret = EXIT_USAGE;
+            break;
+        }
+        ret = stats_read_open(run, i);
+        if (ret)
+            break;
+        in[i].path = path;
+        in[i].map = *stats_read_map(run, &in[i].form);
+        in[i].gzip = is_gzip(path);
+        if (in[i].form != SFORM_JSONL && in[i].form != SFORM_CSV) {
+            error("--sql reads JSON Lines and CSV files; '%s' is %s", path,
+                  stats_form_name(in[i].form));
+            ret = EXIT_USAGE;
+        }
+    }
+    if (ret)
+        goto out;
+    memset(&q, 0, sizeof(q));
+    q.so = stats_read_opts(run);
+    q.dialect = (enum stats_sql_dialect)q.so->sql;
+    q.table = q.so->sql_table;
+    q.columns = stats_read_user_map(run);
+    /* BigQuery runs over a table: a file only says what its columns are
+     * called (a JSON Lines file loaded as it is keeps its names). */
+    if (q.dialect == SQL_BIGQUERY && nfiles > 0) {
+        q.columns = &in[0].map;
+    } else if (q.dialect == SQL_DUCKDB) {
+        q.in = in;
+        q.nin = nfiles;
+    }
+    q.tz = st->have_tz ? &st->tz : NULL;
+    q.reset_zone = st->reset_zone[0] ? st->reset_zone : NULL;
+    q.rules = t;
+    q.data_date = rules_data_date(t);
+    if (stats_sql_print(stdout, &q))
+        ret = EXIT_USAGE;
+out:
+    free(in);
+    return ret;
+}
 
 int cmd_stats(int argc, char **argv, struct options *opt)
 {
@@ -38,7 +111,7 @@ int cmd_stats(int argc, char **argv, struct options *opt)
     struct rule_table *t = NULL;
     struct stats_opts *so;
     const struct stats *st;
-    int ret = EXIT_INTERNAL, rc;
+    int ret = EXIT_INTERNAL, rc, nfiles;
 
     if (opt->format != FMT_TEXT && opt->format != FMT_JSON) {
         error("stats prints text or json");
@@ -56,7 +129,12 @@ int cmd_stats(int argc, char **argv, struct options *opt)
     t = load_rules(opt);
     if (!t)
         goto out;
+    nfiles = stats_read_nfiles(run);
     rc = stats_read_begin(run, t);
+    if (rc == 0 && so->sql >= 0) {
+        ret = print_sql(run, t, nfiles);
+        goto out;
+    }
     if (rc == 0)
         rc = stats_read_all(run);
     if (rc) {

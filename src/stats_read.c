@@ -16,6 +16,7 @@
 #include "stats.h"
 #include "stats_input.h"
 #include "stats_rows.h"
+#include "stats_sql.h"
 #include "stats_textlog.h"
 #include "util.h"
 
@@ -29,6 +30,7 @@ struct stats_read {
     char *tz;           /* --tz as given, or NULL */
     char **files;       /* the files named (copies) */
     char *table, *html; /* --table and --html (copies) */
+    char *sql_table;    /* --sql-table (a copy) */
     int nfiles;
     const struct rule_table *rt;
     struct stats_classifier *cls;
@@ -436,6 +438,14 @@ static int parse_stats_args(int argc, char **argv, struct stats_read *run)
             free(run->html);
             run->html = xstrdup(val);
             run->so.html = run->html;
+        } else if (strcmp(name, "--sql") == 0) {
+            run->so.sql = stats_sql_dialect_from_name(val);
+            if (run->so.sql < 0)
+                return error("--sql takes duckdb or bigquery, not '%s'", val);
+        } else if (strcmp(name, "--sql-table") == 0) {
+            free(run->sql_table);
+            run->sql_table = xstrdup(val);
+            run->so.sql_table = run->sql_table;
         } else {
             return error("unknown option '%s'; see 'gemini-doctor help stats'", a);
         }
@@ -452,6 +462,7 @@ struct stats_read *stats_read_new(void)
     run->text_rec.buf[0] = '\0';
     sbuf_init(&run->joined);
     run->so.by_field = -1;
+    run->so.sql = -1;
     return run;
 }
 
@@ -482,6 +493,7 @@ void stats_read_free(struct stats_read *run)
     free(run->tz);
     free(run->table);
     free(run->html);
+    free(run->sql_table);
     free(run);
 }
 
@@ -492,6 +504,8 @@ int stats_read_args(struct stats_read *run, int argc, char **argv)
         return -1;
     if (run->so.has_since && run->so.has_until && run->so.until <= run->so.since)
         return error("--until is not after --since");
+    if (run->so.sql_table && run->so.sql < 0)
+        return error("--sql-table is for --sql");
     return 0;
 }
 
@@ -508,6 +522,17 @@ const char *stats_read_file(const struct stats_read *run, int i)
 struct stats_opts *stats_read_opts(struct stats_read *run)
 {
     return &run->so;
+}
+
+const struct stats_map *stats_read_user_map(const struct stats_read *run)
+{
+    return &run->user_map;
+}
+
+const struct stats_map *stats_read_map(const struct stats_read *run, enum stats_form *form)
+{
+    *form = run->is_sqlite ? SFORM_SQLITE : run->form;
+    return &run->map;
 }
 
 const struct stats *stats_read_stats(const struct stats_read *run)

@@ -18,6 +18,7 @@
 
 #include "stats_agg.h"
 #include "stats_report.h"
+#include "stats_rows.h"
 
 struct rule_table;
 struct stats_read;
@@ -57,6 +58,12 @@ void stats_read_progress(const struct stats_read *r, long long *done, long long 
 int stats_read_finish(struct stats_read *r);
 /* Every file, opened, read to the end and finished: 0 or an exit code. */
 int stats_read_all(struct stats_read *r);
+
+/* The field mapping --field and --by give, before any file; and the form
+ * and the mapping of the open file (after stats_read_open: its guesses
+ * added), for stats --sql, which reads no further. */
+const struct stats_map *stats_read_user_map(const struct stats_read *r);
+const struct stats_map *stats_read_map(const struct stats_read *r, enum stats_form *form);
 
 /* The aggregates: complete after stats_read_finish(). */
 const struct stats *stats_read_stats(const struct stats_read *r);

@@ -22,8 +22,10 @@ struct stats_opts {
     int json;
     int verbose;
     const char *html;
-    const char *table;  /* --table */
-    char *rules_notice; /* the rules data is old: one sentence, else NULL */
+    const char *table;     /* --table */
+    int sql;               /* --sql: an enum stats_sql_dialect, else -1 */
+    const char *sql_table; /* --sql-table, or NULL */
+    char *rules_notice;    /* the rules data is old: one sentence, else NULL */
 };
 
 /* The dimensions of a 429, from its public cause id. */
