@@ -108,10 +108,12 @@ struct cause_info {
     const char *id;
     const char *title;
     const char *description;
-    const char *dimension; /* a quota dimension id, CAUSE_DIMENSION_FROM_QUOTA_ID, or NULL */
-    int gemini;            /* 0: not an error of the Gemini API ("not-gemini", "unknown") */
-    int no_match;          /* this is the cause given when no rule matches */
-    int check_transient;   /* a retryable failure in check counts as transient (exit 75) */
+    const char *dimension;    /* a quota dimension id, CAUSE_DIMENSION_FROM_QUOTA_ID, or NULL */
+    const char *stats_column; /* its column in the stats report's 429 chart (STATS_DIMS),
+                                 NULL for its dimension's */
+    int gemini;               /* 0: not an error of the Gemini API ("not-gemini", "unknown") */
+    int no_match;             /* this is the cause given when no rule matches */
+    int check_transient;      /* a retryable failure in check counts as transient (exit 75) */
     const char *not_retryable_plan; /* the wait line when it is not retryable, or NULL */
     const struct rule_step *steps;  /* the no-match cause's own steps */
     int nsteps;

@@ -19,6 +19,7 @@
 #include "rules.h"
 #include "rules_scan.h"
 #include "rules_priv.h"
+#include "stats_report.h"
 #include "util.h"
 #include "vocab.h"
 
@@ -434,7 +435,20 @@ static void lint_steps(const struct rule_table *t, int *count)
     }
 }
 
-/* Every cause's dimension is a listed one; dimension and tier ids are unique. */
+/* Is name a column of the stats report's 429 chart? */
+static int is_stats_column(const char *name)
+{
+#define X(id, label) label,
+    static const char *const cols[] = {STATS_DIMS(X)};
+#undef X
+    for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
+        if (strcmp(cols[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every cause's dimension is a listed one and its stats column one the
+ * stats report has; dimension and tier ids are unique. */
 static void lint_dimensions(const struct rule_table *t, int *count)
 {
     struct names dims = {0}, tiers = {0};
@@ -457,6 +471,9 @@ static void lint_dimensions(const struct rule_table *t, int *count)
             !names_has(&dims, c->dimension))
             problem(count, "cause '%s': dimension '%s' is not in quota_dimensions", c->id,
                     c->dimension);
+        if (c->stats_column && !is_stats_column(c->stats_column))
+            problem(count, "cause '%s': stats_column '%s' is not a column of the stats report",
+                    c->id, c->stats_column);
     }
     names_release(&dims);
     names_release(&tiers);

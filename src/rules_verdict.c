@@ -163,6 +163,7 @@ static int load_cause(struct cause_info *c, const cJSON *o, int i)
     snprintf(owner, sizeof(owner), "cause '%s'", c->id);
     c->description = get_str(o, "description");
     c->dimension = get_str(o, "dimension");
+    c->stats_column = get_str(o, "stats_column");
     c->not_retryable_plan = get_str(o, "not_retryable_plan");
     c->gemini = get_bool(o, "gemini", 1);
     c->no_match = get_bool(o, "no_match", 0);

@@ -77,6 +77,7 @@ struct stats_verdict {
     int retryable;
     int recognised;
     int found;            /* the reader saw an error at all */
+    int chart;            /* the cause's column in the 429 chart (enum stats_dim) */
     double retry_after_s; /* -1 when none */
     long long limit;      /* the quota limit the error names, -1 when none */
 };

@@ -126,6 +126,7 @@ static void cause_add(struct stats *s, const struct stats_req *r)
     stats_copy(c->rule, sizeof(c->rule), v->rule);
     c->http = r->http;
     c->retryable = v->retryable;
+    c->chart = v->chart;
     c->count = 1;
 }
 

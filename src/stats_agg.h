@@ -51,6 +51,7 @@ struct stats_cause {
     char rule[64];
     int http;
     int retryable;
+    int chart; /* the cause's column in the 429 chart (enum stats_dim) */
     long long count;
 };
 

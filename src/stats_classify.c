@@ -12,6 +12,7 @@
 #include "reader.h"
 #include "rules.h"
 #include "stats.h"
+#include "stats_report.h"
 #include "util.h"
 
 #define CACHE_SLOTS 4096
@@ -92,6 +93,7 @@ static void run_rules(struct stats_classifier *c, int http, const char *text, si
     v->retryable = d.retryable;
     v->recognised = diagnosis_recognised(&d);
     v->found = d.ev.found;
+    v->chart = stats_dim_of(d.cause_info);
     /* The server's own delay (RetryInfo, Retry-After, "retry in"), not the
      * wait the rules would plan: a retry storm is a request sent inside it. */
     v->retry_after_s = d.ev.has_retry_after ? d.ev.retry_after_s : -1;

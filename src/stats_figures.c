@@ -20,15 +20,12 @@ const char *stats_dim_name(int d)
     return dim_names[d];
 }
 
-int stats_dim_of(const char *cause)
+int stats_dim_of(const struct cause_info *cause)
 {
-    if (strcmp(cause, "capacity") == 0)
-        return DIM_CAPACITY;
-    if (strncmp(cause, "quota-", 6) == 0) {
-        for (int d = 0; d < DIM_OTHER; d++)
-            if (strcmp(cause + 6, dim_names[d]) == 0)
-                return d;
-    }
+    const char *name = !cause ? NULL : cause->stats_column ? cause->stats_column : cause->dimension;
+    for (int d = 0; name && d < DIM_OTHER; d++)
+        if (strcmp(name, dim_names[d]) == 0)
+            return d;
     return DIM_OTHER;
 }
 
@@ -37,7 +34,7 @@ void stats_dim_counts(const struct stats *s, long long out[DIM_COUNT])
     memset(out, 0, sizeof(long long) * DIM_COUNT);
     for (int i = 0; i < s->ncauses; i++)
         if (s->causes[i].http == 429)
-            out[stats_dim_of(s->causes[i].cause)] += s->causes[i].count;
+            out[s->causes[i].chart] += s->causes[i].count;
 }
 
 void stats_clock(int sec, char *out, size_t size)

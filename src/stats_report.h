@@ -28,7 +28,8 @@ struct stats_opts {
     char *rules_notice;    /* the rules data is old: one sentence, else NULL */
 };
 
-/* The dimensions of a 429, from its public cause id. */
+/* The columns of the 429 chart: a cause's stats_column in causes.json, else
+ * its quota dimension, names one; any other cause is "other". */
 #define STATS_DIMS(X)                                                                              \
     X(DIM_RPM, "rpm")                                                                              \
     X(DIM_TPM, "tpm")                                                                              \
@@ -44,7 +45,8 @@ enum stats_dim { STATS_DIMS(X) DIM_COUNT };
 #undef X
 
 const char *stats_dim_name(int d);
-int stats_dim_of(const char *cause);
+struct cause_info;
+int stats_dim_of(const struct cause_info *cause);
 void stats_dim_counts(const struct stats *s, long long out[DIM_COUNT]);
 
 /* "09:14" for a second of the day; ISO-8601 UTC for an epoch time. */
