@@ -459,7 +459,7 @@ static void dimension_case(struct sqlw *w, const struct rule_table *t)
         }
         if (!any)
             sbuf_adds(w->b, "TRUE");
-        sbuf_addf(w->b, " THEN '%s'", stats_dim_name(stats_dim_of(rs[i]->cause)));
+        sbuf_addf(w->b, " THEN '%s'", stats_dim_name(stats_dim_of(rules_cause(t, rs[i]->cause))));
         if (!any)
             break;
     }
