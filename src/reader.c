@@ -533,13 +533,12 @@ static int line_sig_differs(const struct line_sig *a, const struct line_sig *b)
  * so only digits may touch it. */
 static int code_status_pair(const char *l, size_t n, size_t i)
 {
-    if (i + 5 > n || (i > 0 && l[i - 1] >= '0' && l[i - 1] <= '9'))
+    if (i + 5 > n || (l[i] != '4' && l[i] != '5') || l[i + 3] != ' ' ||
+        (i > 0 && l[i - 1] >= '0' && l[i - 1] <= '9'))
         return 0;
-    for (size_t k = 0; k < 3; k++)
+    for (size_t k = 1; k < 3; k++)
         if (l[i + k] < '0' || l[i + k] > '9')
             return 0;
-    if (l[i + 3] != ' ' || (l[i] != '4' && l[i] != '5'))
-        return 0;
     size_t s = i + 4, e = s;
     while (e < n && ((l[e] >= 'A' && l[e] <= 'Z') || l[e] == '_') && e - s < 24)
         e++;
@@ -561,6 +560,8 @@ static size_t line_last_pair(const char *l, size_t n, int *code)
 
     *code = 0;
     for (size_t i = 0; i + 5 <= n; i++) {
+        if (l[i] != '4' && l[i] != '5')
+            continue;
         int c = code_status_pair(l, n, i);
         if (!c)
             continue;
