@@ -4,7 +4,9 @@
 # repeated to size. For each of JSON Lines and CSV: stats' MB/s (CPU time,
 # user + system, which a loaded machine does not inflate, and wall time),
 # beside jq doing the simplest group-by (requests by status) over the same
-# JSON Lines file in the same run; then stats' memory peak on a 1 GB log.
+# JSON Lines file, and DuckDB (from npm) running the SQL of stats --sql
+# duckdb over the same files and the same group-by, in the same run; then
+# stats' memory peak on a 1 GB log.
 #   sh tests/bench_stats.sh BIN
 set -eu
 bin=${1:-build/gemini-doctor}
@@ -70,7 +72,37 @@ if command -v jq > /dev/null 2>&1; then
 else
     echo "  jq: not installed (apt-get install jq), no comparison"
 fi
-echo "  DuckDB: not run (no Debian package; its npm and PyPI builds are not installed by the suite)"
+# DuckDB from npm (.ci/install-deps): the SQL stats --sql duckdb prints (the
+# figures SQL can compute) over the same files, and its simplest group-by.
+# DuckDB runs on every core: its CPU time sums them, its wall time does not;
+# both include starting node (about 0.1 s).
+npm_dir=${GD_NPM_DIR:-/usr/local/lib/gemini-doctor-npm}
+duck() {
+    measure node "$here/tools/duckdb_run.mjs" "$1"
+    if ! [ -s "$tmp/out" ]; then
+        echo "  duckdb: the query failed: node $here/tools/duckdb_run.mjs $1"
+        return 1
+    fi
+}
+if command -v node > /dev/null 2>&1 && [ -f "$npm_dir/node_modules/@duckdb/node-api/package.json" ]; then
+    for form in jsonl csv; do
+        f="$tmp/big.$form"
+        size=$(wc -c < "$f")
+        "$bin" stats --sql duckdb "$f" --by feature > "$tmp/q.sql"
+        duck "$tmp/q.sql" || continue
+        eval "stats_cpu=\$cpu_$form"
+        echo "  duckdb, the stats --sql script over the $form: $(mbps "$size" "$cpu") MB/s CPU, $(mbps "$size" "$wall") MB/s wall ($cpu s CPU, $wall s wall)"
+        awk -v a="$cpu" -v b="$stats_cpu" 'BEGIN { if (b > 0) printf "  ratio: stats is %.1fx DuckDB running the same figures (CPU time)\n", a / b }'
+    done
+    printf -- "-- gd:group\nSELECT status, COUNT(*) AS n FROM read_json_auto('%s') GROUP BY 1;\n" \
+        "$tmp/big.jsonl" > "$tmp/group.sql"
+    if duck "$tmp/group.sql"; then
+        echo "  duckdb group-by status over the JSONL (read_json_auto): $(mbps "$jsize" "$cpu") MB/s CPU, $(mbps "$jsize" "$wall") MB/s wall ($cpu s CPU)"
+        awk -v a="$cpu" -v b="$cpu_jsonl" 'BEGIN { if (b > 0) printf "  ratio: stats (the whole report) is %.1fx DuckDB (one group-by), CPU time\n", a / b }'
+    fi
+else
+    echo "  DuckDB: NOT INSTALLED (no $npm_dir/node_modules/@duckdb/node-api; .ci/install-deps installs it from npm), no comparison"
+fi
 
 # Memory peak on a 1 GB log: the same whatever the size.
 grow "$tmp/g/log.jsonl" "$GB_MB" "$tmp/huge.jsonl" 0
