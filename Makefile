@@ -36,7 +36,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/%)
 BIN = $(BUILD)/gemini-doctor
 
-.PHONY: all deps demo test torture check deb release unit-bins check-format check-unit check-cases check-lint \
+.PHONY: all deps demo test torture check deb release unit-bins check-format check-unit check-cases check-lint check-knowledge \
 	check-valgrind asan bench fuzz install uninstall clean format completions
 
 all: $(BIN) $(BUILD)/rules-bundle/manifest.json
@@ -93,7 +93,7 @@ unit-bins: $(UNIT_BINS)
 # The fast loop: unit tests, lint and the case files; no sanitizers, no
 # valgrind, no package installs.
 check: $(BIN) $(UNIT_BINS)
-	@$(MAKE) --no-print-directory check-unit check-lint check-cases
+	@$(MAKE) --no-print-directory check-unit check-lint check-knowledge check-cases
 
 # Shell completions, generated from the command table by the binary itself.
 COMPLETIONS = $(BUILD)/completions/gemini-doctor $(BUILD)/completions/_gemini-doctor \
@@ -115,6 +115,9 @@ check-unit: $(UNIT_BINS)
 
 check-lint: $(BIN)
 	./$(BIN) rules lint
+
+check-knowledge:
+	python3 tests/knowledge_grep_test.py
 
 check-cases: $(BIN)
 	python3 tests/run.py --bin $(BIN)

@@ -44,6 +44,7 @@ for t in build/test_*; do
 done
 run "format" sh -c "make --no-print-directory check-format && echo 'format: 1 passed, 0 failed'"
 run "rules lint" sh -c "'$bin' rules lint && echo 'lint: 1 passed, 0 failed'"
+run "knowledge grep" python3 tests/knowledge_grep_test.py
 run "cases" python3 tests/run.py --bin "$bin"
 run "check formats" python3 tests/check_formats.py --bin "$bin"
 run "secret" python3 tests/secret_test.py --bin "$bin"
