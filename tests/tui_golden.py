@@ -4,9 +4,13 @@
 For each scenario of the fake Gemini API below, the headless doctor
 (GEMINI_DOCTOR_TUI_SCRIPT) draws the dashboard and the walkthrough of the
 check it selects by itself, at 80x24 and at 120x40, with the clock pinned
-(GEMINI_DOCTOR_NOW). The screens are compared with the golden dumps in
-tests/golden/tui/SCENARIO.txt, line by line; a difference is printed as a
-unified diff.
+(GEMINI_DOCTOR_NOW). The stats screen is drawn on the log tests/stats_gen.py
+writes (deterministic, into a temporary directory that is the doctor's
+working directory, so the path on the screen is always "log.jsonl"): every
+page of the report in UTF-8 and in ASCII at 80x24, a narrow 60x18 terminal,
+a resize, and the message for a path that cannot be read. The screens are
+compared with the golden dumps in tests/golden/tui/SCENARIO.txt, line by
+line; a difference is printed as a unified diff.
 
 Two things on a screen change from run to run and are normalised before the
 comparison, in both the dump and the golden file: the fake server's port
@@ -22,6 +26,7 @@ import argparse
 import difflib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +34,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import run as harness  # noqa: E402
+import stats_gen  # noqa: E402
 
 GOLDEN = os.path.join(HERE, "golden", "tui")
 NOW = "2026-11-28T12:00:00Z"
@@ -60,6 +66,46 @@ key Enter
 dump
 key q
 """
+
+
+# The stats screen: name, locale, size, script. Offline: no probe reaches
+# the fake API, the screens show only the log's report.
+STATS_OPEN = """wait
+key s
+dump
+type log.jsonl --by feature --tz Europe/Paris
+key Enter
+wait
+"""
+STATS_PAGES = STATS_OPEN + "dump\n" + "key PgDn\ndump\n" * 6 + "key Esc\ndump\nkey q\n"
+STATS_SCENARIOS = [
+    ("stats-utf8", "C.UTF-8", "80x24", STATS_PAGES),
+    ("stats-ascii", "C", "80x24", STATS_PAGES),
+    ("stats-narrow", "C.UTF-8", "60x18",
+     STATS_OPEN + "dump\nkey PgDn\ndump\nkey G\ndump\nresize 80 24\ndump\n"
+     "resize 60 18\nkey g\ndump\nkey q\n"),
+    ("stats-unreadable", "C.UTF-8", "80x24", """wait
+key s
+type no/such/log.jsonl
+key Enter
+dump
+key C-u
+type .
+key Enter
+dump
+key C-u
+type /dev/null
+key Enter
+dump
+key C-u
+type log.jsonl --tz Mars/Olympus
+key Enter
+dump
+key Esc
+dump
+key q
+"""),
+]
 
 
 def key_for(scenario):
@@ -103,6 +149,49 @@ def run_one(binary, url, name, scenario, extra, script_path):
     return normalise(screens(proc.stdout.decode("utf-8", "replace")))
 
 
+def run_stats(binary, logdir, locale, size, script_path):
+    env = dict(os.environ)
+    for var in ("GEMINI_API_KEY", "GEMINI_MODEL", "GOOGLE_GEMINI_BASE_URL", "NO_COLOR",
+                "GEMINI_DOCTOR_TUI_DUMP", "LANG", "LC_CTYPE"):
+        env.pop(var, None)
+    env.update({
+        "GOOGLE_API_KEY": key_for("valid"),
+        "GEMINI_DOCTOR_NOW": NOW,
+        "GEMINI_DOCTOR_TUI_SCRIPT": script_path,
+        "GEMINI_DOCTOR_TUI_SIZE": size,
+        "LC_ALL": locale,
+    })
+    args = [binary, "tui", "--offline", "--model", "gemini-3.8-flash"]
+    proc = subprocess.run(args, env=env, cwd=logdir, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=60)
+    return normalise(screens(proc.stdout.decode("utf-8", "replace")))
+
+
+def compare(name, got, want_screens, update):
+    """Compare got with the golden file of name (or rewrite it); 1 when
+    they agree."""
+    path = os.path.join(GOLDEN, name + ".txt")
+    if update:
+        os.makedirs(GOLDEN, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(got)
+        print("updated %s" % os.path.relpath(path))
+        return 1
+    try:
+        with open(path, encoding="utf-8") as f:
+            want = normalise(f.read())
+    except OSError:
+        want = ""
+    if got == want and got.count("--- screen ---\n") == 2 * want_screens:
+        print("ok   %s" % name)
+        return 1
+    print("FAIL %s (regenerate with: python3 tests/tui_golden.py --update %s)" % (name, name))
+    for line in difflib.unified_diff(want.splitlines(), got.splitlines(),
+                                     "golden/" + name, "now", lineterm="", n=1):
+        print("     " + line)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/gemini-doctor")
@@ -122,29 +211,24 @@ def main():
             if opt.names and name not in opt.names:
                 continue
             got = run_one(binary, fake.url, name, scenario, extra, script_path)
-            path = os.path.join(GOLDEN, name + ".txt")
-            if opt.update:
-                os.makedirs(GOLDEN, exist_ok=True)
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(got)
-                print("updated %s" % os.path.relpath(path))
+            if compare(name, got, 4, opt.update):
                 passed += 1
-                continue
-            try:
-                with open(path, encoding="utf-8") as f:
-                    want = normalise(f.read())
-            except OSError:
-                want = ""
-            if got == want and got.count("--- screen ---\n") == 8:
-                passed += 1
-                print("ok   %s" % name)
             else:
                 failed += 1
-                print("FAIL %s (regenerate with: python3 tests/tui_golden.py --update %s)"
-                      % (name, name))
-                for line in difflib.unified_diff(want.splitlines(), got.splitlines(),
-                                                 "golden/" + name, "now", lineterm="", n=1):
-                    print("     " + line)
+        logdir = tempfile.mkdtemp(prefix="gd-golden-stats-")
+        stats_gen.write_all(logdir, 6000)
+        for name, locale, size, script in STATS_SCENARIOS:
+            if opt.names and name not in opt.names:
+                continue
+            spath = os.path.join(logdir, name + ".keys")
+            with open(spath, "w") as f:
+                f.write(script)
+            got = run_stats(binary, logdir, locale, size, spath)
+            if compare(name, got, script.count("dump\n"), opt.update):
+                passed += 1
+            else:
+                failed += 1
+        shutil.rmtree(logdir)
     finally:
         os.unlink(script_path)
         fake.stop()
