@@ -55,7 +55,7 @@ static void fail_bad_body(struct check_run *run, enum check_id id, const struct 
               p->content_type ? p->content_type : "content of no stated type");
     if (p->body.len) {
         sbuf_adds(&sb, ", starting '");
-        add_oneline(&sb, p->body.buf, p->body.len, 80);
+        sbuf_add_oneline(&sb, p->body.buf, p->body.len, 80);
         sbuf_adds(&sb, "'");
     }
     ev.http = (int)p->http;

@@ -62,7 +62,6 @@ struct check_run {
 double now_ms(void);
 long timeout_ms(const struct check_run *run);
 char *scrub(const struct check_run *run, const char *s);
-void add_oneline(struct sbuf *sb, const char *s, size_t n, size_t max);
 void check_clear(struct check *c);
 void set_summary(struct check_run *run, enum check_id id, const char *s);
 void set_detail(struct check_run *run, enum check_id id, const char *s);

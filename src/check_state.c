@@ -51,25 +51,6 @@ static void scrub_in_place(const struct check_run *run, char **s)
     *s = n;
 }
 
-/* Append s[0..n) shown safely on one line: control characters become
- * spaces, and at most max bytes are kept (cut on a UTF-8 boundary). */
-void add_oneline(struct sbuf *sb, const char *s, size_t n, size_t max)
-{
-    size_t i;
-    for (i = 0; i < n && i < max; i++) {
-        unsigned char c = (unsigned char)s[i];
-        sbuf_addc(sb, c < 0x20 || c == 0x7f ? ' ' : (char)c);
-    }
-    if (i < n) {
-        while (sb->len > 0 && ((unsigned char)sb->buf[sb->len - 1] & 0xc0) == 0x80)
-            sb->len--;
-        if (sb->len > 0 && ((unsigned char)sb->buf[sb->len - 1] & 0xc0) == 0xc0)
-            sb->len--;
-        sb->buf[sb->len] = '\0';
-        sbuf_adds(sb, "…");
-    }
-}
-
 /* --- check state -------------------------------------------------------- */
 
 void check_clear(struct check *c)
@@ -165,10 +146,10 @@ static char *diag_summary(const struct diagnosis *d, const char *lead)
     }
     if (ev->net_detail) {
         sbuf_adds(&sb, ": ");
-        add_oneline(&sb, ev->net_detail, strlen(ev->net_detail), 200);
+        sbuf_add_oneline(&sb, ev->net_detail, strlen(ev->net_detail), 200);
     } else if (!recognised && ev->message) {
         sbuf_adds(&sb, ": ");
-        add_oneline(&sb, ev->message, strlen(ev->message), 200);
+        sbuf_add_oneline(&sb, ev->message, strlen(ev->message), 200);
     }
     return sbuf_detach(&sb);
 }

@@ -95,7 +95,7 @@ static void add_incident_uri(const struct check_run *run, struct sbuf *d, const 
     sbuf_adds(d, "  ");
     if (!strstr(uri, "://") && scheme_end && slash && slash > scheme_end + 2)
         sbuf_add(d, feed, (size_t)(slash - feed + 1));
-    add_oneline(d, uri, strlen(uri), 300);
+    sbuf_add_oneline(d, uri, strlen(uri), 300);
     sbuf_addc(d, '\n');
 }
 
@@ -112,7 +112,7 @@ void judge_status(struct check_run *run, const struct probe *p)
     if (probe_net_error(p)) {
         char *det = probe_net_detail(p);
         sbuf_adds(&sb, "skipped: the status feed could not be fetched: ");
-        add_oneline(&sb, det, strlen(det), 200);
+        sbuf_add_oneline(&sb, det, strlen(det), 200);
         free(det);
         skip(run, id, sb.buf);
         goto out;
@@ -147,16 +147,16 @@ void judge_status(struct check_run *run, const struct probe *p)
         recent = cJSON_GetObjectItemCaseSensitive(inc, "most_recent_update");
         text = jstr(recent, "text");
         sbuf_adds(&d, "- ");
-        add_oneline(&d, jstr(inc, "external_desc") ? jstr(inc, "external_desc") : "(untitled)",
-                    strlen(jstr(inc, "external_desc") ? jstr(inc, "external_desc") : "(untitled)"),
-                    200);
+        sbuf_add_oneline(
+            &d, jstr(inc, "external_desc") ? jstr(inc, "external_desc") : "(untitled)",
+            strlen(jstr(inc, "external_desc") ? jstr(inc, "external_desc") : "(untitled)"), 200);
         sbuf_addf(&d, "\n  impact: %s, severity: %s, since %s\n",
                   jstr(inc, "status_impact") ? jstr(inc, "status_impact") : "unknown",
                   jstr(inc, "severity") ? jstr(inc, "severity") : "unknown",
                   jstr(inc, "begin") ? jstr(inc, "begin") : "unknown");
         if (text) {
             sbuf_adds(&d, "  latest: ");
-            add_oneline(&d, text, strlen(text), 300);
+            sbuf_add_oneline(&d, text, strlen(text), 300);
             sbuf_addc(&d, '\n');
         }
         if (jstr(inc, "uri"))
@@ -173,7 +173,8 @@ void judge_status(struct check_run *run, const struct probe *p)
             ev.message = xstrdup(title);
         attach(run, id, &ev, RES_FAIL);
         sbuf_adds(&sb, "active Google incident: ");
-        add_oneline(&sb, title ? title : "(untitled)", strlen(title ? title : "(untitled)"), 160);
+        sbuf_add_oneline(&sb, title ? title : "(untitled)", strlen(title ? title : "(untitled)"),
+                         160);
         sbuf_addf(&sb, " (%s, since %s)",
                   jstr(first, "status_impact") ? jstr(first, "status_impact") : "impact unknown",
                   jstr(first, "begin") ? jstr(first, "begin") : "an unknown time");

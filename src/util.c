@@ -153,6 +153,25 @@ void sbuf_release(struct sbuf *sb)
     sbuf_init(sb);
 }
 
+/* Append s[0..n) shown safely on one line: control characters become
+ * spaces, and at most max bytes are kept (cut on a UTF-8 boundary). */
+void sbuf_add_oneline(struct sbuf *sb, const char *s, size_t n, size_t max)
+{
+    size_t i;
+    for (i = 0; i < n && i < max; i++) {
+        unsigned char c = (unsigned char)s[i];
+        sbuf_addc(sb, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+    }
+    if (i < n) {
+        while (sb->len > 0 && ((unsigned char)sb->buf[sb->len - 1] & 0xc0) == 0x80)
+            sb->len--;
+        if (sb->len > 0 && ((unsigned char)sb->buf[sb->len - 1] & 0xc0) == 0xc0)
+            sb->len--;
+        sb->buf[sb->len] = '\0';
+        sbuf_adds(sb, "…");
+    }
+}
+
 /* Where error() and warning() write while the TUI owns the terminal. */
 static char *capture_buf;
 static size_t capture_size;

@@ -60,6 +60,9 @@ void sbuf_addc(struct sbuf *sb, char c);
 void sbuf_addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *sbuf_detach(struct sbuf *sb);
 void sbuf_release(struct sbuf *sb);
+/* Append s[0..n) on one line: control characters become spaces, at most
+ * max bytes are kept (cut on a UTF-8 boundary, then "…"). */
+void sbuf_add_oneline(struct sbuf *sb, const char *s, size_t n, size_t max);
 
 /* Print "gemini-doctor: <message>" to stderr and return -1, so callers can
  * write `return error("cannot open '%s'", path);`. */
