@@ -14,6 +14,7 @@
 #include "evidence.h"
 #include "options.h"
 #include "probe.h"
+#include "probe_read.h"
 #include "reader.h"
 #include "rules.h"
 #include "util.h"
@@ -29,80 +30,28 @@ static void record_probe(struct check_run *run, enum check_id id, const struct p
     probe_timings(p, &run->timings[id]);
 }
 
+/* A failed probe's evidence, diagnosed and attached. */
+static void fail_with(struct check_run *run, enum check_id id, struct evidence *ev)
+{
+    attach(run, id, ev, RES_FAIL);
+    summarise_diag(run, id, NULL);
+}
+
 static void fail_net(struct check_run *run, enum check_id id, const struct probe *p)
 {
     struct evidence ev;
-    const char *net = probe_net_error(p);
-
     evidence_init(&ev);
-    ev.net_error = xstrdup(net);
-    ev.net_detail = probe_net_detail(p);
-    if (p->content_type)
-        ev.content_type = xstrdup(p->content_type);
-    attach(run, id, &ev, RES_FAIL);
-    summarise_diag(run, id, NULL);
+    probe_read_net(p, &ev);
+    fail_with(run, id, &ev);
 }
 
 /* The answer is not the API's JSON: say what came instead. */
 static void fail_bad_body(struct check_run *run, enum check_id id, const struct probe *p)
 {
     struct evidence ev;
-    struct sbuf sb;
-
     evidence_init(&ev);
-    sbuf_init(&sb);
-    sbuf_addf(&sb, "HTTP %ld with %zu bytes of %s, not the API's JSON", p->http, p->body.len,
-              p->content_type ? p->content_type : "content of no stated type");
-    if (p->body.len) {
-        sbuf_adds(&sb, ", starting '");
-        sbuf_add_oneline(&sb, p->body.buf, p->body.len, 80);
-        sbuf_adds(&sb, "'");
-    }
-    ev.http = (int)p->http;
-    ev.net_error = xstrdup("bad-response");
-    ev.net_detail = sbuf_detach(&sb);
-    if (p->content_type)
-        ev.content_type = xstrdup(p->content_type);
-    attach(run, id, &ev, RES_FAIL);
-    summarise_diag(run, id, NULL);
-}
-
-static int body_is_json(const struct probe *p)
-{
-    cJSON *j;
-    int ok;
-    if (!p->body.buf || !p->body.len)
-        return 0;
-    j = cJSON_ParseWithLength(p->body.buf, p->body.len);
-    ok = j != NULL;
-    cJSON_Delete(j);
-    return ok;
-}
-
-/* A non-2xx answer: the reader and the rules, as for a paste. */
-static void fail_http(struct check_run *run, enum check_id id, const struct probe *p,
-                      int about_model)
-{
-    struct evidence ev;
-
-    evidence_init(&ev);
-    if (reader_read_response(rules_vocab(run->t), (int)p->http, p->content_type, p->retry_after,
-                             p->body.buf ? p->body.buf : "", p->body.len, &ev)) {
-        evidence_release(&ev);
-        evidence_init(&ev);
-        ev.http = (int)p->http;
-    }
-    if (!ev.found && !ev.net_error && !body_is_json(p)) {
-        /* Nothing the reader knows, and not JSON where the API always
-         * answers JSON: say what came instead. */
-        evidence_release(&ev);
-        fail_bad_body(run, id, p);
-        return;
-    }
-    if (about_model && !ev.model)
-        ev.model = xstrdup(run->model);
-    attach(run, id, &ev, RES_FAIL);
-    summarise_diag(run, id, NULL);
+    probe_read_bad_body(p, &ev);
+    fail_with(run, id, &ev);
 }
 
 /* A probe that did not reach the API, or that the API answered with other
@@ -111,15 +60,19 @@ static void fail_http(struct check_run *run, enum check_id id, const struct prob
 static int fail_unless_2xx(struct check_run *run, enum check_id id, const struct probe *p,
                            int about_model)
 {
+    struct evidence ev;
+
     if (probe_net_error(p)) {
         fail_net(run, id, p);
         return 1;
     }
-    if (p->http < 200 || p->http > 299) {
-        fail_http(run, id, p, about_model);
-        return 1;
-    }
-    return 0;
+    if (p->http >= 200 && p->http <= 299)
+        return 0;
+    evidence_init(&ev);
+    if (probe_read_http(rules_vocab(run->t), p, &ev) && about_model && !ev.model)
+        ev.model = xstrdup(run->model);
+    fail_with(run, id, &ev);
+    return 1;
 }
 
 cJSON *parse_json(const struct probe *p)
