@@ -13,6 +13,8 @@
 #include "options.h"
 #include "util.h"
 
+extern char **environ;
+
 /* A key file larger than this is not a key file. */
 #define KEY_FILE_MAX ((size_t)64 << 10)
 
@@ -24,6 +26,27 @@ void keysrc_wipe_free(char *s)
     while (*p)
         *p++ = '\0';
     free(s);
+}
+
+char **keysrc_child_env(void)
+{
+    size_t n = 0, k = 0;
+    char **env;
+
+    while (environ && environ[n])
+        n++;
+    env = xcalloc(n + 1, sizeof(*env));
+    for (size_t i = 0; i < n; i++) {
+        const char *e = environ[i], *eq = strchr(e, '=');
+        size_t st, kl;
+        if (strncmp(e, "GOOGLE_API_KEY=", 15) == 0 || strncmp(e, "GEMINI_API_KEY=", 15) == 0)
+            continue;
+        if (eq && key_find(eq + 1, strlen(eq + 1), &st, &kl) != KEY_NONE)
+            continue;
+        env[k++] = environ[i];
+    }
+    env[k] = NULL;
+    return env;
 }
 
 enum stray {

@@ -31,6 +31,13 @@ void keysrc_release(struct key_source *ks);
  * one that never uses a key (explain of a paste that holds it). */
 void keysrc_protect(const struct options *opt);
 
+/* The environment for a child process (git, for scan): environ without the
+ * variables that hold the API key (GOOGLE_API_KEY, GEMINI_API_KEY) and
+ * without any variable whose value holds a key-like token, so that no key
+ * reaches a child's argv or environment. A NULL-terminated array of
+ * pointers into environ; the caller frees the array (not the strings). */
+char **keysrc_child_env(void);
+
 /* Overwrite s with zeros (the optimiser may not drop it) and free it. */
 void keysrc_wipe_free(char *s);
 

@@ -23,11 +23,10 @@
 #include <unistd.h>
 
 #include "keymask.h"
+#include "keysrc.h"
 #include "rules.h"
 #include "sha256.h"
 #include "util.h"
-
-extern char **environ;
 
 /* Files larger than this are skipped (generated bundles, data dumps). */
 #define SCAN_FILE_MAX (64u << 20)
@@ -107,6 +106,7 @@ static int run_git(const char *dir, const char *const *args, struct sbuf *out)
     int pipefd[2], status = 0, ret = -1, n = 0;
     posix_spawn_file_actions_t fa;
     pid_t pid;
+    char **env;
 
     argv[n++] = "git";
     argv[n++] = "-C";
@@ -120,12 +120,16 @@ static int run_git(const char *dir, const char *const *args, struct sbuf *out)
     posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
     posix_spawn_file_actions_addclose(&fa, pipefd[0]);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    if (posix_spawnp(&pid, "git", &fa, NULL, (char *const *)argv, environ) != 0) {
+    /* git needs no key: the child gets the environment without them. */
+    env = keysrc_child_env();
+    if (posix_spawnp(&pid, "git", &fa, NULL, (char *const *)argv, env) != 0) {
+        free(env);
         posix_spawn_file_actions_destroy(&fa);
         close(pipefd[0]);
         close(pipefd[1]);
         return -1;
     }
+    free(env);
     posix_spawn_file_actions_destroy(&fa);
     close(pipefd[1]);
     for (;;) {
