@@ -611,8 +611,9 @@ static void lint_vocab(const struct rule_table *t, int *count)
     }
 }
 
-/* The scan section, when the table has one: it loads, and every scan rule
- * has a case (a finding's "rule = ID" line). */
+/* The scan section, when the table has one: it loads, every scan rule has a
+ * case (a finding's "rule = ID" line), and every cause scan_verify names is
+ * a cause of the table. */
 static int lint_scan_rules(const struct rule_table *t, const struct names *cases)
 {
     struct scan_rules *sr;
@@ -630,6 +631,12 @@ static int lint_scan_rules(const struct rule_table *t, const struct names *cases
         if (!names_has(cases, id))
             problem(&count, "scan rule '%s' has no test case (no 'rule = %s' under tests/cases)",
                     id, id);
+    }
+    for (int st = 0; scan_rules_verify(sr) && st < VERIFY_STATE_COUNT; st++) {
+        const char *const *causes = scan_rules_verify(sr)->causes[st];
+        for (int i = 0; causes && causes[i]; i++)
+            if (!rules_cause(t, causes[i]))
+                problem(&count, "scan_verify names the unknown cause '%s'", causes[i]);
     }
     scan_rules_free(sr);
     return count;

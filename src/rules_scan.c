@@ -16,6 +16,8 @@
 struct scan_rules {
     struct scan_rule *rows;
     int n;
+    struct scan_verify_rules verify;
+    int has_verify;
     const char **lists; /* every NULL-terminated list, one allocation each */
     int nlists;
 };
@@ -26,6 +28,12 @@ static const char *const kind_names[] = {
 #undef X
 };
 
+static const char *const verify_names[] = {
+#define X(e, name) name,
+    SCAN_VERIFY_STATES(X)
+#undef X
+};
+
 static const char *const level_names[] = {"note", "warning", "error"};
 
 static const char *const key_kind_words[] = {"none", "standard", "auth", "oauth", "other"};
@@ -33,6 +41,11 @@ static const char *const key_kind_words[] = {"none", "standard", "auth", "oauth"
 const char *scan_level_name(enum scan_level l)
 {
     return level_names[l];
+}
+
+const char *scan_verify_state_name(enum scan_verify_state st)
+{
+    return verify_names[st];
 }
 
 static int index_of(const char *const *names, int n, const char *s)
@@ -129,6 +142,53 @@ static int load_row(struct scan_rules *s, const cJSON *o, struct scan_rule *r)
     return 0;
 }
 
+/* The scan_verify section, when there is one: a path that starts with '/',
+ * a positive bound and a text for every state but none. */
+static int load_verify(struct scan_rules *s, const cJSON *o)
+{
+    struct scan_verify_rules *v = &s->verify;
+    const cJSON *max = cJSON_GetObjectItemCaseSensitive(o, "max_keys"), *row;
+    int bad = 0;
+
+    if (!o)
+        return 0;
+    v->path = str(o, "path");
+    if (!v->path || v->path[0] != '/' || !cJSON_IsNumber(max) || max->valuedouble < 1 ||
+        max->valuedouble > 1000)
+        return error("rules: scan_verify needs a path starting with '/' and max_keys 1 to 1000");
+    v->max_keys = (int)max->valuedouble;
+    cJSON_ArrayForEach(row, cJSON_GetObjectItemCaseSensitive(o, "states"))
+    {
+        int st = index_of(verify_names, VERIFY_STATE_COUNT, str(row, "state"));
+        if (st <= VERIFY_NONE || !str(row, "text"))
+            return error("rules: a scan_verify state needs a known state and a text");
+        v->text[st] = str(row, "text");
+        v->causes[st] = strings(s, row, "causes", &bad);
+        if (bad)
+            return error("rules: scan_verify state '%s': causes is a list of cause ids",
+                         verify_names[st]);
+    }
+    for (int st = VERIFY_NONE + 1; st < VERIFY_STATE_COUNT; st++)
+        if (!v->text[st])
+            return error("rules: scan_verify has no state '%s'", verify_names[st]);
+    s->has_verify = 1;
+    return 0;
+}
+
+const struct scan_verify_rules *scan_rules_verify(const struct scan_rules *s)
+{
+    return s && s->has_verify ? &s->verify : NULL;
+}
+
+enum scan_verify_state scan_verify_state_of(const struct scan_verify_rules *v, const char *cause)
+{
+    for (int st = VERIFY_NONE + 1; v && cause && st < VERIFY_STATE_COUNT; st++)
+        for (int i = 0; v->causes[st] && v->causes[st][i]; i++)
+            if (strcmp(v->causes[st][i], cause) == 0)
+                return (enum scan_verify_state)st;
+    return VERIFY_UNKNOWN;
+}
+
 struct scan_rules *scan_rules_load(const struct rule_table *t)
 {
     const cJSON *a = rules_section(t, "scan"), *o;
@@ -147,6 +207,10 @@ struct scan_rules *scan_rules_load(const struct rule_table *t)
             return NULL;
         }
         s->n++;
+    }
+    if (load_verify(s, rules_section(t, "scan_verify")) < 0) {
+        scan_rules_free(s);
+        return NULL;
     }
     return s;
 }

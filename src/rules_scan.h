@@ -44,7 +44,38 @@ struct scan_rule {
     int has_below;
 };
 
+/* What scan --verify learnt of a key; the names are the data's "state"
+ * values (scan_verify in rules/scan.json), VERIFY_NONE when not asked. */
+#define SCAN_VERIFY_STATES(X)                                                                      \
+    X(VERIFY_NONE, "none")                                                                         \
+    X(VERIFY_LIVE, "live")       /* the API accepted the key */                                    \
+    X(VERIFY_INVALID, "invalid") /* refused as invalid, expired or revoked */                      \
+    X(VERIFY_DENIED, "denied")   /* the key exists, but is blocked or denied */                    \
+    X(VERIFY_UNKNOWN, "unknown") /* no answer that says (a network failure, an unlisted cause) */  \
+    X(VERIFY_SKIPPED, "skipped") /* not sent: not an API key, or over the bound */
+
+#define X(e, name) e,
+enum scan_verify_state { SCAN_VERIFY_STATES(X) VERIFY_STATE_COUNT };
+#undef X
+
+const char *scan_verify_state_name(enum scan_verify_state s);
+
+/* The scan_verify section: what to ask and how to read the answer. */
+struct scan_verify_rules {
+    const char *path;                     /* appended to the base URL: models.list, one a page */
+    int max_keys;                         /* distinct keys checked at most; the rest are skipped */
+    const char *text[VERIFY_STATE_COUNT]; /* what each state says of a key */
+    const char *const *causes[VERIFY_STATE_COUNT]; /* the causes that mean it; NULL-terminated */
+};
+
 struct scan_rules;
+
+/* The verify rules; NULL when the table has no scan_verify section. */
+const struct scan_verify_rules *scan_rules_verify(const struct scan_rules *s);
+
+/* The state a diagnosed cause means: the state listing it, else
+ * VERIFY_UNKNOWN (never a guess). */
+enum scan_verify_state scan_verify_state_of(const struct scan_verify_rules *v, const char *cause);
 
 /* Read the scan section of t; NULL (after one error line) when it is
  * missing or malformed. */
