@@ -9,10 +9,12 @@
 
 #include "commands.h"
 #include "options.h"
+#include "probe.h"
 #include "rules.h"
 #include "rules_scan.h"
 #include "scan.h"
 #include "scan_report.h"
+#include "scan_verify.h"
 #include "util.h"
 
 const char scan_help[] =
@@ -22,6 +24,9 @@ const char scan_help[] =
     "  --allowlist FILE    allowed paths and keys (default: PATH/.gemini-doctor-allow;\n"
     "                      lines 'path GLOB' and 'key FINGERPRINT', the sha256 scan prints)\n"
     "  --history           also read every blob in the git history, once\n"
+    "  --verify            check each distinct key found with one models.list call\n"
+    "                      to --base-url (the key only in the x-goog-api-key header);\n"
+    "                      without it, scan never uses the network\n"
     "  --format FORMAT     text, json, sarif (GitHub code scanning) or github\n";
 
 int cmd_scan(int argc, char **argv, struct options *opt)
@@ -31,7 +36,8 @@ int cmd_scan(int argc, char **argv, struct options *opt)
     struct scan_result res = {0};
     struct scan_opts so = {0};
     char **paths = xcalloc((size_t)argc + 1, sizeof(*paths));
-    int npaths = 0, ret = EXIT_USAGE;
+    int npaths = 0, ret = EXIT_USAGE, verify = 0;
+    char why[512];
 
     if (opt->format == FMT_JUNIT) {
         error("scan prints text, json, sarif or github, not junit");
@@ -40,6 +46,8 @@ int cmd_scan(int argc, char **argv, struct options *opt)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--history") == 0) {
             so.history = 1;
+        } else if (strcmp(argv[i], "--verify") == 0) {
+            verify = 1;
         } else if (strcmp(argv[i], "--allowlist") == 0) {
             if (i + 1 >= argc) {
                 error("option '--allowlist' needs a file");
@@ -55,6 +63,14 @@ int cmd_scan(int argc, char **argv, struct options *opt)
             paths[npaths++] = argv[i];
         }
     }
+    if (verify && opt->offline) {
+        error("--verify calls the API; it cannot be used with --offline");
+        goto out;
+    }
+    if (verify && !probe_url_allowed(opt->base_url, why, sizeof(why))) {
+        error("base URL %s", why);
+        goto out;
+    }
     ret = EXIT_INTERNAL;
     t = load_rules(opt);
     if (!t) {
@@ -68,13 +84,20 @@ int cmd_scan(int argc, char **argv, struct options *opt)
     }
     so.rt = t;
     so.sr = sr;
+    if (verify)
+        so.vault = scan_vault_new();
     if (scan_run(paths, npaths, &so, &res) < 0) {
+        ret = EXIT_USAGE;
+        goto out;
+    }
+    if (so.vault && scan_verify(so.vault, t, sr, opt, &res) < 0) {
         ret = EXIT_USAGE;
         goto out;
     }
     scan_report(stdout, &res, sr, opt->format, opt->quiet);
     ret = scan_exit_code(&res);
 out:
+    scan_vault_free(so.vault);
     scan_result_release(&res);
     scan_rules_free(sr);
     rule_table_free(t);

@@ -25,6 +25,7 @@
 #include "keymask.h"
 #include "keysrc.h"
 #include "rules.h"
+#include "scan_verify.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -317,6 +318,8 @@ static void add_finding(struct ctx *c, const struct scan_rule *r, size_t pos, co
             res->allowed++;
             return;
         }
+        if (c->o->vault)
+            scan_vault_add(c->o->vault, print_of, print_len, f->fingerprint);
     } else {
         sbuf_init(&id);
         sbuf_addf(&id, "%s\n%s\n%s", r->id, c->path, what);
@@ -930,6 +933,8 @@ void scan_result_release(struct scan_result *res)
         free(res->f[i].what);
         free(res->f[i].message);
         free(res->f[i].fix);
+        free(res->f[i].verify_cause);
+        free(res->f[i].verify_detail);
     }
     free(res->f);
     memset(res, 0, sizeof(*res));

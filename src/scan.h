@@ -7,7 +7,9 @@
  *
  * A struct scan_result owns its findings and is released with
  * scan_result_release(). Keys never enter a finding: only their masked form
- * and their SHA-256 fingerprint do.
+ * and their SHA-256 fingerprint do. With a vault (scan_opts.vault, see
+ * scan_verify.h) the scanner also hands each key it reports to the vault,
+ * which keeps it privately for scan --verify.
  */
 #ifndef GD_SCAN_H
 #define GD_SCAN_H
@@ -17,12 +19,14 @@
 #include "rules_scan.h"
 
 struct rule_table;
+struct scan_vault;
 
 struct scan_opts {
     const struct rule_table *rt;
     const struct scan_rules *sr;
-    const char *allowlist; /* NULL: .gemini-doctor-allow in each PATH, if any */
-    int history;           /* also every blob in the git history, once */
+    const char *allowlist;    /* NULL: .gemini-doctor-allow in each PATH, if any */
+    int history;              /* also every blob in the git history, once */
+    struct scan_vault *vault; /* NULL: keys are not kept (no --verify) */
 };
 
 struct scan_finding {
@@ -34,12 +38,17 @@ struct scan_finding {
     char *message; /* the rule's title, filled in */
     char *fix;     /* the rule's fix, filled in */
     char fingerprint[65];
+    /* scan --verify (scan_verify.h); VERIFY_NONE and NULLs when not asked. */
+    enum scan_verify_state verify;
+    char *verify_cause;  /* the public cause id the API's answer was diagnosed as */
+    char *verify_detail; /* one line: what the answer means for the key */
 };
 
 struct scan_result {
     struct scan_finding *f;
     size_t n, cap;
     size_t files, bytes, skipped, allowed;
+    size_t verified[VERIFY_STATE_COUNT]; /* distinct keys, by state */
 };
 
 /* Scan paths[0..npaths) (a directory, a git work tree or a file); "." when

@@ -49,6 +49,15 @@ int scan_exit_code(const struct scan_result *res)
     return counts_exit(res, &e, &w, &n);
 }
 
+/* Was --verify asked for (and did it see a key)? */
+static int verified(const struct scan_result *res)
+{
+    size_t n = 0;
+    for (int st = VERIFY_NONE + 1; st < VERIFY_STATE_COUNT; st++)
+        n += res->verified[st];
+    return n > 0;
+}
+
 static void put_safe(FILE *out, const char *s)
 {
     char *r = key_redact(s ? s : "");
@@ -81,12 +90,26 @@ static void report_text(FILE *out, const struct scan_result *res, int quiet)
             f->rule->kind == SCAN_ENV_FILE)
             fprintf(out, "\n    fingerprint: %.16s (allowlist line: key %.16s)", f->fingerprint,
                     f->fingerprint);
+        if (f->verify != VERIFY_NONE) {
+            fprintf(out, "\n    verify: %s: ", scan_verify_state_name(f->verify));
+            put_safe(out, f->verify_detail);
+        }
         fputc('\n', out);
     }
     fprintf(out,
             "scan: %d error%s, %d warning%s, %d note%s in %zu files (%zu skipped, %zu allowed)\n",
             e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", n, n == 1 ? "" : "s", res->files,
             res->skipped, res->allowed);
+    if (verified(res)) {
+        const char *sep = "";
+        fputs("scan: verified distinct keys:", out);
+        for (int st = VERIFY_NONE + 1; st < VERIFY_STATE_COUNT; st++) {
+            fprintf(out, "%s %zu %s", sep, res->verified[st],
+                    scan_verify_state_name((enum scan_verify_state)st));
+            sep = ",";
+        }
+        fputc('\n', out);
+    }
 }
 
 static void jstr(cJSON *o, const char *name, const char *v)
@@ -127,6 +150,12 @@ static void report_json(FILE *out, const struct scan_result *res)
         jstr(o, "message", f->message);
         jstr(o, "fix", f->fix);
         jstr(o, "fingerprint", f->fingerprint);
+        if (f->verify != VERIFY_NONE) {
+            cJSON *v = cJSON_AddObjectToObject(o, "verify");
+            jstr(v, "state", scan_verify_state_name(f->verify));
+            jstr(v, "cause", f->verify_cause);
+            jstr(v, "detail", f->verify_detail);
+        }
         cJSON_AddItemToArray(list, o);
     }
     counts_exit(res, &e, &w, &n);
@@ -138,6 +167,12 @@ static void report_json(FILE *out, const struct scan_result *res)
     cJSON_AddNumberToObject(sum, "bytes", (double)res->bytes);
     cJSON_AddNumberToObject(sum, "skipped", (double)res->skipped);
     cJSON_AddNumberToObject(sum, "allowed", (double)res->allowed);
+    if (verified(res)) {
+        cJSON *v = cJSON_AddObjectToObject(sum, "verify");
+        for (int st = VERIFY_NONE + 1; st < VERIFY_STATE_COUNT; st++)
+            cJSON_AddNumberToObject(v, scan_verify_state_name((enum scan_verify_state)st),
+                                    (double)res->verified[st]);
+    }
     cJSON_AddNumberToObject(root, "exit", scan_exit_code(res));
     s = print_json(root);
     fprintf(out, "%s\n", s);
@@ -193,6 +228,9 @@ static void report_sarif(FILE *out, const struct scan_result *res, const struct 
         msg = cJSON_AddObjectToObject(o, "message");
         sbuf_init(&text);
         sbuf_addf(&text, "%s: %s. Fix: %s", f->what, f->message, f->fix);
+        if (f->verify != VERIFY_NONE)
+            sbuf_addf(&text, ". Verify: %s: %s", scan_verify_state_name(f->verify),
+                      f->verify_detail);
         jstr(msg, "text", text.buf);
         sbuf_release(&text);
         locs = cJSON_AddArrayToObject(o, "locations");
@@ -206,9 +244,15 @@ static void report_sarif(FILE *out, const struct scan_result *res, const struct 
         cJSON_AddNumberToObject(reg, "startColumn", f->col);
         fp = cJSON_AddObjectToObject(o, "partialFingerprints");
         cJSON_AddStringToObject(fp, "geminiDoctorFinding/v1", f->fingerprint);
-        if (f->commit) {
+        if (f->commit || f->verify != VERIFY_NONE) {
             cJSON *props = cJSON_AddObjectToObject(o, "properties");
-            cJSON_AddStringToObject(props, "blob", f->commit);
+            if (f->commit)
+                cJSON_AddStringToObject(props, "blob", f->commit);
+            if (f->verify != VERIFY_NONE) {
+                jstr(props, "verify", scan_verify_state_name(f->verify));
+                jstr(props, "verifyCause", f->verify_cause);
+                jstr(props, "verifyDetail", f->verify_detail);
+            }
         }
         cJSON_AddItemToArray(results, o);
     }
@@ -237,6 +281,9 @@ static void report_github(FILE *out, const struct scan_result *res)
         fputs("::", out);
         sbuf_init(&msg);
         sbuf_addf(&msg, "%s: %s\nfix: %s", f->what, f->message, f->fix);
+        if (f->verify != VERIFY_NONE)
+            sbuf_addf(&msg, "\nverify: %s: %s", scan_verify_state_name(f->verify),
+                      f->verify_detail);
         gh_put(out, msg.buf, 0);
         sbuf_release(&msg);
         fputc('\n', out);
