@@ -4,11 +4,13 @@ format of every fixture tree (SARIF validated against the OASIS SARIF 2.1.0
 schema in tests/sarif-schema-2.1.0.json with Debian's python3-jsonschema),
 a git work tree (.gitignore honoured, untracked files read), a plain
 directory walk, binaries skipped, --history finding a key that a later
-commit removed, and no key in any output.
+commit removed, no key in any output, and --verify against the fake API in
+every format (one call per distinct key, the key only in its header).
 
     python3 tests/scan_test.py --bin build/gemini-doctor
 """
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -18,6 +20,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run as harness  # noqa: E402
+
 FIXTURES = os.path.join(HERE, "cases", "scan")
 SCHEMA = os.path.join(HERE, "sarif-schema-2.1.0.json")
 # Debian's python3 has python3-jsonschema; the suite's python3 may not.
@@ -142,12 +147,64 @@ def git_tree(binary, tmp):
     expect(rc == 64 and "missing" in err, "a named allowlist that is missing is a usage error")
 
 
+def sha(value):
+    return "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+
+
+def verify(binary):
+    """scan --verify in every format against the fake API: the SARIF still
+    validates, every key finding says its state, each distinct API key is
+    sent once, in x-goog-api-key only, and no output holds a key."""
+    tree = os.path.join(FIXTURES, "verify")
+    secrets = keys_in(tree)
+    api_keys = {k for k in secrets if not k.startswith("ya29.")}
+    validator = shutil.which("python3", path="/usr/bin")
+    fake = harness.FakeServer()
+    fake.start()
+    try:
+        for fmt in ("text", "json", "sarif", "github"):
+            open(fake.log, "w").close()
+            rc, out, err = scan(binary, "--verify", "--base-url", fake.url, "--timeout", "5",
+                                tree, "--format", fmt)
+            expect(rc == 1, "verify %s: exit 1 (%d): %s" % (fmt, rc, err[-200:]))
+            leaked = [k for k in secrets if k in out or k in err]
+            expect(not leaked, "verify %s: no output holds a key" % fmt)
+            with open(fake.log) as f:
+                reqs = [json.loads(line) for line in f if line.strip()]
+            sent = [r["headers"].get("x-goog-api-key") for r in reqs]
+            expect(sorted(sent) == sorted(sha(k) for k in api_keys),
+                   "verify %s: one call per distinct API key, none for the token: %r"
+                   % (fmt, sent))
+            for r in reqs:
+                expect(r["path"] == "/v1beta/models" and r["query"] == "pageSize=1",
+                       "verify %s: a models.list call: %r" % (fmt, r))
+                expect(not [k for k in secrets if k in json.dumps(r)],
+                       "verify %s: no key in the request line or other headers" % fmt)
+            if fmt == "sarif":
+                p = subprocess.run([validator, "-c", VALIDATOR, SCHEMA], input=out, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                expect(p.returncode == 0, "verify: the SARIF validates: %s" % p.stdout[-400:])
+                states = [r["properties"]["verify"] for r in json.loads(out)["runs"][0]["results"]]
+                expect(states == ["live", "invalid", "live", "invalid", "denied", "skipped"],
+                       "verify: SARIF result properties say each state: %r" % states)
+            elif fmt == "github":
+                ann = [line for line in out.splitlines() if line.startswith("::")]
+                expect(len(ann) == 6 and all("%0Averify: " in a for a in ann),
+                       "verify: every annotation says what the API answered")
+            elif fmt == "text":
+                expect(out.count("    verify: ") == 6, "verify: a verify line a key finding")
+    finally:
+        fake.stop()
+        fake.remove_log()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
     opts = ap.parse_args()
     binary = os.path.abspath(opts.bin)
     formats(binary)
+    verify(binary)
     with tempfile.TemporaryDirectory(prefix="gd-scan-") as tmp:
         git_tree(binary, tmp)
     print("scan: %d passed, %d failed" % (passed, failed))

@@ -16,8 +16,9 @@ a fresh random canary key each time, from GOOGLE_API_KEY, GEMINI_API_KEY and
 
 Commands covered: check in every format with and without -v (several
 scenarios, both key kinds), the default command, explain in both formats with
-a paste that contains the key, rules list, and the headless TUI when the
-binary has one (skipped when it says the TUI is unavailable).
+a paste that contains the key, rules list, the headless TUI when the
+binary has one (skipped when it says the TUI is unavailable), and scan
+--verify in every format of a source file that commits the key.
 
 Usage: python3 tests/secret_test.py [--bin build/gemini-doctor] [-v]
 Prints `N passed, N failed` and exits non-zero when anything failed.
@@ -80,7 +81,7 @@ class Run:
     """One command run with one canary key."""
 
     def __init__(self, name, args, key, source, stdin=b"", env=None, network=True,
-                 may_be_unavailable=False, script=None, also=()):
+                 may_be_unavailable=False, script=None, also=(), tree=None):
         self.name = name
         self.args = args
         self.key = key
@@ -91,6 +92,7 @@ class Run:
         self.may_be_unavailable = may_be_unavailable
         self.script = script          # a headless TUI script (kept outside the scanned dirs)
         self.also = list(also)        # more secrets of this run (a key typed into the TUI)
+        self.tree = tree              # a source file holding {key}, for scan (outside the scanned dirs)
         self.problems = []
         self.skipped = False
 
@@ -118,6 +120,12 @@ def execute(binary, fake, run, keydir):
         args += ["--key-file", path]
     elif run.source:
         env[run.source] = run.key
+    if run.tree is not None:
+        tree = os.path.join(keydir, "tree-%s" % secrets.token_hex(6))
+        os.mkdir(tree)
+        with open(os.path.join(tree, "app.py"), "w") as f:
+            f.write(run.tree.replace("{key}", run.key))
+        args = [a.replace("{tree}", tree) for a in args]
     if run.script is not None:
         path = os.path.join(keydir, "script-%s.keys" % secrets.token_hex(6))
         with open(path, "w") as f:
@@ -246,6 +254,18 @@ def build_runs():
         "--model", "gemini-3.8-flash"], k, "GOOGLE_API_KEY", network=True,
         may_be_unavailable=True, script=script, also=[typed],
         env={"GEMINI_DOCTOR_TUI_DUMP": "{tmp}/screen.txt", "GEMINI_DOCTOR_TUI_SIZE": "100x40"}))
+    # scan --verify: the key is committed in a source file (not in the
+    # environment); it must reach the API in its header and nowhere else,
+    # also when the API echoes it back (the invalid scenario's DebugInfo).
+    tree = 'from google import genai\nclient = genai.Client(api_key="{key}")\n'
+    i = 0
+    for scenario in ("valid", "invalid", "restricted"):
+        for fmt in ("text", "json", "sarif", "github"):
+            k = canary(scenario, auth=i % 2 == 1)
+            i += 1
+            runs.append(Run("scan --verify %s --format %s" % (scenario, fmt),
+                            ["scan", "--verify", "--base-url", "{fake}", "--timeout", "3",
+                             "--format", fmt, "{tree}"], k, None, tree=tree))
     return runs
 
 

@@ -13,7 +13,9 @@ argv or environment of a child, not on another socket.
 Commands: explain (text, json) of pastes that hold the key raw, JSON-escaped,
 as a key= parameter and split across lines; check in every format with and
 without -v (and the GitHub job summary file); rules list; the headless TUI
-with the key pasted. The key comes from GOOGLE_API_KEY or --key-file.
+with the key pasted; scan --verify in every format of a source file that
+commits the key (the one way scan sends a key: in its header, to the API).
+The key comes from GOOGLE_API_KEY or --key-file, or for scan from the file.
 
 Usage: python3 tests/secret_trace.py [--bin build/gemini-doctor] [-v]
 Prints `secret trace: N passed, N failed`; skips with a notice (and counts
@@ -102,6 +104,10 @@ def commands():
     out.append(("rules list", ["rules", "list"], None))
     # The TUI, headless: the key in the environment and in a paste.
     out.append(("tui paste", ["tui", "--offline"], "tui"))
+    for fmt in ("text", "json", "sarif", "github"):
+        out.append(("scan --verify %s" % fmt, ["scan", "--verify", "--base-url", "{fake}",
+                                               "--timeout", "3", "--format", fmt, "src"],
+                    "source"))
     return out
 
 
@@ -176,6 +182,12 @@ def execute(binary, fake, name, args, paste, shape, key, via):
         with open(script, "w") as f:
             f.write("paste %s\ndump\nkey PgDn\ndump\nkey q\n" % esc)
         env["GEMINI_DOCTOR_TUI_SCRIPT"] = script
+    elif paste == "source":
+        # The key committed in a source file: scan reads it (read is not
+        # traced) and may send it only to the fake API.
+        os.mkdir(os.path.join(root, "src"))
+        with open(os.path.join(root, "src", "app.py"), "w") as f:
+            f.write("client = genai.Client(api_key=%s)\n" % json.dumps(key))
     elif paste:
         stdin = pastes(key)[paste].encode()
     log = os.path.join(root, "trace")
@@ -191,7 +203,7 @@ def execute(binary, fake, name, args, paste, shape, key, via):
         problems += check_trace(log, key, port, True)
         for dirpath, _, files in os.walk(root):
             for fn in files:
-                if fn in ("trace", "key", "script"):
+                if fn in ("trace", "key", "script", "app.py"):
                     continue
                 with open(os.path.join(dirpath, fn), "rb") as f:
                     data = f.read()
