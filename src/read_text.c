@@ -397,7 +397,9 @@ static void googleapi_tail(struct reading *r, const char *s, const char *le)
     offer_message(r, s, le, Q_PROSE);
 }
 
-/* Fixed prefixes followed by a code. */
+/* Fixed prefixes followed by a code. Rust clients: codex-rs's "unexpected
+ * status 502 Bad Gateway: …", reqwest's error_for_status "HTTP status client
+ * error (429 Too Many Requests) for url (…)". */
 static void prefixed_codes(struct reading *r, const char *l, const char *le)
 {
     static const char *const prefixes[] = {
@@ -423,6 +425,9 @@ static void prefixed_codes(struct reading *r, const char *l, const char *le)
         "status: ",
         "status=",
         "does not indicate success: ",
+        "unexpected status ",
+        "http status client error (",
+        "http status server error (",
     };
     for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
         size_t pl = strlen(prefixes[i]);
