@@ -18,24 +18,38 @@
 #include "util.h"
 
 const char stats_help[] =
+    "Exit codes: 0 report printed, 64 usage or a mapping that cannot be used,\n"
+    "65 no request records in the input, 66 an input file cannot be read or the\n"
+    "--html file cannot be written.\n\n"
     "Stats options:\n"
     "  FILE...             logs to read (- or none: stdin); JSON Lines, CSV, OTLP JSON\n"
     "                      spans, a text log (plain or gzip) or an SQLite database,\n"
-    "                      told apart by content\n"
-    "  --by FIELD          count 429s and errors by this field (a JSON path or column)\n"
-    "  --field NAME=PATH   where a field is: time, status, model, input_tokens, latency,\n"
-    "                      error, request (repeatable)\n"
-    "  --since T, --until T  only records in [T, T): ISO-8601, or 24h/7d/30m before now\n"
-    "  --tz ZONE           also show the hour of day in ZONE (UTC, +05:30, Europe/Paris)\n"
-    "  --width N           chart width (default: the terminal's, else 80)\n"
-    "  --table T           the table of an SQLite database (default: its only one)\n"
-    "  --html FILE         also write the report as one self-contained HTML page\n"
-    "  --sql DIALECT       print the figures as SQL instead: duckdb (over the JSON\n"
-    "                      Lines and CSV files, or a table) or bigquery (a table)\n"
-    "  --sql-table NAME    the table the SQL reads (default " STATS_SQL_TABLE ")\n"
-    "Exit codes: 0 report printed, 64 usage or a mapping that cannot be used,\n"
-    "65 no request records in the input, 66 an input file cannot be read or the\n"
-    "--html file cannot be written.\n\n";
+    "                      told apart by content\n";
+
+/* The dialect names, "duckdb|bigquery", from the one list in stats_sql.h. */
+#define X(e, name) "|" name
+static const char sql_dialects[] = STATS_SQL_DIALECTS(X);
+#undef X
+
+const struct option_spec stats_options[] = {
+    {"--by", NULL, "FIELD", "count 429s and errors by this field (a JSON path or column)", NULL},
+    {"--field", NULL, "NAME=PATH",
+     "where a field is: time, status, model, input_tokens, latency,\nerror, request "
+     "(repeatable)",
+     NULL},
+    {"--since", NULL, "T", "only records from T: ISO-8601, or 24h/7d/30m before now", NULL},
+    {"--until", NULL, "T", "only records before T (the same forms)", NULL},
+    {"--tz", NULL, "ZONE", "also show the hour of day in ZONE (UTC, +05:30, Europe/Paris)", NULL},
+    {"--width", NULL, "N", "chart width (default: the terminal's, else 80)", NULL},
+    {"--table", NULL, "T", "the table of an SQLite database (default: its only one)", NULL},
+    {"--html", NULL, "FILE", "also write the report as one self-contained HTML page", NULL},
+    {"--sql", NULL, "DIALECT",
+     "print the figures as SQL instead: duckdb (over the JSON\nLines and CSV files, or a "
+     "table) or bigquery (a table)",
+     sql_dialects + 1},
+    {"--sql-table", NULL, "NAME", "the table the SQL reads (default " STATS_SQL_TABLE ")", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
 
 /* Is the file gzip, whatever it is called? */
 static int is_gzip(const char *path)

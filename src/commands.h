@@ -4,8 +4,10 @@
  * and the parsed common options, and returns an exit code from util.h.
  *
  * How to add a command: write cmd_NAME in cmd_NAME.c, declare it here, add a
- * row to the table in main.c (the help text comes from that row), and give it
- * a section in docs/gemini-doctor.1 and a test case under tests/cases/.
+ * row to the table in main.c (the help text comes from that row; options it
+ * parses itself are rows of its own_opts, which help and the completions
+ * read), and give it a section in docs/gemini-doctor.1 and a test case under
+ * tests/cases/.
  */
 #ifndef GD_COMMANDS_H
 #define GD_COMMANDS_H
@@ -22,7 +24,10 @@ struct command {
     const char *help;
     int own_options;      /* options after the command name that main does not know
                              are passed on to it, in order, as arguments */
-    const char *own_help; /* the help of those options, or NULL */
+    const char *own_help; /* what its help says before its options, or NULL */
+    /* The options the command parses itself (ended by a row whose name is
+     * NULL), or NULL: `help COMMAND` and the shell completions read them. */
+    const struct option_spec *own_opts;
 };
 
 /* A common option: arg names the value for options that take one, NULL for
@@ -52,8 +57,10 @@ extern const char scan_help[];
 int cmd_completion(int argc, char **argv, struct options *opt);
 int cmd_stats(int argc, char **argv, struct options *opt);
 
-/* The help of the options cmd_stats parses itself (printed by `help stats`). */
+/* What `help stats` says of its arguments, and the options stats parses
+ * itself (stats_read.c), ended by a row whose name is NULL. */
 extern const char stats_help[];
+extern const struct option_spec stats_options[];
 
 /* Load the rule table named by opt (built in or --rules DIR). */
 struct rule_table *load_rules(const struct options *opt);

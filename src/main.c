@@ -27,18 +27,21 @@ static int cmd_help(int argc, char **argv, struct options *opt);
 
 static const struct command commands[] = {
     {"check", cmd_check, "[options]",
-     "probe the live setup (key, model, billing, region, status feed) and report", 0, NULL},
+     "probe the live setup (key, model, billing, region, status feed) and report", 0, NULL, NULL},
     {"explain", cmd_explain, "[FILE|-] [options]",
-     "read a pasted Gemini error and say what went wrong and what to do", 0, NULL},
+     "read a pasted Gemini error and say what went wrong and what to do", 0, NULL, NULL},
     {"rules", cmd_rules, "list|show ID|lint [DIR]|update [--from URL]",
-     "inspect, validate and update the rules table", 0, NULL},
+     "inspect, validate and update the rules table", 0, NULL, NULL},
     {"stats", cmd_stats, "[FILE...|-] [options]",
-     "error patterns in a response log (JSONL, CSV, text logs), with charts", 1, stats_help},
+     "error patterns in a response log (JSONL, CSV, text logs), with charts", 1, stats_help,
+     stats_options},
     {"scan", cmd_scan, "[PATH...] [options]",
-     "find committed keys, retired models and bad parameters in a code base", 1, scan_help},
-    {"tui", cmd_tui, "[options]", "the interactive doctor (the default on a terminal)", 0, NULL},
-    {"completion", cmd_completion, "bash|zsh|fish", "print a shell completion script", 0, NULL},
-    {"help", cmd_help, "[COMMAND]", "show this help, or a command's", 0, NULL},
+     "find committed keys, retired models and bad parameters in a code base", 1, scan_help, NULL},
+    {"tui", cmd_tui, "[options]", "the interactive doctor (the default on a terminal)", 0, NULL,
+     NULL},
+    {"completion", cmd_completion, "bash|zsh|fish", "print a shell completion script", 0, NULL,
+     NULL},
+    {"help", cmd_help, "[COMMAND]", "show this help, or a command's", 0, NULL, NULL},
 };
 
 /*
@@ -78,11 +81,10 @@ static const struct option_spec *find_option(const char *name)
     return NULL;
 }
 
-static void print_options(FILE *out)
+/* Options, one a line, from o[0..n) (n -1: until a row without a name). */
+static void print_option_list(FILE *out, const struct option_spec *o, long n)
 {
-    fprintf(out, "Options:\n");
-    for (size_t i = 0; i < ARRAY_SIZE(option_specs); i++) {
-        const struct option_spec *o = &option_specs[i];
+    for (; n < 0 ? o->name != NULL : n-- > 0; o++) {
         char left[48];
         if (o->alias && o->alias[1] != '-')
             snprintf(left, sizeof(left), "%s, %s", o->alias, o->name);
@@ -98,6 +100,12 @@ static void print_options(FILE *out)
         }
         fputc('\n', out);
     }
+}
+
+static void print_options(FILE *out)
+{
+    fprintf(out, "Options:\n");
+    print_option_list(out, option_specs, (long)ARRAY_SIZE(option_specs));
 }
 
 static void usage(FILE *out)
@@ -144,6 +152,10 @@ static int cmd_help(int argc, char **argv, struct options *opt)
         }
         printf("usage: gemini-doctor %s %s\n\n%s.\n\n%s", c->name, c->args, c->help,
                c->own_help ? c->own_help : "");
+        if (c->own_opts) {
+            print_option_list(stdout, c->own_opts, -1);
+            fputc('\n', stdout);
+        }
         print_options(stdout);
         return EXIT_OK;
     }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "rules.h"
 #include "stats.h"
 #include "stats_input.h"
@@ -372,6 +373,14 @@ static int set_field(struct stats_map *m, const char *spec)
     return 0;
 }
 
+static int is_stats_option(const char *name)
+{
+    for (const struct option_spec *o = stats_options; o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return 1;
+    return 0;
+}
+
 static int parse_stats_args(int argc, char **argv, struct stats_read *run)
 {
     for (int i = 1; i < argc; i++) {
@@ -387,6 +396,10 @@ static int parse_stats_args(int argc, char **argv, struct stats_read *run)
             return error("unknown option '%s'; see 'gemini-doctor help stats'", a);
         memcpy(name, a, n);
         name[n] = '\0';
+        /* The list in the command table (help, completions) is the one
+         * that says which options there are. */
+        if (!is_stats_option(name))
+            return error("unknown option '%s'; see 'gemini-doctor help stats'", a);
         if (eq) {
             val = eq + 1;
         } else if (i + 1 < argc) {
