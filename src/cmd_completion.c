@@ -81,6 +81,21 @@ static int arg_is_path(const struct option_spec *o)
     return o->arg && (strcmp(o->arg, "FILE") == 0 || strcmp(o->arg, "DIR") == 0);
 }
 
+/* The bash case branch that completes the value of option o. */
+static void bash_value(const struct option_spec *o)
+{
+    printf("    %s)\n", o->name);
+    if (o->values) {
+        printf("        COMPREPLY=($(compgen -W '");
+        print_value_words(o, " ");
+        printf("' -- \"$cur\"))\n");
+    } else if (arg_is_path(o)) {
+        printf("        COMPREPLY=($(compgen -%c -- \"$cur\"))\n",
+               strcmp(o->arg, "DIR") == 0 ? 'd' : 'f');
+    }
+    printf("        return ;;\n");
+}
+
 static void gen_bash(void)
 {
     size_t nc, no;
@@ -92,20 +107,13 @@ static void gen_bash(void)
            "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
            "    local cmd='' i\n"
            "    case $prev in\n");
-    for (size_t i = 0; i < no; i++) {
-        if (!o[i].arg)
-            continue;
-        printf("    %s)\n", o[i].name);
-        if (o[i].values) {
-            printf("        COMPREPLY=($(compgen -W '");
-            print_value_words(&o[i], " ");
-            printf("' -- \"$cur\"))\n");
-        } else if (arg_is_path(&o[i])) {
-            printf("        COMPREPLY=($(compgen -%c -- \"$cur\"))\n",
-                   strcmp(o[i].arg, "DIR") == 0 ? 'd' : 'f');
-        }
-        printf("        return ;;\n");
-    }
+    for (size_t i = 0; i < no; i++)
+        if (o[i].arg)
+            bash_value(&o[i]);
+    for (size_t i = 0; i < nc; i++)
+        for (const struct option_spec *own = c[i].own_opts; own && own->name; own++)
+            if (own->arg && (own->values || arg_is_path(own)))
+                bash_value(own);
     printf("    esac\n"
            "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
            "        case ${COMP_WORDS[i]} in\n");
@@ -122,7 +130,18 @@ static void gen_bash(void)
            "        esac\n"
            "    done\n"
            "    if [[ $cur == -* ]]; then\n"
-           "        COMPREPLY=($(compgen -W '");
+           "        local own=''\n"
+           "        case $cmd in\n");
+    for (size_t i = 0; i < nc; i++) {
+        if (!c[i].own_opts)
+            continue;
+        printf("        %s) own='", c[i].name);
+        for (const struct option_spec *own = c[i].own_opts; own->name; own++)
+            printf("%s%s", own == c[i].own_opts ? "" : " ", own->name);
+        printf("' ;;\n");
+    }
+    printf("        esac\n"
+           "        COMPREPLY=($(compgen -W \"$own \"'");
     for (size_t i = 0; i < no; i++) {
         printf("%s%s", i ? " " : "", o[i].name);
         if (o[i].alias)
@@ -159,6 +178,25 @@ static void gen_bash(void)
     printf("    esac\n}\ncomplete -F _gemini_doctor gemini-doctor\n");
 }
 
+/* One _arguments spec of option o (under its name, or its alias). */
+static void zsh_opt(const struct option_spec *o, const char *name, const char *indent)
+{
+    printf("%s'%s[", indent, name);
+    print_quoted(o->help, 0, 1);
+    printf("]");
+    if (o->arg) {
+        printf(":%s:", o->arg);
+        if (o->values) {
+            printf("(");
+            print_value_words(o, " ");
+            printf(")");
+        } else if (arg_is_path(o)) {
+            printf("_files%s", strcmp(o->arg, "DIR") == 0 ? " -/" : "");
+        }
+    }
+    printf("' \\\n");
+}
+
 static void gen_zsh(void)
 {
     size_t nc, no;
@@ -181,22 +219,8 @@ static void gen_zsh(void)
     for (size_t i = 0; i < no; i++) {
         for (int a = 0; a < 2; a++) {
             const char *name = a ? o[i].alias : o[i].name;
-            if (!name)
-                continue;
-            printf("        '%s[", name);
-            print_quoted(o[i].help, 0, 1);
-            printf("]");
-            if (o[i].arg) {
-                printf(":%s:", o[i].arg);
-                if (o[i].values) {
-                    printf("(");
-                    print_value_words(&o[i], " ");
-                    printf(")");
-                } else if (arg_is_path(&o[i])) {
-                    printf("_files%s", strcmp(o[i].arg, "DIR") == 0 ? " -/" : "");
-                }
-            }
-            printf("' \\\n");
+            if (name)
+                zsh_opt(&o[i], name, "        ");
         }
     }
     printf("        '1: :->cmd' \\\n"
@@ -210,6 +234,17 @@ static void gen_zsh(void)
         if (k == ARG_NONE)
             continue;
         printf("        %s) ", c[i].name);
+        if (c[i].own_opts) {
+            /* Its own options, then what its arguments are. */
+            printf("_arguments \\\n");
+            for (const struct option_spec *own = c[i].own_opts; own->name; own++)
+                zsh_opt(own, own->name, "            ");
+            printf("            '*:argument:%s' ;;\n", k == ARG_FILES ? "_files"
+                                                       : k == ARG_COMMANDS
+                                                           ? "{_describe command cmds}"
+                                                           : " ");
+            continue;
+        }
         if (k == ARG_WORDS) {
             printf("_values 'argument' ");
             print_words(c[i].args, " ");
@@ -226,6 +261,31 @@ static void gen_zsh(void)
            "_gemini_doctor \"$@\"\n");
 }
 
+/* One fish complete line for option o, under condition cond (or none). */
+static void fish_opt(const struct option_spec *o, const char *cond)
+{
+    printf("complete -c gemini-doctor");
+    if (cond)
+        printf(" -n '__fish_seen_subcommand_from %s'", cond);
+    printf(" -l %s", o->name + 2);
+    if (o->alias && o->alias[1] != '-')
+        printf(" -s %s", o->alias + 1);
+    else if (o->alias)
+        printf(" -l %s", o->alias + 2);
+    if (o->values) {
+        printf(" -x -a '");
+        print_value_words(o, " ");
+        printf("'");
+    } else if (arg_is_path(o)) {
+        printf(" -r -F");
+    } else if (o->arg) {
+        printf(" -x");
+    }
+    printf(" -d '");
+    print_quoted(o->help, 1, 0);
+    printf("'\n");
+}
+
 static void gen_fish(void)
 {
     size_t nc, no;
@@ -239,25 +299,11 @@ static void gen_fish(void)
         print_quoted(c[i].help, 1, 0);
         printf("'\n");
     }
-    for (size_t i = 0; i < no; i++) {
-        printf("complete -c gemini-doctor -l %s", o[i].name + 2);
-        if (o[i].alias && o[i].alias[1] != '-')
-            printf(" -s %s", o[i].alias + 1);
-        else if (o[i].alias)
-            printf(" -l %s", o[i].alias + 2);
-        if (o[i].values) {
-            printf(" -x -a '");
-            print_value_words(&o[i], " ");
-            printf("'");
-        } else if (arg_is_path(&o[i])) {
-            printf(" -r -F");
-        } else if (o[i].arg) {
-            printf(" -x");
-        }
-        printf(" -d '");
-        print_quoted(o[i].help, 1, 0);
-        printf("'\n");
-    }
+    for (size_t i = 0; i < no; i++)
+        fish_opt(&o[i], NULL);
+    for (size_t i = 0; i < nc; i++)
+        for (const struct option_spec *own = c[i].own_opts; own && own->name; own++)
+            fish_opt(own, c[i].name);
     for (size_t i = 0; i < nc; i++) {
         enum arg_kind k = arg_kind(c[i].args);
         if (k == ARG_NONE)

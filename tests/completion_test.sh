@@ -45,6 +45,15 @@ expect_bash --model gemini-doctor check --mo
 expect_bash explain gemini-doctor --model gemini-x ex
 expect_bash fish gemini-doctor completion ""
 expect_bash explain gemini-doctor help ex
+# A command's own options (its own_opts in the command table) complete after it.
+expect_bash --sql gemini-doctor stats --sq
+expect_bash --sql-table gemini-doctor stats log.jsonl --sql-t
+expect_bash bigquery gemini-doctor stats --sql ""
+if bash_complete gemini-doctor check --sq | grep -qx -- --sql; then
+    bad "bash: stats' own --sql is offered after check"
+else
+    ok
+fi
 
 # zsh: the script parses and names every command.
 if zsh -n "$dir/_gemini-doctor"; then ok; else bad "zsh: the script does not parse"; fi
@@ -71,6 +80,8 @@ expect_fish rules "gemini-doctor ru"
 expect_fish lint "gemini-doctor rules l"
 expect_fish json "gemini-doctor check --format j"
 expect_fish --no-generate "gemini-doctor check --no-g"
+expect_fish --sql "gemini-doctor stats --sq"
+expect_fish duckdb "gemini-doctor stats --sql "
 
 echo "completion: $pass passed, $fail failed"
 [ "$fail" = 0 ]
