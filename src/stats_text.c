@@ -151,19 +151,33 @@ static void codes(struct tx *t, const struct stats *s)
     }
 }
 
+/* A row of the cause table is the cause column (cw wide) and 33 more
+ * columns, then the bar. */
+#define CAUSE_ROW_FIXED 33
+
 static void causes(struct tx *t, const struct stats *s)
 {
     long long max = 0;
-    int bw = t->width - 58;
+    int cw = 22, bw = t->width - 58;
     if (!s->ncauses)
         return;
     heading(t, "Errors by cause (the rules' verdict, as explain gives it)");
     for (int i = 0; i < s->ncauses; i++)
         max = s->causes[i].count > max ? s->causes[i].count : max;
+    if (bw < 8) {
+        /* Narrow: the cause column as wide as its longest id, so that a
+         * row still fits the width. */
+        cw = 8;
+        for (int i = 0; i < s->ncauses && i < 15; i++)
+            cw = (int)strlen(s->causes[i].cause) > cw ? (int)strlen(s->causes[i].cause) : cw;
+        bw = t->width - CAUSE_ROW_FIXED - 3 - cw;
+        if (bw < 5)
+            bw = 5;
+    }
     for (int i = 0; i < s->ncauses && i < 15; i++) {
         const struct stats_cause *c = &s->causes[i];
-        fprintf(t->out, "  %-22s %3d  ", c->cause, c->http);
-        bar(t, c->count, max, bw < 8 ? 8 : bw);
+        fprintf(t->out, "  %-*s %3d  ", cw, c->cause, c->http);
+        bar(t, c->count, max, bw);
         fprintf(t->out, " %7lld %5.1f%%  %s\n", c->count, pct(c->count, s->errors),
                 c->retryable ? "retry" : "no retry");
     }
