@@ -260,12 +260,20 @@ static void line_col(struct ctx *c, size_t pos, int *line, int *col)
     *col = (int)(pos - c->lc_start) + 1;
 }
 
-/* Fill {successor} and {shutdown_phrase} in a model rule's text. */
+/* Fill {successor} and {shutdown_phrase} in a model rule's text; the text
+ * between placeholders is copied a span at a time. */
 static char *fill(const char *text, const struct model_info *m)
 {
     struct sbuf sb;
     sbuf_init(&sb);
     for (const char *p = text; *p;) {
+        const char *brace = strchr(p, '{');
+        if (!brace) {
+            sbuf_adds(&sb, p);
+            break;
+        }
+        sbuf_add(&sb, p, (size_t)(brace - p));
+        p = brace;
         if (strncmp(p, "{successor}", 11) == 0) {
             const char *s = m && m->successor ? m->successor : m ? m->replacement : NULL;
             sbuf_adds(&sb, s ? s : "a current model (gemini-doctor rules list)");
