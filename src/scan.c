@@ -15,12 +15,16 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "keymask.h"
 #include "keysrc.h"
@@ -67,6 +71,7 @@ struct ctx {
     size_t family_len[SCAN_FAMILIES_MAX];
     int nfamilies;
     unsigned char family_first[256]; /* first letters of the families */
+    unsigned char first[256];        /* first bytes of a token that can be a finding */
     const char *param_names[64];     /* every parameter name the rules list */
     size_t param_len[64];
     int nparams_known;
@@ -401,13 +406,12 @@ static void try_key(struct ctx *c, size_t s, size_t n)
     free(masked);
 }
 
-static int is_family(const struct ctx *c, const char *t, size_t n)
+/* Is t[0..fl) a family (fl is where the token's first '-' is)? */
+static int is_family(const struct ctx *c, const char *t, size_t fl)
 {
-    for (int i = 0; i < c->nfamilies; i++) {
-        size_t fl = c->family_len[i];
-        if (n > fl && t[fl] == '-' && memcmp(t, c->families[i], fl) == 0)
+    for (int i = 0; i < c->nfamilies; i++)
+        if (c->family_len[i] == fl && memcmp(t, c->families[i], fl) == 0)
             return 1;
-    }
     return 0;
 }
 
@@ -469,12 +473,17 @@ static void try_model(struct ctx *c, size_t s, size_t n)
 {
     char name[128];
     const struct model_info *m;
+    const char *dash;
 
-    if (!c->family_first[(unsigned char)c->buf[s]] || n < 6 || !memchr(c->buf + s, '-', n))
+    if (!c->family_first[(unsigned char)c->buf[s]] || n < 6)
+        return;
+    dash = memchr(c->buf + s, '-', n);
+    if (!dash)
         return;
     while (n > 0 && (c->buf[s + n - 1] == '.' || c->buf[s + n - 1] == '-'))
         n--;
-    if (n < 6 || n >= sizeof(name) || !is_family(c, c->buf + s, n))
+    if (n < 6 || n >= sizeof(name) || (size_t)(dash - (c->buf + s)) >= n ||
+        !is_family(c, c->buf + s, (size_t)(dash - (c->buf + s))))
         return;
     memcpy(name, c->buf + s, n);
     name[n] = '\0';
@@ -647,12 +656,114 @@ static void scan_env(struct ctx *c)
 
 /* --- one buffer --------------------------------------------------------- */
 
+/* What one token is: a key, a model id or a parameter name, by its first
+ * byte (tokens under 4 bytes are none of them). */
+static void take_token(struct ctx *c, size_t s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)c->buf;
+
+    if (n < 4 || (c->prose && u[s] != 'A' && u[s] != 'y'))
+        return;
+    switch (u[s]) {
+    case 'A':
+    case 'y':
+        try_key(c, s, n);
+        break;
+    case 'e':
+        if (n > 30 && u[s + 1] == 'y' && u[s + 2] == 'J')
+            break; /* a JWT: no Gemini rule */
+        try_model(c, s, n);
+        break;
+    case 't':
+        if (n <= 15)
+            try_param(c, s, n);
+        try_model(c, s, n);
+        break;
+    default:
+        if (u[s] >= 'a' && u[s] <= 'z')
+            try_model(c, s, n);
+        break;
+    }
+}
+
+/* Which of the 64 bytes at p are key characters, as bit k for byte k.
+ * With SSE2 (every x86-64) 16 bytes a compare; elsewhere a byte at a time
+ * through tok_class. */
+static uint64_t key_char_mask(const unsigned char *p)
+{
+    uint64_t m = 0;
+#ifdef __SSE2__
+    const __m128i a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1);
+    const __m128i d1 = _mm_set1_epi8('0' - 1), n1 = _mm_set1_epi8('9' + 1);
+    const __m128i dot = _mm_set1_epi8('.'), us = _mm_set1_epi8('_'), dash = _mm_set1_epi8('-');
+    const __m128i low = _mm_set1_epi8(0x20);
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+        __m128i l = _mm_or_si128(v, low); /* 'A'-'Z' to 'a'-'z'; bytes >= 0x80 stay negative */
+        __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(l, a1), _mm_cmpgt_epi8(z1, l));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d1), _mm_cmpgt_epi8(n1, v));
+        __m128i punct = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, us)),
+                                     _mm_cmpeq_epi8(v, dash));
+        __m128i any = _mm_or_si128(_mm_or_si128(alpha, digit), punct);
+        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(any) << (16 * k);
+    }
+#else
+    for (int k = 0; k < 64; k++)
+        m |= (uint64_t)tok_class[p[k]] << k;
+#endif
+    return m;
+}
+
+/* Split buf into tokens of key characters and take those whose first byte
+ * can start a finding (c->first). The class of 64 bytes is one mask; tokens
+ * start and end where the class changes, so the loop visits token starts
+ * and skips the bytes between them. */
+static void tokenize(struct ctx *c)
+{
+    const unsigned char *u = (const unsigned char *)c->buf;
+    size_t len = c->len, open = SIZE_MAX; /* where a token still open began */
+    uint64_t prev = 0;                    /* was the byte before this block a key character? */
+
+    for (size_t base = 0; base < len; base += 64) {
+        unsigned char tail[64];
+        const unsigned char *p = u + base;
+        uint64_t m, starts, ends;
+        if (len - base < 64) {
+            memset(tail, 0, sizeof(tail));
+            memcpy(tail, p, len - base);
+            p = tail;
+        }
+        m = key_char_mask(p);
+        starts = m & ~((m << 1) | prev);
+        ends = ~m & ((m << 1) | prev);
+        prev = m >> 63;
+        if (open != SIZE_MAX) {
+            if (!ends)
+                continue;
+            take_token(c, open, base + (size_t)__builtin_ctzll(ends) - open);
+            open = SIZE_MAX;
+        }
+        while (starts) {
+            int k = __builtin_ctzll(starts);
+            uint64_t after;
+            starts &= starts - 1;
+            if (!c->first[p[k]])
+                continue;
+            after = ends & (~(uint64_t)0 << k);
+            if (!after) {
+                open = base + (size_t)k;
+                break;
+            }
+            take_token(c, base + (size_t)k, (size_t)(__builtin_ctzll(after) - k));
+        }
+    }
+    if (open != SIZE_MAX)
+        take_token(c, open, len - open);
+}
+
 static void scan_buffer(struct ctx *c, const char *path, const char *commit, const char *buf,
                         size_t len)
 {
-    const unsigned char *u = (const unsigned char *)buf;
-    size_t i = 0;
-
     c->path = path;
     c->commit = commit;
     c->buf = buf;
@@ -668,37 +779,7 @@ static void scan_buffer(struct ctx *c, const char *path, const char *commit, con
     c->res->bytes += len;
     if (is_env_file(path))
         scan_env(c);
-    while (i < len) {
-        size_t s, n;
-        while (i < len && !tok_class[u[i]])
-            i++;
-        s = i;
-        while (i < len && tok_class[u[i]])
-            i++;
-        n = i - s;
-        if (n < 4 || (c->prose && u[s] != 'A' && u[s] != 'y'))
-            continue;
-        switch (u[s]) {
-        case 'A':
-        case 'y':
-            try_key(c, s, n);
-            break;
-        case 'e':
-            if (n > 30 && u[s + 1] == 'y' && u[s + 2] == 'J')
-                break; /* a JWT: no Gemini rule */
-            try_model(c, s, n);
-            break;
-        case 't':
-            if (n <= 15)
-                try_param(c, s, n);
-            try_model(c, s, n);
-            break;
-        default:
-            if (u[s] >= 'a' && u[s] <= 'z')
-                try_model(c, s, n);
-            break;
-        }
-    }
+    tokenize(c);
     judge_params(c);
 }
 
@@ -896,6 +977,9 @@ int scan_run(char **paths, int npaths, const struct scan_opts *o, struct scan_re
             c.family_first[(unsigned char)name[0]] = 1;
         }
     }
+    /* What take_token looks at: keys (A, y), parameters (t), models. */
+    memcpy(c.first, c.family_first, sizeof(c.first));
+    c.first['A'] = c.first['y'] = c.first['t'] = c.first['e'] = 1;
     for (int i = 0; i < scan_rules_count(o->sr); i++) {
         const struct scan_rule *r = scan_rules_get(o->sr, i);
         for (int j = 0; r->kind == SCAN_PARAM && r->words[j]; j++) {

@@ -1,0 +1,4 @@
+xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx = 'AIzaSyC4g9Lm2Qx7Vb1Nk8Zr3Tw6Hd0Fj5Ys2Pe'
+# yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy
+model = 'gemini-1.5-pro'
+k = AQ.Zt4Yv7Mn1Lc3Hb5Gd0FsAb8RN6Kx2pQw9Wq2
