@@ -58,11 +58,47 @@ static int verified(const struct scan_result *res)
     return n > 0;
 }
 
+/* Redacting is the report's costliest step, and most strings repeat from
+ * finding to finding (a rule's message and fix for one model, a model id):
+ * the last SAFE_CACHE distinct strings and their redacted forms are kept
+ * while one report is printed (scan_report frees them), so each is redacted
+ * once. The returned string belongs to the cache. */
+#define SAFE_CACHE 32
+
+static struct {
+    char *in[SAFE_CACHE], *out[SAFE_CACHE];
+    int next;
+} safe_cache;
+
+static const char *safe(const char *s)
+{
+    int slot;
+    if (!s)
+        s = "";
+    for (int i = 0; i < SAFE_CACHE; i++)
+        if (safe_cache.in[i] && strcmp(safe_cache.in[i], s) == 0)
+            return safe_cache.out[i];
+    slot = safe_cache.next;
+    safe_cache.next = (slot + 1) % SAFE_CACHE;
+    free(safe_cache.in[slot]);
+    free(safe_cache.out[slot]);
+    safe_cache.in[slot] = xstrdup(s);
+    safe_cache.out[slot] = key_redact(s);
+    return safe_cache.out[slot];
+}
+
+static void safe_release(void)
+{
+    for (int i = 0; i < SAFE_CACHE; i++) {
+        free(safe_cache.in[i]);
+        free(safe_cache.out[i]);
+    }
+    memset(&safe_cache, 0, sizeof(safe_cache));
+}
+
 static void put_safe(FILE *out, const char *s)
 {
-    char *r = key_redact(s ? s : "");
-    fputs(r, out);
-    free(r);
+    fputs(safe(s), out);
 }
 
 static void location(FILE *out, const struct scan_finding *f)
@@ -114,12 +150,8 @@ static void report_text(FILE *out, const struct scan_result *res, int quiet)
 
 static void jstr(cJSON *o, const char *name, const char *v)
 {
-    char *r;
-    if (!v)
-        return;
-    r = key_redact(v);
-    cJSON_AddStringToObject(o, name, r);
-    free(r);
+    if (v)
+        cJSON_AddStringToObject(o, name, safe(v));
 }
 
 static char *print_json(cJSON *root)
@@ -263,9 +295,7 @@ static void report_sarif(FILE *out, const struct scan_result *res, const struct 
 
 static void gh_put(FILE *out, const char *s, int property)
 {
-    char *r = key_redact(s ? s : "");
-    report_github_escape(out, r, property);
-    free(r);
+    report_github_escape(out, safe(s), property);
 }
 
 static void report_github(FILE *out, const struct scan_result *res)
@@ -308,4 +338,5 @@ void scan_report(FILE *out, const struct scan_result *res, const struct scan_rul
         report_text(out, res, quiet);
         break;
     }
+    safe_release();
 }
