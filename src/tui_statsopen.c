@@ -127,6 +127,10 @@ void tstats_open_key(struct tui *t, int key, enum action act)
         recall(t, t->stats_hpos + 1);
     else if (key == TK_DOWN)
         recall(t, t->stats_hpos - 1);
-    else
+    else if (key == TK_ESC) {
+        /* What the prompt said is about the prompt: it goes with it. */
+        t->msg[0] = '\0';
+        tui_input_key(t, key, STATS_ARGS_MAX);
+    } else
         tui_input_key(t, key, STATS_ARGS_MAX);
 }
