@@ -19,8 +19,8 @@
 #include "tui.h"
 
 /* Lines read between two looks at the clock: a line is at most 1 MiB
- * (STATS_MAX_LINE), so one look is never more than 256 MiB away. */
-#define STEP_LINES 256
+ * (STATS_MAX_LINE), so one look is never more than 64 MiB away. */
+#define STEP_LINES 64
 
 void tstats_release(struct tui *t)
 {
