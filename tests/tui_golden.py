@@ -84,6 +84,26 @@ STATS_SCENARIOS = [
     ("stats-narrow", "C.UTF-8", "60x18",
      STATS_OPEN + "dump\nkey PgDn\ndump\nkey G\ndump\nresize 80 24\ndump\n"
      "resize 60 18\nkey g\ndump\nkey q\n"),
+    # The prompt splits words as a shell does: a backslash or quotes keep
+    # a space in a path. Up recalls the line after an error.
+    ("stats-quoted", "C.UTF-8", "80x24", """wait
+key s
+type my log.jsonl
+key Enter
+dump
+key C-u
+type my\\ log.jsonl --by 'feature'
+key Enter
+wait
+dump
+key s
+key C-u
+type "my log.jsonl" --since 2026-11-26T00:00:00Z
+key Enter
+wait
+dump
+key q
+"""),
     ("stats-unreadable", "C.UTF-8", "80x24", """wait
 key s
 type no/such/log.jsonl
@@ -217,6 +237,7 @@ def main():
                 failed += 1
         logdir = tempfile.mkdtemp(prefix="gd-golden-stats-")
         stats_gen.write_all(logdir, 6000)
+        shutil.copy(os.path.join(logdir, "log.jsonl"), os.path.join(logdir, "my log.jsonl"))
         for name, locale, size, script in STATS_SCENARIOS:
             if opt.names and name not in opt.names:
                 continue
