@@ -133,6 +133,23 @@ static int load_row(struct scan_rules *s, const cJSON *o, struct scan_rule *r)
         }
         if (!bad && (!r->words || !r->models))
             return error("rules: scan rule '%s' needs params and models", r->id);
+    } else if (r->kind == SCAN_RETRY_STATUS) {
+        r->words = strings(s, o, "keys", &bad);
+        r->codes = strings(s, o, "codes", &bad);
+        if (!bad && (!r->words || !r->codes))
+            return error("rules: scan rule '%s' needs keys and codes", r->id);
+    } else if (r->kind == SCAN_RETRY_EXCEPTION) {
+        r->calls = strings(s, o, "calls", &bad);
+        r->words = strings(s, o, "names", &bad);
+        if (!bad && (!r->calls || !r->words))
+            return error("rules: scan rule '%s' needs calls and names", r->id);
+    } else if (r->kind == SCAN_RETRY_CALL) {
+        r->calls = strings(s, o, "calls", &bad);
+        r->has = strings(s, o, "has", &bad);
+        r->missing = strings(s, o, "missing", &bad);
+        r->module = str(o, "module");
+        if (!bad && (!r->calls || !r->missing || !r->module))
+            return error("rules: scan rule '%s' needs calls, missing and module", r->id);
     }
     if (bad)
         return error("rules: scan rule '%s': a list holds something other than strings", r->id);

@@ -19,7 +19,10 @@ struct rule_table;
     X(SCAN_KEY_PARAM, "key-param") /* a key as a key= URL parameter */                             \
     X(SCAN_ENV_FILE, "env-file")   /* NAME=value in a tracked .env file */                         \
     X(SCAN_MODEL, "model")         /* a model id whose lifecycle status is listed */               \
-    X(SCAN_PARAM, "param")         /* a request parameter next to a model it does not suit */
+    X(SCAN_PARAM, "param")         /* a request parameter next to a model it does not suit */      \
+    X(SCAN_RETRY_STATUS, "retry-status")       /* a retry setting's status list holds codes */     \
+    X(SCAN_RETRY_EXCEPTION, "retry-exception") /* a retry predicate names exceptions */            \
+    X(SCAN_RETRY_CALL, "retry-call")           /* a retry call's keywords lack or hold names */
 
 #define X(e, name) e,
 enum scan_kind { SCAN_KINDS(X) SCAN_KIND_COUNT };
@@ -36,11 +39,18 @@ struct scan_rule {
     const char *title; /* may hold {successor}, {shutdown_phrase} (model rules) */
     const char *fix;
     const char *help;
-    enum key_kind key_kind;    /* SCAN_KEY */
-    const char *const *words;  /* statuses (SCAN_MODEL), names (SCAN_ENV_FILE),
-                                  parameter names (SCAN_PARAM); NULL-terminated */
-    const char *const *models; /* SCAN_PARAM: model globs; NULL-terminated */
-    double below;              /* SCAN_PARAM: only values below this */
+    enum key_kind key_kind;     /* SCAN_KEY */
+    const char *const *words;   /* statuses (SCAN_MODEL), names (SCAN_ENV_FILE), parameter
+                                   names (SCAN_PARAM), setting names (SCAN_RETRY_STATUS),
+                                   exception names (SCAN_RETRY_EXCEPTION); NULL-terminated */
+    const char *const *models;  /* SCAN_PARAM: model globs; NULL-terminated */
+    const char *const *codes;   /* SCAN_RETRY_STATUS: the status codes that make a finding */
+    const char *const *calls;   /* SCAN_RETRY_EXCEPTION, SCAN_RETRY_CALL: the calls looked at
+                                   ("@name": only as a decorator) */
+    const char *const *has;     /* SCAN_RETRY_CALL: one of these tokens must be in the call */
+    const char *const *missing; /* SCAN_RETRY_CALL: none of these may be */
+    const char *module;         /* SCAN_RETRY_CALL: the file must name this module */
+    double below;               /* SCAN_PARAM: only values below this */
     int has_below;
 };
 

@@ -29,6 +29,7 @@
 #include "keymask.h"
 #include "keysrc.h"
 #include "rules.h"
+#include "scan_retry.h"
 #include "scan_verify.h"
 #include "sha256.h"
 #include "util.h"
@@ -761,6 +762,14 @@ static void tokenize(struct ctx *c)
         take_token(c, open, len - open);
 }
 
+/* A retry rule's match (scan_retry.h): a finding unless it is in a comment. */
+static void retry_hit(void *arg, const struct scan_rule *r, size_t pos, const char *what)
+{
+    struct ctx *c = arg;
+    if (!in_comment(c, pos))
+        add_finding(c, r, pos, what, NULL, 0, NULL, 0, 0);
+}
+
 static void scan_buffer(struct ctx *c, const char *path, const char *commit, const char *buf,
                         size_t len)
 {
@@ -781,6 +790,8 @@ static void scan_buffer(struct ctx *c, const char *path, const char *commit, con
         scan_env(c);
     tokenize(c);
     judge_params(c);
+    if (!c->prose)
+        scan_retry(c->o->sr, buf, len, retry_hit, c);
 }
 
 static int is_binary(const char *buf, size_t len)
