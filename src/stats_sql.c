@@ -467,6 +467,29 @@ static void dimension_case(struct sqlw *w, const struct rule_table *t)
     free(rs);
 }
 
+/* The quota tier a 429 names: the first tier of the rules whose words its
+ * text holds (the report's tiers are free and paid; any other counts as
+ * unknown there, and here). */
+static void tier_case(struct sqlw *w, const struct rule_table *t)
+{
+    sbuf_adds(w->b, "CASE");
+    for (int i = 0; i < rules_tier_count(t); i++) {
+        const struct quota_marker *m = rules_tier_get(t, i);
+        int known = strcmp(m->id, "free") == 0 || strcmp(m->id, "paid") == 0;
+        if (!m->words || !m->words[0])
+            continue;
+        sbuf_adds(w->b, " WHEN (");
+        for (int k = 0; m->words[k]; k++) {
+            sbuf_adds(w->b, k ? " OR STRPOS(ltext, " : "STRPOS(ltext, ");
+            lit_lower(w, m->words[k]);
+            sbuf_adds(w->b, ") > 0");
+        }
+        sbuf_adds(w->b, ") THEN ");
+        lit(w, known ? m->id : "unknown");
+    }
+    sbuf_adds(w->b, " ELSE 'unknown' END");
+}
+
 static void time_literal(struct sqlw *w, double t)
 {
     char buf[48];
@@ -538,7 +561,10 @@ static int requests_table(struct sqlw *w, const struct stats_sql *q)
                     "       is_error AND status >= 500 AND status < 600 AS e5xx,\n"
                     "       CASE WHEN is_error AND status = 429 THEN\n            ");
     dimension_case(w, q->rules);
-    sbuf_adds(w->b, "\n       END AS dimension,\n       ");
+    sbuf_adds(w->b, "\n       END AS dimension,\n"
+                    "       CASE WHEN is_error AND status = 429 THEN ");
+    tier_case(w, q->rules);
+    sbuf_adds(w->b, " END AS tier,\n       ");
     zone_time(w, q->reset_zone ? q->reset_zone : "UTC");
     sbuf_adds(w->b, " AS pt");
     if (q->tz) {
@@ -611,6 +637,8 @@ static void q_hour_of_day(struct sqlw *w, const char *name, const char *col)
 static void q_dimensions(struct sqlw *w)
 {
     sbuf_adds(w->b, "-- gd:quota_429\nSELECT dimension, COUNT(*) AS count\nFROM gd_requests\n"
+                    "WHERE e429\nGROUP BY 1\nORDER BY 2 DESC, 1;\n\n");
+    sbuf_adds(w->b, "-- gd:quota_tier\nSELECT tier, COUNT(*) AS count\nFROM gd_requests\n"
                     "WHERE e429\nGROUP BY 1\nORDER BY 2 DESC, 1;\n\n");
 }
 
@@ -724,8 +752,9 @@ static void header(struct sqlw *w, const struct stats_sql *q)
               "-- (its message or JSON body) and the --by value; see docs/stats.md.\n"
               "-- A 429's dimension is the first rule of the rules table, in the engine's\n"
               "-- order, whose conditions the error text shows; rules that need the reader\n"
-              "-- are left out. Only the report has: the cause of every error, the tier and\n"
-              "-- limits named in the errors, retry storms and retried errors, latency from\n"
+              "-- are left out; its quota tier is the first tier of the rules its text\n"
+              "-- names. Only the report has: the cause of every error, the limits named\n"
+              "-- in the errors, retry storms and retried errors, latency from\n"
               "-- its histogram, and the recommendations.\n"
               "-- Each query follows a line \"-- gd:NAME\"; times are UTC, the hour of day\n"
               "-- is in %s%s%s.\n",

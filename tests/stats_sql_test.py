@@ -107,6 +107,8 @@ def compare(label, c, q):
            [tuple(r[k] for k in hkeys) for r in c["hour_of_day"]["local"] if r["requests"]])
     eq("429 by dimension", {r["dimension"]: r["count"] for r in q["quota_429"]},
        {k: v for k, v in c["quota_429"]["by_dimension"].items() if v})
+    eq("429 by tier", {r["tier"]: r["count"] for r in q["quota_tier"]},
+       {k: v for k, v in c["quota_429"]["tier"].items() if v})
     d = q["daily_runout"][0]
     cd = c["quota_429"].get("daily_runout", {"days": 0})
     eq("daily runout", [d["days"], d["median_pt"], d["earliest_pt"], d["latest_pt"]],

@@ -4,8 +4,9 @@
 -- (its message or JSON body) and the --by value; see docs/stats.md.
 -- A 429's dimension is the first rule of the rules table, in the engine's
 -- order, whose conditions the error text shows; rules that need the reader
--- are left out. Only the report has: the cause of every error, the tier and
--- limits named in the errors, retry storms and retried errors, latency from
+-- are left out; its quota tier is the first tier of the rules its text
+-- names. Only the report has: the cause of every error, the limits named
+-- in the errors, retry storms and retried errors, latency from
 -- its histogram, and the recommendations.
 -- Each query follows a line "-- gd:NAME"; times are UTC, the hour of day
 -- is in America/Los_Angeles and in +05:30.
@@ -47,6 +48,7 @@ SELECT ts, status, model, input_tokens, latency_ms, by_value, is_error,
        is_error AND status >= 500 AND status < 600 AS e5xx,
        <the 429 dimension CASE, from the rules>
        END AS dimension,
+       CASE WHEN is_error AND status = 429 THEN CASE WHEN (STRPOS(ltext, 'freetier') > 0 OR STRPOS(ltext, 'free_tier') > 0) THEN 'free' ELSE 'unknown' END END AS tier,
        DATETIME(ts, 'America/Los_Angeles') AS pt,
        DATETIME(ts, '+05:30') AS lt
 FROM text429;
@@ -112,6 +114,13 @@ ORDER BY 1;
 
 -- gd:quota_429
 SELECT dimension, COUNT(*) AS count
+FROM gd_requests
+WHERE e429
+GROUP BY 1
+ORDER BY 2 DESC, 1;
+
+-- gd:quota_tier
+SELECT tier, COUNT(*) AS count
 FROM gd_requests
 WHERE e429
 GROUP BY 1
