@@ -219,6 +219,23 @@ struct limit_line {
 int rules_limit_lines(const struct rule_table *t, struct limit_line **out);
 void rules_limit_lines_free(struct limit_line *lines, int n);
 
+/* Why a check matters (guide.json's check_why), by check id ("config.key")
+ * or "paste" for a pasted error; NULL when the data has no text for it. */
+const char *rules_check_why(const struct rule_table *t, const char *key);
+
+/* The rate limits page's guide to the quota dimensions (guide.json's
+ * limits_guide): a term ("RPM", or NULL) and its text, {reset} filled with
+ * the daily reset's label. Returns how many into *out (free with
+ * rules_limits_guide_free). */
+struct guide_line {
+    const char *term;
+    char *text;
+};
+int rules_limits_guide(const struct rule_table *t, struct guide_line **out);
+void rules_limits_guide_free(struct guide_line *lines, int n);
+/* What to say of the tier when no quota error named it, or NULL. */
+const char *rules_tier_unknown_text(const struct rule_table *t);
+
 /* The data as written for id, as indented JSON (allocated; the caller frees
  * it): the rule with that id, else the model rules_model() finds, else the
  * cause, else the top-level section of that name ("limits", "keys", …).

@@ -2,9 +2,11 @@
  * rules_data: typed views of the data sections that the engine does not
  * decide with but other modules show or use: a key kind's shape
  * (keys.json), the status pages (status.json), the bundle update URL, the
- * limits section as lines to show, and the data as written for `rules
- * show`. The cJSON behind them stays in the rules module: callers get
- * structs and strings.
+ * limits section as lines to show, the explanations of guide.json (why a
+ * check matters, the limits page's guide), and the data as written for
+ * `rules show`. The cJSON behind them stays in the rules module: callers
+ * get structs and strings. It also lints guide.json against the program's
+ * own lists (check ids).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check.h"
 #include "rules.h"
 #include "rules_priv.h"
 #include "util.h"
@@ -232,4 +235,137 @@ char *rules_data_json(const struct rule_table *t, const char *id)
     if (!o)
         o = rules_section(t, id);
     return o ? cJSON_Print(o) : NULL;
+}
+
+/* ---- guide.json ---- */
+
+/* text with every {name} of vars (name, value pairs, NULL-terminated)
+ * replaced by its value; other braces are kept as written. */
+static char *fill(const char *text, const char *const *vars)
+{
+    struct sbuf sb;
+    const char *p = text;
+
+    sbuf_init(&sb);
+    while (*p) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        int done = 0;
+        for (int i = 0; close && vars && vars[i]; i += 2) {
+            size_t n = strlen(vars[i]);
+            if ((size_t)(close - p - 1) == n && memcmp(p + 1, vars[i], n) == 0) {
+                sbuf_adds(&sb, vars[i + 1] ? vars[i + 1] : "");
+                p = close + 1;
+                done = 1;
+                break;
+            }
+        }
+        if (!done)
+            sbuf_addc(&sb, *p++);
+    }
+    return sb.buf ? sbuf_detach(&sb) : xstrdup("");
+}
+
+const char *rules_check_why(const struct rule_table *t, const char *key)
+{
+    return key ? str_of(rules_section(t, "check_why"), key) : NULL;
+}
+
+int rules_limits_guide(const struct rule_table *t, struct guide_line **out)
+{
+    const cJSON *g = rules_section(t, "limits_guide");
+    const cJSON *dims = cJSON_GetObjectItemCaseSensitive(g, "dimensions"), *it;
+    const struct daily_reset *r = rules_daily_reset(t);
+    const char *vars[] = {"reset", r && r->label ? r->label : "the daily reset", NULL};
+    int n = 0;
+
+    *out = xcalloc((size_t)cJSON_GetArraySize(dims) + 1, sizeof(**out));
+    cJSON_ArrayForEach(it, dims)
+    {
+        const char *text = str_of(it, "text");
+        if (!text)
+            continue;
+        (*out)[n].term = str_of(it, "term");
+        (*out)[n].text = fill(text, vars);
+        n++;
+    }
+    return n;
+}
+
+void rules_limits_guide_free(struct guide_line *lines, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(lines[i].text);
+    free(lines);
+}
+
+const char *rules_tier_unknown_text(const struct rule_table *t)
+{
+    return str_of(rules_section(t, "limits_guide"), "tier_unknown");
+}
+
+/* The {names} of text that are not in allowed (NULL-terminated): one
+ * problem each. */
+static int lint_names(const char *owner, const char *text, const char *const *allowed)
+{
+    int count = 0;
+    for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{')) {
+        const char *close = strchr(p, '}');
+        int ok = 0;
+        if (!close)
+            break;
+        for (int i = 0; allowed && allowed[i]; i++)
+            ok |= strlen(allowed[i]) == (size_t)(close - p - 1) &&
+                  memcmp(p + 1, allowed[i], (size_t)(close - p - 1)) == 0;
+        if (!ok) {
+            printf("rules lint: %s: unknown placeholder '%.*s'\n", owner, (int)(close - p + 1), p);
+            count++;
+        }
+    }
+    return count;
+}
+
+int rules_lint_guide(const struct rule_table *t)
+{
+    const cJSON *why = rules_section(t, "check_why"), *it;
+    const cJSON *g = rules_section(t, "limits_guide");
+    static const char *const reset_only[] = {"reset", NULL};
+    int count = 0;
+
+    for (int i = 0; i <= CHECK_COUNT; i++) {
+        const char *id = i < CHECK_COUNT ? check_id_name((enum check_id)i) : "paste";
+        const char *text = rules_check_why(t, id);
+        if (!text || !text[0]) {
+            printf("rules lint: check_why has no text for '%s'\n", id);
+            count++;
+        }
+    }
+    cJSON_ArrayForEach(it, why)
+    {
+        int known = strcmp(it->string, "about") == 0 || strcmp(it->string, "paste") == 0;
+        for (int i = 0; i < CHECK_COUNT && !known; i++)
+            known = strcmp(it->string, check_id_name((enum check_id)i)) == 0;
+        if (!known || !cJSON_IsString(it)) {
+            printf("rules lint: check_why: '%s' is not a check id with a text\n", it->string);
+            count++;
+        }
+    }
+    if (!g) {
+        printf("rules lint: no limits_guide: the rate limits page would explain nothing\n");
+        return count + 1;
+    }
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(g, "dimensions"))
+    {
+        const char *text = str_of(it, "text");
+        if (!text || !text[0]) {
+            printf("rules lint: limits_guide: a dimension has no text\n");
+            count++;
+            continue;
+        }
+        count += lint_names("limits_guide", text, reset_only);
+    }
+    if (!rules_tier_unknown_text(t)) {
+        printf("rules lint: limits_guide has no tier_unknown text\n");
+        count++;
+    }
+    return count;
 }

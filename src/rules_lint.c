@@ -677,6 +677,7 @@ int rules_lint(const struct rule_table *t, const char *cases_dir)
     lint_dimensions(t, &count);
     lint_models(t, &count);
     lint_vocab(t, &count);
+    count += rules_lint_guide(t);
     if (cases_dir) {
         scan_cases(cases_dir, 0, &cases);
         for (int i = 0; i < n; i++) {

@@ -71,6 +71,9 @@ struct rule_cond {
  * accessors of rules.h. */
 const struct cJSON *rules_section(const struct rule_table *t, const char *name);
 
+/* Lint guide.json (rules_data.c); prints each problem, returns the count. */
+int rules_lint_guide(const struct rule_table *t);
+
 const char *rule_cond_name(enum cond_id id);
 enum cond_type rule_cond_type(enum cond_id id);
 /* Can a message-only paste satisfy this condition? */

@@ -124,24 +124,26 @@ void limits_draw(struct tui *t)
     char iso[40] = "", w[64];
     const char *tier = NULL;
     struct notes nt = {{NULL}, {NULL}, 0};
+    struct guide_line *guide;
+    int nguide;
+    const struct daily_reset *dr = rules_daily_reset(t->rt);
+    const char *reset_label = dr ? dr->label : NULL;
 
     tui_header(t, "rate limits");
     tui_doc_init(&d);
     tui_doc_add(&d, ST_TITLE, 0, 0, "The dimensions");
-    tui_doc_add(&d, ST_NORMAL, 2, 6, "RPM  requests per minute, per project and model.");
-    tui_doc_add(&d, ST_NORMAL, 2, 6,
-                "TPM  input tokens per minute, per project and model; one large prompt can use "
-                "a minute's worth.");
-    tui_doc_add(&d, ST_NORMAL, 2, 6,
-                "RPD  requests per day, per project and model; waiting minutes does not help, the "
-                "count resets at midnight Pacific time.");
-    tui_doc_add(&d, ST_NORMAL, 2, 2,
-                "Limits apply to the Google Cloud project, not to the key: more keys in one "
-                "project share them.");
+    nguide = rules_limits_guide(t->rt, &guide);
+    for (int i = 0; i < nguide; i++) {
+        if (guide[i].term)
+            tui_doc_add(&d, ST_NORMAL, 2, 6, "%-3s  %s", guide[i].term, guide[i].text);
+        else
+            tui_doc_add(&d, ST_NORMAL, 2, 2, "%s", guide[i].text);
+    }
+    rules_limits_guide_free(guide, nguide);
     reset = next_daily_reset(t->rt, now, iso, sizeof(iso));
     tui_format_wait((double)(reset - now), w, sizeof(w));
-    tui_doc_add(&d, ST_BOLD, 2, 2, "The daily quota resets at midnight Pacific time (%s): in %s.",
-                iso, w);
+    tui_doc_add(&d, ST_BOLD, 2, 2, "The daily quota resets at %s (%s): in %s.",
+                reset_label ? reset_label : "the daily reset", iso, w);
     tui_doc_add(&d, ST_TITLE, 0, 0, "Your model and tier");
     tui_doc_add(&d, ST_NORMAL, 2, 2, "Model: %s%s%s", model ? model : "(none)",
                 mi && mi->status ? ", status " : "", mi && mi->status ? mi->status : "");
@@ -155,9 +157,9 @@ void limits_draw(struct tui *t)
     if (tier)
         tui_doc_add(&d, ST_NORMAL, 2, 2, "Tier: %s (as the last quota error said)", tier);
     else
-        tui_doc_add(&d, ST_NORMAL, 2, 2,
-                    "Tier: not known from here; AI Studio shows it on the project's rate limit "
-                    "page.");
+        tui_doc_add(&d, ST_NORMAL, 2, 2, "Tier: %s",
+                    rules_tier_unknown_text(t->rt) ? rules_tier_unknown_text(t->rt)
+                                                   : "not known from here.");
     tui_doc_add(&d, ST_TITLE, 0, 0, "What the rules table knows (data of %s)",
                 rules_data_date(t->rt) ? rules_data_date(t->rt) : "unknown date");
     if (limit_rows(&d, t->rt, &nt) < 0)

@@ -11,30 +11,12 @@
 
 /* ---- the walkthrough ---- */
 
-static const char *why_it_matters(enum check_id id)
+/* Why the check (or, for -1, the pasted error) matters: the rules' text. */
+static const char *why_it_matters(const struct tui *t, int check)
 {
-    switch (id) {
-    case CHECK_CONFIG_KEY:
-        return "Without a usable key no request can succeed; every other check depends on it.";
-    case CHECK_CONFIG_ENV:
-        return "The environment decides which key, model and host your programs use; a "
-               "surprise here sends requests somewhere you did not expect.";
-    case CHECK_NETWORK_REACH:
-        return "When the API host cannot be reached, every request fails before Google sees it.";
-    case CHECK_KEY_ACCEPTED:
-        return "Google answers every request made with this key the same way until the key "
-               "is fixed or replaced.";
-    case CHECK_MODEL_AVAILABLE:
-        return "Requests that name this model fail even when the key is fine.";
-    case CHECK_REQUEST_GENERATE:
-        return "This is the request your programs make: when it fails here, it fails for "
-               "them too.";
-    case CHECK_STATUS_INCIDENTS:
-        return "An active incident can cause errors that nothing on your side will fix.";
-    case CHECK_COUNT:
-        break;
-    }
-    return "";
+    const char *why =
+        rules_check_why(t->rt, check >= 0 ? check_id_name((enum check_id)check) : "paste");
+    return why ? why : "";
 }
 
 void walk_init(struct tui *t, int check)
@@ -277,12 +259,7 @@ void walk_draw(struct tui *t)
                         "is listed above.");
         walk_waiting(t, &d, g, arrived);
         tui_doc_add(&d, ST_TITLE, 0, 0, "Why it matters");
-        if (t->walk_check >= 0)
-            tui_doc_add(&d, ST_NORMAL, 2, 2, "%s", why_it_matters((enum check_id)t->walk_check));
-        else
-            tui_doc_add(&d, ST_NORMAL, 2, 2,
-                        "This is what your program was told; the same request meets the same "
-                        "answer until the cause is dealt with or the wait is over.");
+        tui_doc_add(&d, ST_NORMAL, 2, 2, "%s", why_it_matters(t, t->walk_check));
         if (g->ndocs > 0) {
             tui_doc_add(&d, ST_TITLE, 0, 0, "Docs");
             for (int i = 0; i < g->ndocs; i++)
@@ -296,7 +273,7 @@ void walk_draw(struct tui *t)
         if (c->result == RES_SKIP)
             tui_doc_add(&d, ST_NORMAL, 0, 0, "This check did not run; the line above says why.");
         tui_doc_add(&d, ST_TITLE, 0, 0, "Why it matters");
-        tui_doc_add(&d, ST_NORMAL, 2, 2, "%s", why_it_matters(c->id));
+        tui_doc_add(&d, ST_NORMAL, 2, 2, "%s", why_it_matters(t, (int)c->id));
     }
     if (c && c->detail) {
         tui_doc_add(&d, ST_TITLE, 0, 0, "More facts");
