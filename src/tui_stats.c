@@ -42,39 +42,39 @@ static void abandon(struct tui *t, const char *msg)
     tui_msg(t, "%s", msg);
 }
 
-/* Open file i, error() caught into msg (size bytes). */
-static int caught_open(struct tui *t, int i, char *msg, size_t size)
+/* Open file i of r, error() caught into msg (size bytes). */
+static int caught_open(struct stats_read *r, int i, char *msg, size_t size)
 {
     int rc;
 
     gd_capture_messages(msg, size);
-    rc = stats_read_open(t->stats, i);
+    rc = stats_read_open(r, i);
     gd_capture_messages(NULL, 0);
     return rc;
 }
 
 int tstats_start(struct tui *t, int argc, char **argv)
 {
+    /* The report shown stays until the new log opens. */
+    struct stats_read *r = stats_read_new();
     char msg[sizeof(t->msg)];
     struct stats_opts *so;
     int rc;
 
-    tstats_release(t);
-    t->stats = stats_read_new();
     gd_capture_messages(msg, sizeof(msg));
-    rc = stats_read_args(t->stats, argc, argv);
+    rc = stats_read_args(r, argc, argv);
     gd_capture_messages(NULL, 0);
     if (rc) {
         tui_msg(t, "%s", msg);
         goto fail;
     }
-    so = stats_read_opts(t->stats);
+    so = stats_read_opts(r);
     if (so->html || so->width) {
         tui_msg(t, "--html and --width are for the stats command; the screen has its width");
         goto fail;
     }
-    for (int i = 0; i < stats_read_nfiles(t->stats); i++) {
-        const char *path = stats_read_file(t->stats, i);
+    for (int i = 0; i < stats_read_nfiles(r); i++) {
+        const char *path = stats_read_file(r, i);
         struct stat sb;
         if (strcmp(path, "-") == 0) {
             tui_msg(t, "stdin is the terminal here: name a log file");
@@ -86,27 +86,29 @@ int tstats_start(struct tui *t, int argc, char **argv)
             goto fail;
         }
     }
-    if (stats_read_nfiles(t->stats) == 0) {
+    if (stats_read_nfiles(r) == 0) {
         tui_msg(t, "name a log file, then any stats options");
         goto fail;
     }
     gd_capture_messages(msg, sizeof(msg));
-    rc = stats_read_begin(t->stats, t->rt);
+    rc = stats_read_begin(r, t->rt);
     gd_capture_messages(NULL, 0);
     if (rc) {
         tui_msg(t, "%s", msg);
         goto fail;
     }
-    if (caught_open(t, 0, msg, sizeof(msg))) {
+    if (caught_open(r, 0, msg, sizeof(msg))) {
         tui_msg(t, "%s", msg);
         goto fail;
     }
+    tstats_release(t);
+    t->stats = r;
     t->stats_file = 0;
     t->stats_reading = 1;
     tui_screen_open(t, SCR_STATS);
     return 0;
 fail:
-    tstats_release(t);
+    stats_read_free(r);
     return -1;
 }
 
@@ -148,7 +150,7 @@ void tstats_poll(struct tui *t, int ms)
             continue;
         if (++t->stats_file < stats_read_nfiles(t->stats)) {
             gd_capture_messages(NULL, 0);
-            if (caught_open(t, t->stats_file, msg, sizeof(msg))) {
+            if (caught_open(t->stats, t->stats_file, msg, sizeof(msg))) {
                 abandon(t, msg);
                 return;
             }

@@ -85,7 +85,7 @@ STATS_SCENARIOS = [
      STATS_OPEN + "dump\nkey PgDn\ndump\nkey G\ndump\nresize 80 24\ndump\n"
      "resize 60 18\nkey g\ndump\nkey q\n"),
     # The prompt splits words as a shell does: a backslash or quotes keep
-    # a space in a path. Up recalls the line after an error.
+    # a space in a path; a path that fails leaves the report shown before.
     ("stats-quoted", "C.UTF-8", "80x24", """wait
 key s
 type my log.jsonl
@@ -101,6 +101,12 @@ key C-u
 type "my log.jsonl" --since 2026-11-26T00:00:00Z
 key Enter
 wait
+dump
+key s
+key C-u
+type no-such.jsonl
+key Enter
+key Esc
 dump
 key q
 """),
