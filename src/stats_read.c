@@ -519,6 +519,9 @@ int stats_read_args(struct stats_read *run, int argc, char **argv)
         return error("--until is not after --since");
     if (run->so.sql_table && run->so.sql < 0)
         return error("--sql-table is for --sql");
+    /* The SQL replaces the report: nothing is read to draw a page from. */
+    if (run->so.sql >= 0 && run->so.html)
+        return error("--sql prints SQL instead of the report; --html cannot go with it");
     return 0;
 }
 
