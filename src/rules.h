@@ -236,6 +236,12 @@ void rules_limits_guide_free(struct guide_line *lines, int n);
 /* What to say of the tier when no quota error named it, or NULL. */
 const char *rules_tier_unknown_text(const struct rule_table *t);
 
+/* The text of a stats report recommendation (guide.json's stats_advice;
+ * key is its id, or id/variant), each {name} of vars (name, value pairs,
+ * NULL-terminated) filled; allocated, the caller frees it. NULL when the
+ * data has no such text. */
+char *rules_stats_advice(const struct rule_table *t, const char *key, const char *const *vars);
+
 /* The data as written for id, as indented JSON (allocated; the caller frees
  * it): the rule with that id, else the model rules_model() finds, else the
  * cause, else the top-level section of that name ("limits", "keys", …).

@@ -17,6 +17,7 @@
 #include "check.h"
 #include "rules.h"
 #include "rules_priv.h"
+#include "stats_report.h"
 #include "util.h"
 
 static const char *str_of(const cJSON *o, const char *name)
@@ -303,6 +304,12 @@ const char *rules_tier_unknown_text(const struct rule_table *t)
     return str_of(rules_section(t, "limits_guide"), "tier_unknown");
 }
 
+char *rules_stats_advice(const struct rule_table *t, const char *key, const char *const *vars)
+{
+    const char *text = key ? str_of(rules_section(t, "stats_advice"), key) : NULL;
+    return text ? fill(text, vars) : NULL;
+}
+
 /* The {names} of text that are not in allowed (NULL-terminated): one
  * problem each. */
 static int lint_names(const char *owner, const char *text, const char *const *allowed)
@@ -324,12 +331,72 @@ static int lint_names(const char *owner, const char *text, const char *const *al
     return count;
 }
 
+/* Is name one of the space-separated words of list? */
+static int in_words(const char *list, const char *name, size_t n)
+{
+    for (const char *p = list; *p;) {
+        size_t w = strcspn(p, " ");
+        if (w == n && memcmp(p, name, n) == 0)
+            return 1;
+        p += w;
+        p += strspn(p, " ");
+    }
+    return 0;
+}
+
+/* stats_advice holds exactly the texts of STATS_ADVICE, each with only the
+ * placeholders listed for it. */
+static int lint_stats_advice(const struct rule_table *t)
+{
+#define X(key, names) {key, names},
+    static const struct {
+        const char *key, *names;
+    } advice[] = {STATS_ADVICE(X)};
+#undef X
+    const cJSON *sec = rules_section(t, "stats_advice"), *it;
+    int count = 0;
+
+    cJSON_ArrayForEach(it, sec)
+    {
+        size_t i;
+        if (strcmp(it->string, "about") == 0 || strcmp(it->string, "source") == 0 ||
+            strcmp(it->string, "verified") == 0)
+            continue;
+        for (i = 0; i < ARRAY_SIZE(advice); i++)
+            if (strcmp(it->string, advice[i].key) == 0)
+                break;
+        if (i == ARRAY_SIZE(advice) || !cJSON_IsString(it)) {
+            printf("rules lint: stats_advice: '%s' is not a recommendation the report makes\n",
+                   it->string);
+            count++;
+            continue;
+        }
+        for (const char *p = strchr(it->valuestring, '{'); p; p = strchr(p + 1, '{')) {
+            const char *close = strchr(p, '}');
+            if (!close)
+                break;
+            if (!in_words(advice[i].names, p + 1, (size_t)(close - p - 1))) {
+                printf("rules lint: stats_advice '%s': unknown placeholder '%.*s'\n", it->string,
+                       (int)(close - p + 1), p);
+                count++;
+            }
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(advice); i++)
+        if (!rules_stats_advice(t, advice[i].key, NULL)) {
+            printf("rules lint: stats_advice has no text for '%s'\n", advice[i].key);
+            count++;
+        } else
+            free(rules_stats_advice(t, advice[i].key, NULL));
+    return count;
+}
+
 int rules_lint_guide(const struct rule_table *t)
 {
     const cJSON *why = rules_section(t, "check_why"), *it;
     const cJSON *g = rules_section(t, "limits_guide");
     static const char *const reset_only[] = {"reset", NULL};
-    int count = 0;
+    int count = lint_stats_advice(t);
 
     for (int i = 0; i <= CHECK_COUNT; i++) {
         const char *id = i < CHECK_COUNT ? check_id_name((enum check_id)i) : "paste";

@@ -6,10 +6,16 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diagnosis.h"
+#include "rules.h"
 #include "stats_report.h"
+
+/* A client-side limit is set at this share of the limit being hit. */
+#define CLIENT_SHARE 0.8
+#define CLIENT_SHARE_PCT "80"
 
 #define X(id, label) label,
 static const char *const dim_names[] = {STATS_DIMS(X)};
@@ -66,21 +72,25 @@ int stats_peak_hour(const struct stats *s, struct stats_hour *peak)
     return found && peak->c.e429 > 0;
 }
 
-static void add(struct stats_reco *out, int cap, int *n, const char *id, const char *figure,
-                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-#include <stdarg.h>
-static void add(struct stats_reco *out, int cap, int *n, const char *id, const char *figure,
-                const char *fmt, ...)
+/* Add recommendation id with its figure and the text the rules give key
+ * (id, or id/variant), its placeholders filled from vars (name, value
+ * pairs, NULL-terminated). Without a text in the data nothing is added. */
+static void add(const struct stats_opts *o, struct stats_reco *out, int cap, int *n,
+                const char *key, const char *figure, const char *const *vars)
 {
-    va_list ap;
+    const char *slash = strchr(key, '/');
+    size_t idlen = slash ? (size_t)(slash - key) : strlen(key);
+    char *text;
+
     if (*n >= cap)
         return;
-    snprintf(out[*n].id, sizeof(out[*n].id), "%s", id);
+    text = rules_stats_advice(o->rt, key, vars);
+    if (!text)
+        return;
+    snprintf(out[*n].id, sizeof(out[*n].id), "%.*s", (int)idlen, key);
     snprintf(out[*n].figure, sizeof(out[*n].figure), "%s", figure);
-    va_start(ap, fmt);
-    vsnprintf(out[*n].text, sizeof(out[*n].text), fmt, ap);
-    va_end(ap);
+    snprintf(out[*n].text, sizeof(out[*n].text), "%s", text);
+    free(text);
     (*n)++;
 }
 
@@ -88,7 +98,7 @@ int stats_recommend(const struct stats *s, const struct stats_opts *o, struct st
                     int cap)
 {
     long long dims[DIM_COUNT], q429;
-    char fig[320];
+    char fig[320], a[32], b[32];
     int n = 0;
     double share, ratio;
 
@@ -99,25 +109,28 @@ int stats_recommend(const struct stats *s, const struct stats_opts *o, struct st
     if (dims[DIM_RPM] > 0) {
         long long lim = s->limit_rpm > 0 ? s->limit_rpm : stats_rpm_observed(s);
         if (lim > 0) {
-            long long target = (long long)floor((double)lim * 0.8);
+            long long target = (long long)floor((double)lim * CLIENT_SHARE);
             if (target < 1)
                 target = 1;
             snprintf(fig, sizeof(fig), "%lld per-minute 429s; limit %lld requests/min (%s)",
                      dims[DIM_RPM], lim,
                      s->limit_rpm > 0 ? "named in the errors" : "median sent before the first 429");
-            add(out, cap, &n, "client-rate-limit", fig,
-                "limit the client to %lld requests per minute (80%% of %lld)", target, lim);
+            const char *vars[] = {"target", a, "share", CLIENT_SHARE_PCT, "limit", b, NULL};
+            snprintf(a, sizeof(a), "%lld", target);
+            snprintf(b, sizeof(b), "%lld", lim);
+            add(o, out, cap, &n, "client-rate-limit", fig, vars);
         }
     }
     if (dims[DIM_TPM] > 0) {
         snprintf(fig, sizeof(fig), "%lld tokens-per-minute 429s", dims[DIM_TPM]);
-        if (s->limit_tpm > 0)
-            add(out, cap, &n, "client-token-limit", fig,
-                "limit the client to %lld input tokens per minute (80%% of %lld)",
-                (long long)floor((double)s->limit_tpm * 0.8), s->limit_tpm);
-        else
-            add(out, cap, &n, "client-token-limit", fig,
-                "pace input tokens per minute below the limit, or send smaller prompts");
+        if (s->limit_tpm > 0) {
+            const char *vars[] = {"target", a, "share", CLIENT_SHARE_PCT, "limit", b, NULL};
+            snprintf(a, sizeof(a), "%lld", (long long)floor((double)s->limit_tpm * CLIENT_SHARE));
+            snprintf(b, sizeof(b), "%lld", s->limit_tpm);
+            add(o, out, cap, &n, "client-token-limit", fig, vars);
+        } else {
+            add(o, out, cap, &n, "client-token-limit/pace", fig, NULL);
+        }
     }
     /* Bulk traffic: daily or token quotas running out. */
     if (dims[DIM_RPD] + dims[DIM_TPM] > 0) {
@@ -129,15 +142,12 @@ int stats_recommend(const struct stats *s, const struct stats_opts *o, struct st
             snprintf(fig, sizeof(fig), "%s=%s sent %lld of %lld 429s (%.0f%%)", o->by, top->key,
                      top->count, s->by_429.total,
                      100.0 * (double)top->count / (double)s->by_429.total);
-            add(out, cap, &n, "batch-api", fig,
-                "move the bulk traffic of %s=%s to the Batch API (separate limits, half the "
-                "price, paid tier) or batch its requests",
-                o->by, top->key);
+            const char *vars[] = {"by", o->by, "key", top->key, NULL};
+            add(o, out, cap, &n, "batch-api/one-key", fig, vars);
         } else {
             snprintf(fig, sizeof(fig), "%lld daily and %lld token quota 429s", dims[DIM_RPD],
                      dims[DIM_TPM]);
-            add(out, cap, &n, "batch-api", fig,
-                "send bulk, non-interactive traffic through the Batch API or batch requests");
+            add(o, out, cap, &n, "batch-api", fig, NULL);
         }
     }
     long long cut = stats_cluster_size(s, &share, &ratio);
@@ -148,34 +158,30 @@ int stats_recommend(const struct stats *s, const struct stats_opts *o, struct st
         else
             snprintf(fig, sizeof(fig), "%.0f%% of 500/504s above %lld input tokens; %.1fx the rate",
                      share * 100, cut, ratio);
-        add(out, cap, &n, "smaller-context", fig,
-            "keep prompts under %lld input tokens (trim history, summarise, or cache context)",
-            cut);
+        const char *vars[] = {"tokens", a, NULL};
+        snprintf(a, sizeof(a), "%lld", cut);
+        add(o, out, cap, &n, "smaller-context", fig, vars);
     }
     if (s->nonretry_repeat > 0) {
         snprintf(fig, sizeof(fig), "%lld repeats of requests that failed 400/403/404",
                  s->nonretry_repeat);
-        add(out, cap, &n, "stop-retrying", fig,
-            "do not retry 400, 403 and 404 errors: fix the request, key or model first");
+        add(o, out, cap, &n, "stop-retrying", fig, NULL);
     }
     if (s->rpd_after > 0) {
         snprintf(fig, sizeof(fig), "%lld requests after a daily quota ran out, %lld failed 429",
                  s->rpd_after, s->rpd_after_429);
-        add(out, cap, &n, "stop-after-daily-quota", fig,
-            "after a daily-quota 429, stop sending to that model until the reset (%s)",
-            s->reset_label);
+        const char *vars[] = {"reset", s->reset_label, NULL};
+        add(o, out, cap, &n, "stop-after-daily-quota", fig, vars);
     }
     if (s->early > 0) {
         snprintf(fig, sizeof(fig), "%lld requests inside the server's retry delay (%lld storms)",
                  s->early, s->storms);
-        add(out, cap, &n, "honour-retry-delay", fig,
-            "wait the retry delay the 429 names (RetryInfo) before sending again");
+        add(o, out, cap, &n, "honour-retry-delay", fig, NULL);
     }
     if (q429 > 0 && s->tier_free > 0 && s->tier_paid == 0) {
         snprintf(fig, sizeof(fig), "%lld of %lld quota 429s on free-tier quotas, none paid",
                  s->tier_free, s->tier_free + s->tier_unknown);
-        add(out, cap, &n, "link-billing", fig,
-            "link a billing account to the project: only free-tier quotas ran out");
+        add(o, out, cap, &n, "link-billing", fig, NULL);
     }
     return n;
 }

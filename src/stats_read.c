@@ -561,6 +561,7 @@ int stats_read_begin(struct stats_read *run, const struct rule_table *t)
     const struct daily_reset *reset = rules_daily_reset(t);
 
     run->rt = t;
+    run->so.rt = t;
     if (run->nfiles == 0) {
         run->files = xrealloc(run->files, sizeof(char *));
         run->files[run->nfiles++] = xstrdup("-");

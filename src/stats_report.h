@@ -12,6 +12,8 @@
 
 #include "stats_agg.h"
 
+struct rule_table;
+
 struct stats_opts {
     char by[96];  /* --by as given, "" when none */
     int by_field; /* --by names a logical field: its index, else -1 */
@@ -22,10 +24,11 @@ struct stats_opts {
     int json;
     int verbose;
     const char *html;
-    const char *table;     /* --table */
-    int sql;               /* --sql: an enum stats_sql_dialect, else -1 */
-    const char *sql_table; /* --sql-table, or NULL */
-    char *rules_notice;    /* the rules data is old: one sentence, else NULL */
+    const char *table;           /* --table */
+    int sql;                     /* --sql: an enum stats_sql_dialect, else -1 */
+    const char *sql_table;       /* --sql-table, or NULL */
+    char *rules_notice;          /* the rules data is old: one sentence, else NULL */
+    const struct rule_table *rt; /* the recommendations' texts come from it */
 };
 
 /* The columns of the 429 chart: a cause's stats_column in causes.json, else
@@ -54,6 +57,21 @@ void stats_clock(int sec, char *out, size_t size);
 void stats_iso(double t, char *out, size_t size);
 /* The clock hour with the most 429s (0 when there were none). */
 int stats_peak_hour(const struct stats *s, struct stats_hour *peak);
+
+/* The recommendations the report can make: the key of each text in
+ * guide.json's stats_advice (id, or id/variant) and the placeholders the
+ * code fills in it. The one list: lint checks the data against it. */
+#define STATS_ADVICE(X)                                                                            \
+    X("client-rate-limit", "target share limit")                                                   \
+    X("client-token-limit", "target share limit")                                                  \
+    X("client-token-limit/pace", "")                                                               \
+    X("batch-api/one-key", "by key")                                                               \
+    X("batch-api", "")                                                                             \
+    X("smaller-context", "tokens")                                                                 \
+    X("stop-retrying", "")                                                                         \
+    X("stop-after-daily-quota", "reset")                                                           \
+    X("honour-retry-delay", "")                                                                    \
+    X("link-billing", "")
 
 struct stats_reco {
     char id[32];

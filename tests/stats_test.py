@@ -11,11 +11,30 @@ text report. Ends with `stats: N passed, N failed`.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def advice_patterns():
+    """Each recommendation id's texts in guide.json, as patterns: a
+    placeholder stands for any text."""
+    with open(os.path.join(os.path.dirname(HERE), "rules", "guide.json"), encoding="utf-8") as f:
+        adv = json.load(f)["stats_advice"]
+    out = {}
+    for key, text in adv.items():
+        if key in ("about", "source", "verified"):
+            continue
+        rx = "".join(".+" if part.startswith("{") else re.escape(part)
+                     for part in re.split(r"(\{\w+\})", text))
+        out.setdefault(key.split("/")[0], []).append(rx)
+    return out
+
+
+ADVICE = advice_patterns()
 sys.path.insert(0, HERE)
 import stats_gen  # noqa: E402
 
@@ -86,6 +105,9 @@ def json_checks(label, o, exp, structured):
     eq("reco client limit", "limit the client to %d requests per minute" % exp["client_limit"]
        in recos.get("client-rate-limit", {}).get("text", ""), True)
     eq("reco stop retrying", "stop-retrying" in recos, True)
+    for r in o["recommendations"]:
+        eq("reco %s text is the rules' %s" % (r["id"], r["text"][:30]),
+           any(re.fullmatch(rx, r["text"]) for rx in ADVICE.get(r["id"], [])), True)
     eq("reco daily quota", "stop-after-daily-quota" in recos, True)
     if structured:
         eq("cluster above", o["prompt_size"].get("cluster_above"), exp["cluster_above"])
