@@ -69,8 +69,8 @@ int tstats_start(struct tui *t, int argc, char **argv)
         goto fail;
     }
     so = stats_read_opts(r);
-    if (so->html || so->width) {
-        tui_msg(t, "--html and --width are for the stats command; the screen has its width");
+    if (so->html || so->width || so->sql >= 0) {
+        tui_msg(t, "--html, --width and --sql are for the stats command, not the screen");
         goto fail;
     }
     for (int i = 0; i < stats_read_nfiles(r); i++) {

@@ -124,6 +124,10 @@ type /dev/null
 key Enter
 dump
 key C-u
+type log.jsonl --sql duckdb
+key Enter
+dump
+key C-u
 type log.jsonl --tz Mars/Olympus
 key Enter
 dump
