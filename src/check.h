@@ -29,6 +29,14 @@ struct rule_table;
 enum check_id { CHECK_IDS(X) CHECK_COUNT };
 #undef X
 
+/* The check summaries whose words state a Gemini fact, so they are data
+ * (guide.json's check_summaries): the key of each and the placeholders the
+ * check fills (space-separated). The one list: lint checks the data. */
+#define CHECK_SUMMARIES(X)                                                                         \
+    X("standard-key", "kind source auth")                                                          \
+    X("standard-key-accepted", "kind source auth")                                                 \
+    X("model-closed-unproven", "model since")
+
 enum check_result { RES_PENDING, RES_RUNNING, RES_PASS, RES_WARN, RES_FAIL, RES_SKIP };
 
 struct check {

@@ -85,12 +85,16 @@ void run_config_key(struct check_run *run)
                   key_kind_prefix(KEY_STANDARD), standard_key_length(run->t), ks->source, len);
         fact_check(run, id, FACT_KEY_MALFORMED, RES_WARN, sum.buf);
     } else if (kind == KEY_STANDARD) {
-        /* Google stopped accepting standard keys in September 2026; the
+        /* The rules say when Google stopped accepting standard keys; the
          * live probe may still prove this one works (finalize()). */
-        sbuf_addf(&sum,
-                  "%s from %s: Google no longer accepts standard keys for the Gemini API "
-                  "since September 2026; move to an %s",
-                  key_kind_name(KEY_STANDARD), ks->source, key_kind_name(KEY_AUTH));
+        const char *vars[] = {"kind", key_kind_name(KEY_STANDARD), "source", ks->source,
+                              "auth", key_kind_name(KEY_AUTH),     NULL};
+        char *text = rules_check_summary(run->t, "standard-key", vars);
+        if (text)
+            sbuf_adds(&sum, text);
+        else
+            sbuf_addf(&sum, "%s from %s", key_kind_name(KEY_STANDARD), ks->source);
+        free(text);
         fact_check(run, id, FACT_KEY_STANDARD_REJECTED_DATE, RES_WARN, sum.buf);
         run->standard_pending = 1;
     } else if (kind == KEY_AUTH) {

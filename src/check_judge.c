@@ -354,12 +354,15 @@ static void model_lifecycle(struct check_run *run, const cJSON *m)
     } else if (run->opt->no_generate && mi && mi->closed_to_new) {
         /* Listed and answered by models.get, yet closed to new projects:
          * only generateContent could tell whether this project may call it. */
+        const char *vars[] = {"model", run->model, "since", mi->closed_to_new, NULL};
+        char *text = rules_check_summary(run->t, "model-closed-unproven", vars);
         run->checks[id].result = RES_WARN;
-        sbuf_addf(&sb,
-                  "%s is listed, but not proven callable: the rules say it has been closed "
-                  "to new projects since %s (generateContent answers 404 \"no longer available "
-                  "to new users\"); generateContent was not called (--no-generate)",
-                  run->model, mi->closed_to_new);
+        if (text)
+            sbuf_adds(&sb, text);
+        else
+            sbuf_addf(&sb, "%s is listed, but closed to new projects since %s", run->model,
+                      mi->closed_to_new);
+        free(text);
     } else if (run->opt->no_generate && mi && mi->routed_to) {
         run->checks[id].result = RES_WARN;
         sbuf_addf(&sb,

@@ -200,15 +200,20 @@ void finalize(struct check_run *run)
     struct check *key = &run->checks[CHECK_CONFIG_KEY];
 
     if (run->standard_pending && run->checks[CHECK_KEY_ACCEPTED].result == RES_PASS) {
+        const char *vars[] = {"kind", key_kind_name(KEY_STANDARD), "source", run->ks.source,
+                              "auth", key_kind_name(KEY_AUTH),     NULL};
+        char *text = rules_check_summary(run->t, "standard-key-accepted", vars);
         struct sbuf sb;
         run->standard_pending = 0;
         check_clear(key);
         key->result = RES_PASS;
         sbuf_init(&sb);
-        sbuf_addf(&sb,
-                  "%s from %s, still accepted by the API; Google is retiring standard "
-                  "keys, so plan a move to an %s",
-                  key_kind_name(KEY_STANDARD), run->ks.source, key_kind_name(KEY_AUTH));
+        if (text)
+            sbuf_adds(&sb, text);
+        else
+            sbuf_addf(&sb, "%s from %s, accepted by the API", key_kind_name(KEY_STANDARD),
+                      run->ks.source);
+        free(text);
         set_summary(run, CHECK_CONFIG_KEY, sb.buf);
         sbuf_release(&sb);
         if (run->ks.note) {

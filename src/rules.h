@@ -242,6 +242,10 @@ const char *rules_tier_unknown_text(const struct rule_table *t);
  * data has no such text. */
 char *rules_stats_advice(const struct rule_table *t, const char *key, const char *const *vars);
 
+/* The same for a check summary that states a Gemini fact (guide.json's
+ * check_summaries; the keys are CHECK_SUMMARIES in check.h). */
+char *rules_check_summary(const struct rule_table *t, const char *key, const char *const *vars);
+
 /* The data as written for id, as indented JSON (allocated; the caller frees
  * it): the rule with that id, else the model rules_model() finds, else the
  * cause, else the top-level section of that name ("limits", "keys", …).

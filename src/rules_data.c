@@ -3,10 +3,11 @@
  * decide with but other modules show or use: a key kind's shape
  * (keys.json), the status pages (status.json), the bundle update URL, the
  * limits section as lines to show, the explanations of guide.json (why a
- * check matters, the limits page's guide), and the data as written for
+ * check matters, the limits page's guide, the stats recommendations, the
+ * check summaries that state Gemini facts), and the data as written for
  * `rules show`. The cJSON behind them stays in the rules module: callers
  * get structs and strings. It also lints guide.json against the program's
- * own lists (check ids).
+ * own lists (check ids, STATS_ADVICE, CHECK_SUMMARIES).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,6 +311,12 @@ char *rules_stats_advice(const struct rule_table *t, const char *key, const char
     return text ? fill(text, vars) : NULL;
 }
 
+char *rules_check_summary(const struct rule_table *t, const char *key, const char *const *vars)
+{
+    const char *text = key ? str_of(rules_section(t, "check_summaries"), key) : NULL;
+    return text ? fill(text, vars) : NULL;
+}
+
 /* The {names} of text that are not in allowed (NULL-terminated): one
  * problem each. */
 static int lint_names(const char *owner, const char *text, const char *const *allowed)
@@ -344,16 +351,18 @@ static int in_words(const char *list, const char *name, size_t n)
     return 0;
 }
 
-/* stats_advice holds exactly the texts of STATS_ADVICE, each with only the
- * placeholders listed for it. */
-static int lint_stats_advice(const struct rule_table *t)
+/* A text the code asks the data for: its key and the placeholders the code
+ * fills (space-separated). */
+struct text_key {
+    const char *key, *names;
+};
+
+/* Section holds exactly the texts of keys (n of them), each with only the
+ * placeholders listed for it; "about", "source" and "verified" are notes. */
+static int lint_texts(const struct rule_table *t, const char *section, const struct text_key *keys,
+                      size_t n)
 {
-#define X(key, names) {key, names},
-    static const struct {
-        const char *key, *names;
-    } advice[] = {STATS_ADVICE(X)};
-#undef X
-    const cJSON *sec = rules_section(t, "stats_advice"), *it;
+    const cJSON *sec = rules_section(t, section), *it;
     int count = 0;
 
     cJSON_ArrayForEach(it, sec)
@@ -362,12 +371,11 @@ static int lint_stats_advice(const struct rule_table *t)
         if (strcmp(it->string, "about") == 0 || strcmp(it->string, "source") == 0 ||
             strcmp(it->string, "verified") == 0)
             continue;
-        for (i = 0; i < ARRAY_SIZE(advice); i++)
-            if (strcmp(it->string, advice[i].key) == 0)
+        for (i = 0; i < n; i++)
+            if (strcmp(it->string, keys[i].key) == 0)
                 break;
-        if (i == ARRAY_SIZE(advice) || !cJSON_IsString(it)) {
-            printf("rules lint: stats_advice: '%s' is not a recommendation the report makes\n",
-                   it->string);
+        if (i == n || !cJSON_IsString(it)) {
+            printf("rules lint: %s: '%s' is not a text the program shows\n", section, it->string);
             count++;
             continue;
         }
@@ -375,19 +383,20 @@ static int lint_stats_advice(const struct rule_table *t)
             const char *close = strchr(p, '}');
             if (!close)
                 break;
-            if (!in_words(advice[i].names, p + 1, (size_t)(close - p - 1))) {
-                printf("rules lint: stats_advice '%s': unknown placeholder '%.*s'\n", it->string,
+            if (!in_words(keys[i].names, p + 1, (size_t)(close - p - 1))) {
+                printf("rules lint: %s '%s': unknown placeholder '%.*s'\n", section, it->string,
                        (int)(close - p + 1), p);
                 count++;
             }
         }
     }
-    for (size_t i = 0; i < ARRAY_SIZE(advice); i++)
-        if (!rules_stats_advice(t, advice[i].key, NULL)) {
-            printf("rules lint: stats_advice has no text for '%s'\n", advice[i].key);
+    for (size_t i = 0; i < n; i++) {
+        const char *text = str_of(sec, keys[i].key);
+        if (!text || !text[0]) {
+            printf("rules lint: %s has no text for '%s'\n", section, keys[i].key);
             count++;
-        } else
-            free(rules_stats_advice(t, advice[i].key, NULL));
+        }
+    }
     return count;
 }
 
@@ -396,7 +405,12 @@ int rules_lint_guide(const struct rule_table *t)
     const cJSON *why = rules_section(t, "check_why"), *it;
     const cJSON *g = rules_section(t, "limits_guide");
     static const char *const reset_only[] = {"reset", NULL};
-    int count = lint_stats_advice(t);
+#define X(key, names) {key, names},
+    static const struct text_key advice[] = {STATS_ADVICE(X)};
+    static const struct text_key summaries[] = {CHECK_SUMMARIES(X)};
+#undef X
+    int count = lint_texts(t, "stats_advice", advice, ARRAY_SIZE(advice)) +
+                lint_texts(t, "check_summaries", summaries, ARRAY_SIZE(summaries));
 
     for (int i = 0; i <= CHECK_COUNT; i++) {
         const char *id = i < CHECK_COUNT ? check_id_name((enum check_id)i) : "paste";
