@@ -91,7 +91,11 @@ struct ctx {
     size_t nparams, capparams;
     size_t *key_at; /* positions already reported (an .env value) */
     size_t nkey_at, capkey_at;
-    int prose; /* documentation: keys only, no model or parameter findings */
+    int prose;    /* documentation: keys only, no model or parameter findings */
+    int retry_on; /* the file may hold retry code: its words are indexed */
+    struct scan_retry_words *retry_words; /* owned, for the whole run */
+    struct scan_retry_index *retry_index; /* owned, refilled per file */
+    const unsigned long long *retry_lens; /* scan_retry_lengths(retry_words) */
 };
 
 static unsigned char tok_class[256];
@@ -687,12 +691,13 @@ static void take_token(struct ctx *c, size_t s, size_t n)
     }
 }
 
-/* Which of the 64 bytes at p are key characters, as bit k for byte k.
- * With SSE2 (every x86-64) 16 bytes a compare; elsewhere a byte at a time
- * through tok_class. */
-static uint64_t key_char_mask(const unsigned char *p)
+/* Which of the 64 bytes at p are key characters, as bit k for byte k, and
+ * in *dotdash which are '.' or '-' (the key characters that are not word
+ * characters). With SSE2 (every x86-64) 16 bytes a compare; elsewhere a
+ * byte at a time through tok_class. */
+static uint64_t key_char_mask(const unsigned char *p, uint64_t *dotdash)
 {
-    uint64_t m = 0;
+    uint64_t m = 0, dd = 0;
 #ifdef __SSE2__
     const __m128i a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1);
     const __m128i d1 = _mm_set1_epi8('0' - 1), n1 = _mm_set1_epi8('9' + 1);
@@ -703,63 +708,98 @@ static uint64_t key_char_mask(const unsigned char *p)
         __m128i l = _mm_or_si128(v, low); /* 'A'-'Z' to 'a'-'z'; bytes >= 0x80 stay negative */
         __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(l, a1), _mm_cmpgt_epi8(z1, l));
         __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d1), _mm_cmpgt_epi8(n1, v));
-        __m128i punct = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, us)),
-                                     _mm_cmpeq_epi8(v, dash));
+        __m128i dots = _mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, dash));
+        __m128i punct = _mm_or_si128(dots, _mm_cmpeq_epi8(v, us));
         __m128i any = _mm_or_si128(_mm_or_si128(alpha, digit), punct);
         m |= (uint64_t)(uint16_t)_mm_movemask_epi8(any) << (16 * k);
+        dd |= (uint64_t)(uint16_t)_mm_movemask_epi8(dots) << (16 * k);
     }
 #else
-    for (int k = 0; k < 64; k++)
+    for (int k = 0; k < 64; k++) {
         m |= (uint64_t)tok_class[p[k]] << k;
+        dd |= (uint64_t)(p[k] == '.' || p[k] == '-') << k;
+    }
 #endif
+    *dotdash = dd;
     return m;
 }
 
-/* Split buf into tokens of key characters and take those whose first byte
- * can start a finding (c->first). The class of 64 bytes is one mask; tokens
- * start and end where the class changes, so the loop visits token starts
- * and skips the bytes between them. */
+/* A run of set bits carried from one 64-byte block to the next: where a
+ * run still open began (SIZE_MAX: none), and whether the block before
+ * ended inside a run. */
+struct runs {
+    size_t open;
+    uint64_t prev;
+};
+
+/* The runs of mask m (bit k: byte base + k, p the block's bytes): each run
+ * whose first byte passes first[] goes to take(c, start, length), once it
+ * has ended. Runs start and end where the class changes, so the loop
+ * visits starts and skips the bytes between them. */
+static inline void take_runs(struct ctx *c, struct runs *st, uint64_t m, const unsigned char *p,
+                             size_t base, const unsigned char *first,
+                             void (*take)(struct ctx *, size_t, size_t))
+{
+    uint64_t starts = m & ~((m << 1) | st->prev), ends = ~m & ((m << 1) | st->prev);
+
+    st->prev = m >> 63;
+    if (st->open != SIZE_MAX) {
+        if (!ends)
+            return; /* the run goes on through the whole block */
+        take(c, st->open, base + (size_t)__builtin_ctzll(ends) - st->open);
+        st->open = SIZE_MAX;
+    }
+    while (starts) {
+        int k = __builtin_ctzll(starts);
+        uint64_t after;
+        starts &= starts - 1;
+        if (!first[p[k]])
+            continue;
+        after = ends & (~(uint64_t)0 << k);
+        if (!after) {
+            st->open = base + (size_t)k;
+            return;
+        }
+        take(c, base + (size_t)k, (size_t)(__builtin_ctzll(after) - k));
+    }
+}
+
+/* A word ([A-Za-z0-9_]) for the retry rules' index, when its first byte
+ * and length fit a word that counts. */
+static void take_word(struct ctx *c, size_t s, size_t n)
+{
+    if (n < 64 && ((c->retry_lens[(unsigned char)c->buf[s]] >> n) & 1))
+        scan_retry_index_add(c->retry_words, c->retry_index, c->buf, s, n);
+}
+
+/* One pass over the buffer: its tokens of key characters whose first byte
+ * can start a finding (c->first) go to take_token and, when the file may
+ * hold retry code, its words to the retry index. */
 static void tokenize(struct ctx *c)
 {
     const unsigned char *u = (const unsigned char *)c->buf;
-    size_t len = c->len, open = SIZE_MAX; /* where a token still open began */
-    uint64_t prev = 0;                    /* was the byte before this block a key character? */
+    const unsigned char *wfirst = scan_retry_first(c->retry_words);
+    size_t len = c->len;
+    struct runs tok = {SIZE_MAX, 0}, word = {SIZE_MAX, 0};
 
     for (size_t base = 0; base < len; base += 64) {
         unsigned char tail[64];
         const unsigned char *p = u + base;
-        uint64_t m, starts, ends;
+        uint64_t m, dd;
         if (len - base < 64) {
             memset(tail, 0, sizeof(tail));
             memcpy(tail, p, len - base);
             p = tail;
         }
-        m = key_char_mask(p);
-        starts = m & ~((m << 1) | prev);
-        ends = ~m & ((m << 1) | prev);
-        prev = m >> 63;
-        if (open != SIZE_MAX) {
-            if (!ends)
-                continue;
-            take_token(c, open, base + (size_t)__builtin_ctzll(ends) - open);
-            open = SIZE_MAX;
-        }
-        while (starts) {
-            int k = __builtin_ctzll(starts);
-            uint64_t after;
-            starts &= starts - 1;
-            if (!c->first[p[k]])
-                continue;
-            after = ends & (~(uint64_t)0 << k);
-            if (!after) {
-                open = base + (size_t)k;
-                break;
-            }
-            take_token(c, base + (size_t)k, (size_t)(__builtin_ctzll(after) - k));
-        }
+        m = key_char_mask(p, &dd);
+        take_runs(c, &tok, m, p, base, c->first, take_token);
+        if (c->retry_on)
+            take_runs(c, &word, m & ~dd, p, base, wfirst, take_word);
     }
-    if (open != SIZE_MAX)
-        take_token(c, open, len - open);
+    if (tok.open != SIZE_MAX)
+        take_token(c, tok.open, len - tok.open);
+    if (word.open != SIZE_MAX)
+        take_word(c, word.open, len - word.open);
 }
 
 /* A retry rule's match (scan_retry.h): a finding unless it is in a comment. */
@@ -788,10 +828,12 @@ static void scan_buffer(struct ctx *c, const char *path, const char *commit, con
     c->res->bytes += len;
     if (is_env_file(path))
         scan_env(c);
+    c->retry_on = !c->prose;
+    scan_retry_index_clear(c->retry_index);
     tokenize(c);
     judge_params(c);
-    if (!c->prose)
-        scan_retry(c->o->sr, buf, len, retry_hit, c);
+    if (c->retry_on)
+        scan_retry(c->o->sr, c->retry_index, buf, len, retry_hit, c);
 }
 
 static int is_binary(const char *buf, size_t len)
@@ -1007,8 +1049,13 @@ int scan_run(char **paths, int npaths, const struct scan_opts *o, struct scan_re
         paths = here;
         npaths = 1;
     }
-    if (o->allowlist && allow_load(&c.allow, o->allowlist, 1) < 0)
-        return -1;
+    c.retry_words = scan_retry_words_new(o->sr);
+    c.retry_index = scan_retry_index_new();
+    c.retry_lens = scan_retry_lengths(c.retry_words);
+    if (o->allowlist && allow_load(&c.allow, o->allowlist, 1) < 0) {
+        ret = -1;
+        goto out;
+    }
     for (int i = 0; i < npaths && ret == 0; i++) {
         if (!o->allowlist) {
             char *def = join(paths[i], ALLOW_FILE);
@@ -1021,6 +1068,9 @@ int scan_run(char **paths, int npaths, const struct scan_opts *o, struct scan_re
         c.root_len = root_prefix(paths[i]);
         ret = scan_path(&c, paths[i]);
     }
+out:
+    scan_retry_words_free(c.retry_words);
+    scan_retry_index_free(c.retry_index);
     allow_release(&c.allow);
     free(c.mentions);
     free(c.params);

@@ -3,10 +3,10 @@
  * retry with no wait, no stop or no jitter. See scan_retry.h; the shapes
  * matched are in docs/scan.md.
  */
-#define _GNU_SOURCE /* memmem */
 #include "scan_retry.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules_scan.h"
@@ -21,23 +21,105 @@ static int word_char(unsigned char c)
     return gd_isalnum(c) || c == '_';
 }
 
-/* The next whole-word occurrence of w in buf at or after from, or SIZE_MAX. */
-static size_t find_word(const char *buf, size_t len, size_t from, const char *w)
+/* The words the rules look for (settings, calls, modules), with a filter
+ * on their first byte and length, made once per scan. */
+#define WORDS_MAX 128
+
+struct scan_retry_words {
+    const char *word[WORDS_MAX];
+    size_t len[WORDS_MAX];
+    int n;
+    unsigned long long lens[256]; /* bit n: a word of n bytes starts with this byte */
+    unsigned char first[256];
+};
+
+/* Where those words occur in one file, in order. Bounded: occurrences past
+ * INDEX_MAX are not seen (fewer findings, never more). */
+#define INDEX_MAX 512
+
+struct scan_retry_index {
+    size_t at[INDEX_MAX];
+    const char *word[INDEX_MAX];
+    int n;
+};
+
+static void add_words(struct scan_retry_words *w, const char *const *list)
 {
-    size_t wl = strlen(w);
-    while (from + wl <= len) {
-        const char *hit = memmem(buf + from, len - from, w, wl);
-        size_t at;
-        if (!hit)
-            break;
-        at = (size_t)(hit - buf);
-        from = at + 1;
-        if (at > 0 && word_char((unsigned char)buf[at - 1]))
-            continue;
-        if (at + wl < len && word_char((unsigned char)buf[at + wl]))
-            continue;
-        return at;
+    for (int i = 0; list && list[i] && w->n < WORDS_MAX; i++)
+        w->word[w->n++] = list[i][0] == '@' ? list[i] + 1 : list[i];
+}
+
+struct scan_retry_words *scan_retry_words_new(const struct scan_rules *sr)
+{
+    struct scan_retry_words *w = xcalloc(1, sizeof(*w));
+
+    for (int i = 0; i < scan_rules_count(sr); i++) {
+        const struct scan_rule *r = scan_rules_get(sr, i);
+        if (r->kind == SCAN_RETRY_STATUS)
+            add_words(w, r->words);
+        else if (r->kind == SCAN_RETRY_EXCEPTION || r->kind == SCAN_RETRY_CALL)
+            add_words(w, r->calls);
+        if (r->kind == SCAN_RETRY_CALL && r->module && w->n < WORDS_MAX)
+            w->word[w->n++] = r->module;
     }
+    for (int i = 0; i < w->n; i++) {
+        w->len[i] = strlen(w->word[i]);
+        if (w->len[i] < 64)
+            w->lens[(unsigned char)w->word[i][0]] |= 1ULL << w->len[i];
+        w->first[(unsigned char)w->word[i][0]] = 1;
+    }
+    return w;
+}
+
+void scan_retry_words_free(struct scan_retry_words *w)
+{
+    free(w);
+}
+
+const unsigned char *scan_retry_first(const struct scan_retry_words *w)
+{
+    return w->first;
+}
+
+const unsigned long long *scan_retry_lengths(const struct scan_retry_words *w)
+{
+    return w->lens;
+}
+
+struct scan_retry_index *scan_retry_index_new(void)
+{
+    return xcalloc(1, sizeof(struct scan_retry_index));
+}
+
+void scan_retry_index_free(struct scan_retry_index *ix)
+{
+    free(ix);
+}
+
+void scan_retry_index_clear(struct scan_retry_index *ix)
+{
+    ix->n = 0;
+}
+
+void scan_retry_index_add(const struct scan_retry_words *w, struct scan_retry_index *ix,
+                          const char *buf, size_t s, size_t n)
+{
+    if (n >= 64 || !((w->lens[(unsigned char)buf[s]] >> n) & 1) || ix->n >= INDEX_MAX)
+        return;
+    for (int i = 0; i < w->n; i++)
+        if (w->len[i] == n && memcmp(w->word[i], buf + s, n) == 0) {
+            ix->at[ix->n] = s;
+            ix->word[ix->n++] = w->word[i];
+            return;
+        }
+}
+
+/* The first occurrence of w at or after from, or SIZE_MAX. */
+static size_t find_word(const struct scan_retry_index *ix, size_t from, const char *w)
+{
+    for (int i = 0; i < ix->n; i++)
+        if (ix->at[i] >= from && strcmp(ix->word[i], w) == 0)
+            return ix->at[i];
     return SIZE_MAX;
 }
 
@@ -74,13 +156,14 @@ static size_t skip_blanks(const char *buf, size_t len, size_t p)
 
 /* A setting: KEY, quotes and blanks, ':' or '=' (not '=='), then a list
  * literal, maybe wrapped in a call (frozenset([...]), new Set([...])). */
-static void retry_status(const struct scan_rule *r, const char *buf, size_t len,
+static void retry_status(const struct scan_rule *r, const struct scan_retry_index *ix,
+                         const char *buf, size_t len,
                          void (*hit)(void *, const struct scan_rule *, size_t, const char *),
                          void *arg)
 {
     for (int k = 0; r->words[k]; k++) {
-        for (size_t at = find_word(buf, len, 0, r->words[k]); at != SIZE_MAX;
-             at = find_word(buf, len, at + 1, r->words[k])) {
+        for (size_t at = find_word(ix, 0, r->words[k]); at != SIZE_MAX;
+             at = find_word(ix, at + 1, r->words[k])) {
             size_t p = at + strlen(r->words[k]), open = SIZE_MAX, end;
             int set = 0;
             struct sbuf what;
@@ -147,13 +230,14 @@ static void tokens_listed(const char *buf, size_t from, size_t to, const char *c
 
 /* A predicate call, CALL(...), whose arguments name a listed exception
  * (module prefixes such as errors. or exceptions. are passed over). */
-static void retry_exception(const struct scan_rule *r, const char *buf, size_t len,
+static void retry_exception(const struct scan_rule *r, const struct scan_retry_index *ix,
+                            const char *buf, size_t len,
                             void (*hit)(void *, const struct scan_rule *, size_t, const char *),
                             void *arg)
 {
     for (int k = 0; r->calls[k]; k++) {
-        for (size_t at = find_word(buf, len, 0, r->calls[k]); at != SIZE_MAX;
-             at = find_word(buf, len, at + 1, r->calls[k])) {
+        for (size_t at = find_word(ix, 0, r->calls[k]); at != SIZE_MAX;
+             at = find_word(ix, at + 1, r->calls[k])) {
             size_t open = skip_blanks(buf, len, at + strlen(r->calls[k])), end;
             struct sbuf names;
             if (open >= len || buf[open] != '(' ||
@@ -216,17 +300,17 @@ static int decorated(const char *buf, size_t at, const char *module)
 /* A tenacity retry: the decorator (bare or called) or Retrying(...), in a
  * file that names the module, with keyword arguments only; it matches when
  * one of has (if any) is among its tokens and none of missing is. */
-static void retry_call(const struct scan_rule *r, const char *buf, size_t len,
+static void retry_call(const struct scan_rule *r, const struct scan_retry_index *ix,
+                       const char *buf, size_t len,
                        void (*hit)(void *, const struct scan_rule *, size_t, const char *),
                        void *arg)
 {
-    if (find_word(buf, len, 0, r->module) == SIZE_MAX)
+    if (find_word(ix, 0, r->module) == SIZE_MAX)
         return;
     for (int k = 0; r->calls[k]; k++) {
         int deco = r->calls[k][0] == '@';
         const char *name = r->calls[k] + deco;
-        for (size_t at = find_word(buf, len, 0, name); at != SIZE_MAX;
-             at = find_word(buf, len, at + 1, name)) {
+        for (size_t at = find_word(ix, 0, name); at != SIZE_MAX; at = find_word(ix, at + 1, name)) {
             size_t open = skip_blanks(buf, len, at + strlen(name)), end = open;
             struct sbuf seen, line;
             int bare, has, lacks;
@@ -263,19 +347,26 @@ static void retry_call(const struct scan_rule *r, const char *buf, size_t len,
     }
 }
 
-void scan_retry(const struct scan_rules *sr, const char *buf, size_t len,
+void scan_retry(const struct scan_rules *sr, const struct scan_retry_index *ix, const char *buf,
+                size_t len,
                 void (*hit)(void *arg, const struct scan_rule *r, size_t pos, const char *what),
                 void *arg)
 {
-    if (!gd_memcasemem(buf, len, "retry", 5))
-        return;
-    for (int i = 0; i < scan_rules_count(sr); i++) {
+    int mentions = -1; /* does the file mention "retry"? asked once, when it matters */
+
+    for (int i = 0; ix->n && i < scan_rules_count(sr); i++) {
         const struct scan_rule *r = scan_rules_get(sr, i);
-        if (r->kind == SCAN_RETRY_STATUS)
-            retry_status(r, buf, len, hit, arg);
+        int named = 0;
+        for (int k = 0; r->kind == SCAN_RETRY_STATUS && r->words[k] && !named; k++)
+            named = find_word(ix, 0, r->words[k]) != SIZE_MAX;
+        /* A status list counts only in a file about retrying. */
+        if (named && mentions < 0)
+            mentions = gd_memcasemem(buf, len, "retry", 5) != NULL;
+        if (named && mentions)
+            retry_status(r, ix, buf, len, hit, arg);
         else if (r->kind == SCAN_RETRY_EXCEPTION)
-            retry_exception(r, buf, len, hit, arg);
+            retry_exception(r, ix, buf, len, hit, arg);
         else if (r->kind == SCAN_RETRY_CALL)
-            retry_call(r, buf, len, hit, arg);
+            retry_call(r, ix, buf, len, hit, arg);
     }
 }
