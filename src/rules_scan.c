@@ -159,6 +159,24 @@ static int load_row(struct scan_rules *s, const cJSON *o, struct scan_rule *r)
     return 0;
 }
 
+/* A state's optional "http": [LOW, HIGH]; 0 and 0 when absent. */
+static int http_range(const cJSON *row, int *lo, int *hi)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(row, "http");
+    const cJSON *l = cJSON_GetArrayItem(a, 0), *h = cJSON_GetArrayItem(a, 1);
+
+    *lo = 0;
+    *hi = 0;
+    if (!a)
+        return 0;
+    if (cJSON_GetArraySize(a) != 2 || !cJSON_IsNumber(l) || !cJSON_IsNumber(h) ||
+        l->valuedouble < 100 || h->valuedouble > 599 || l->valuedouble > h->valuedouble)
+        return -1;
+    *lo = (int)l->valuedouble;
+    *hi = (int)h->valuedouble;
+    return 0;
+}
+
 /* The scan_verify section, when there is one: a path that starts with '/',
  * a positive bound and a text for every state but none. */
 static int load_verify(struct scan_rules *s, const cJSON *o)
@@ -184,6 +202,9 @@ static int load_verify(struct scan_rules *s, const cJSON *o)
         if (bad)
             return error("rules: scan_verify state '%s': causes is a list of cause ids",
                          verify_names[st]);
+        if (http_range(row, &v->http_lo[st], &v->http_hi[st]) < 0)
+            return error("rules: scan_verify state '%s': http is [LOW, HIGH], 100 to 599",
+                         verify_names[st]);
     }
     for (int st = VERIFY_NONE + 1; st < VERIFY_STATE_COUNT; st++)
         if (!v->text[st])
@@ -197,12 +218,16 @@ const struct scan_verify_rules *scan_rules_verify(const struct scan_rules *s)
     return s && s->has_verify ? &s->verify : NULL;
 }
 
-enum scan_verify_state scan_verify_state_of(const struct scan_verify_rules *v, const char *cause)
+enum scan_verify_state scan_verify_state_of(const struct scan_verify_rules *v, const char *cause,
+                                            int http)
 {
-    for (int st = VERIFY_NONE + 1; v && cause && st < VERIFY_STATE_COUNT; st++)
+    for (int st = VERIFY_NONE + 1; v && cause && st < VERIFY_STATE_COUNT; st++) {
+        if (v->http_lo[st] && (http < v->http_lo[st] || http > v->http_hi[st]))
+            continue;
         for (int i = 0; v->causes[st] && v->causes[st][i]; i++)
             if (strcmp(v->causes[st][i], cause) == 0)
                 return (enum scan_verify_state)st;
+    }
     return VERIFY_UNKNOWN;
 }
 

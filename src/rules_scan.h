@@ -76,6 +76,7 @@ struct scan_verify_rules {
     int max_keys;                         /* distinct keys checked at most; the rest are skipped */
     const char *text[VERIFY_STATE_COUNT]; /* what each state says of a key */
     const char *const *causes[VERIFY_STATE_COUNT]; /* the causes that mean it; NULL-terminated */
+    int http_lo[VERIFY_STATE_COUNT], http_hi[VERIFY_STATE_COUNT]; /* the answer's code; 0: any */
 };
 
 struct scan_rules;
@@ -83,9 +84,11 @@ struct scan_rules;
 /* The verify rules; NULL when the table has no scan_verify section. */
 const struct scan_verify_rules *scan_rules_verify(const struct scan_rules *s);
 
-/* The state a diagnosed cause means: the state listing it, else
- * VERIFY_UNKNOWN (never a guess). */
-enum scan_verify_state scan_verify_state_of(const struct scan_verify_rules *v, const char *cause);
+/* The state a diagnosed cause means for an answer with HTTP code http
+ * (0 when none came): the state listing the cause, when the state's http
+ * range (if any) holds the code, else VERIFY_UNKNOWN (never a guess). */
+enum scan_verify_state scan_verify_state_of(const struct scan_verify_rules *v, const char *cause,
+                                            int http);
 
 /* Read the scan section of t; NULL (after one error line) when it is
  * missing or malformed. */

@@ -101,7 +101,7 @@ static void settle_diagnosed(struct vault_key *k, const struct rule_table *t,
     enum scan_verify_state st;
 
     diagnose(t, ev, gd_now(), &d);
-    st = scan_verify_state_of(vr, d.cause);
+    st = scan_verify_state_of(vr, d.cause, (int)k->probe->http);
     sbuf_init(&sb);
     sbuf_addf(&sb, "%s (%s", vr->text[st], d.cause);
     if (d.title)

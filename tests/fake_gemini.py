@@ -449,11 +449,11 @@ SCENARIOS = {
     "valid", "invalid", "expired", "leaked", "standard-rejected", "service-disabled",
     "restricted", "location", "billing", "quota-rpm", "quota-tpm", "quota-rpd",
     "quota-zero", "spend", "overloaded", "internal", "slow", "hung", "reset", "html",
-    "truncated", "big", "payment", "prepaid", "bare429", "old404", "newer",
+    "truncated", "big", "payment", "prepaid", "bare429", "old404", "newer", "relay-invalid",
 }
 # Scenarios that break every API call made with the key.
 KEY_SCENARIOS = {"invalid", "expired", "leaked", "standard-rejected", "service-disabled",
-                 "restricted"}
+                 "restricted", "relay-invalid"}
 # Scenarios that only break generateContent; listing and getting models work.
 GENERATE_SCENARIOS = {"location", "billing", "quota-rpm", "quota-tpm", "quota-rpd",
                       "quota-zero", "spend", "overloaded", "internal", "payment",
@@ -715,6 +715,11 @@ class Handler(BaseHTTPRequestHandler):
                 code, obj = standard_rejected()
             elif scenario == "service-disabled":
                 code, obj = service_disabled()
+            elif scenario == "relay-invalid":
+                # A relay in front of the API that answers 502 with the
+                # body of an invalid key: a gateway failing, no verdict.
+                _, obj = key_invalid("API key not valid. Please pass a valid API key.")
+                code = 502
             else:
                 code, obj = service_blocked(rpc)
             return self.send_json(code, obj)
