@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "rules.h"
+#include "vocab.h"
 #include "util.h"
 
 time_t next_daily_reset(const struct rule_table *t, time_t now, char *iso, size_t size)
@@ -125,18 +126,29 @@ static int model_char(char c)
            c == '.' || c == '_';
 }
 
+/* Does s begin with one of the vocabulary's suggestion families? */
+static int suggested_family(const struct reader_vocab *v, const char *s)
+{
+    for (size_t i = 0; i < v->nsuggestion_families; i++) {
+        size_t l = strlen(v->suggestion_families[i]);
+        if (gd_strncasecmp(s, v->suggestion_families[i], l) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* The model a message tells the user to switch to: "Please update your code
  * to use models/gemini-3.6-flash", "Consider switching to different model,
- * for example gemini-1.5-flash". The name must follow one of these verbs,
- * with "models/" or a Gemini/Gemma name right after, and differ from the
- * model the error is about. A suggestion that the table knows is shut by now
- * is replaced by its successor. Writes "" when there is none. */
+ * for example gemini-1.5-flash". The name must follow one of the
+ * vocabulary's suggestion leads, with "models/" or a name of a suggestion
+ * family right after, and differ from the model the error is about. A
+ * suggestion that the table knows is shut by now is replaced by its
+ * successor. Writes "" when there is none. */
 static void find_suggested(const struct rule_table *t, const struct diagnosis *d, char *out,
                            size_t size)
 {
-    static const char *const verbs[] = {"to use ",      "please use ",   "instead use ",
-                                        "switch to ",   "switching to ", "migrate to ",
-                                        "for example ", "upgrade to ",   "move to "};
+    const struct reader_vocab *voc = rules_vocab(t);
+    const char *const *verbs = voc->suggestion_leads;
     const char *texts[2] = {d->ev.message, d->ev.text};
     const char *self = first_model(&d->ev);
 
@@ -144,7 +156,7 @@ static void find_suggested(const struct rule_table *t, const struct diagnosis *d
     for (size_t k = 0; k < 2; k++) {
         const char *s = texts[k];
         size_t sn = s ? strlen(s) : 0;
-        for (size_t v = 0; s && v < ARRAY_SIZE(verbs); v++) {
+        for (size_t v = 0; s && v < voc->nsuggestion_leads; v++) {
             size_t vn = strlen(verbs[v]);
             const char *p = s;
             while ((p = gd_memcasemem(p, sn - (size_t)(p - s), verbs[v], vn)) != NULL) {
@@ -155,8 +167,7 @@ static void find_suggested(const struct rule_table *t, const struct diagnosis *d
                 p += vn;
                 if (prefixed)
                     q += 7;
-                else if (gd_strncasecmp(q, "gemini-", 7) != 0 &&
-                         gd_strncasecmp(q, "gemma-", 6) != 0)
+                else if (!suggested_family(voc, q))
                     continue;
                 for (e = q; *e && model_char(*e); e++)
                     ;

@@ -69,10 +69,11 @@ struct rule_table {
 };
 
 static const char *const array_sections[] = {
-    "causes",           "wait_policies",  "rules",           "models",
-    "quota_dimensions", "quota_tiers",    "message_phrases", "network_failures",
-    "error_reasons",    "legacy_reasons", "api_codes",       "model_families",
-    "non_api_hosts"};
+    "causes",          "wait_policies",    "rules",
+    "models",          "quota_dimensions", "quota_tiers",
+    "message_phrases", "network_failures", "error_reasons",
+    "legacy_reasons",  "api_codes",        "model_families",
+    "non_api_hosts",   "suggestion_leads", "suggestion_families"};
 
 static const char *get_str(const cJSON *o, const char *name)
 {
@@ -741,7 +742,9 @@ static int build_vocab(struct rule_table *t)
     if (vocab_words(t, "error_reasons", &v->reasons, &v->nreasons) ||
         vocab_words(t, "legacy_reasons", &v->legacy_reasons, &v->nlegacy_reasons) ||
         vocab_words(t, "model_families", &v->model_families, &v->nmodel_families) ||
-        vocab_words(t, "non_api_hosts", &v->non_api_hosts, &v->nnon_api_hosts))
+        vocab_words(t, "non_api_hosts", &v->non_api_hosts, &v->nnon_api_hosts) ||
+        vocab_words(t, "suggestion_leads", &v->suggestion_leads, &v->nsuggestion_leads) ||
+        vocab_words(t, "suggestion_families", &v->suggestion_families, &v->nsuggestion_families))
         return -1;
     return 0;
 }
@@ -812,6 +815,8 @@ void rule_table_free(struct rule_table *t)
     free((void *)t->vocab.legacy_reasons);
     free((void *)t->vocab.model_families);
     free((void *)t->vocab.non_api_hosts);
+    free((void *)t->vocab.suggestion_leads);
+    free((void *)t->vocab.suggestion_families);
     for (size_t i = 0; i < t->nowned; i++)
         free(t->owned[i]);
     free(t->owned);

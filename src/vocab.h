@@ -50,6 +50,12 @@ struct reader_vocab {
     size_t nmodel_families;
     const char *const *non_api_hosts; /* X in X.googleapis.com that names no API */
     size_t nnon_api_hosts;
+    /* A message suggests a model when one of these leads ("switch to ") is
+     * followed by "models/" or a name that begins with one of the families. */
+    const char *const *suggestion_leads;
+    size_t nsuggestion_leads;
+    const char *const *suggestion_families;
+    size_t nsuggestion_families;
 };
 
 /* The HTTP code of an Interactions API code, 0 when v does not list it. */
