@@ -70,9 +70,10 @@ static void load_key(struct check_run *run)
 static void set_model(struct check_run *run, const char *model)
 {
     free(run->model);
+    /* rules_default_model() always names one (the data's, else its own). */
     if (!model || !*model)
         model = rules_default_model(run->t);
-    run->model = xstrdup(strip_models(model ? model : "gemini-flash-latest"));
+    run->model = xstrdup(strip_models(model));
 }
 
 struct check_run *check_run_new(const struct options *opt, const struct rule_table *t,
