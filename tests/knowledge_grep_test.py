@@ -3,8 +3,8 @@
 
 Takes from the rules data every public cause id (causes.json), every phrase
 the reader knows (phrases.json: message phrases, network-failure phrases,
-ErrorInfo and legacy reasons, Interactions API codes) and the key prefixes
-(keys.json), and looks for each in the C code under src/ outside the rules
+ErrorInfo and legacy reasons, Interactions API codes), every model name
+(models.json) and the key prefixes (keys.json), and looks for each in the C code under src/ outside the rules
 module (rules*.c, rules*.h) and keymask.c / keymask.h, the one module that
 knows what a key looks like. Comments are left out: they cite inputs and
 examples, the code is what acts. A hit fails the test unless the allowlist
@@ -139,6 +139,10 @@ def load_terms(rules_dir):
         else:
             rx = re.compile(r"(?<![\w.])%s(?!\w)" % re.escape(w))
         terms.append(("reason", w, rx))
+    for m in load("models.json")["models"]:
+        # A model is data: its name in C would be a decision about it.
+        rx = re.compile(r"(?<![\w.-])%s(?![\w-])" % re.escape(m["name"]), re.I)
+        terms.append(("model", m["name"], rx))
     for k in load("keys.json")["keys"]["kinds"]:
         pre = k.get("prefix")
         if pre:
