@@ -35,7 +35,9 @@ enum check_id { CHECK_IDS(X) CHECK_COUNT };
 #define CHECK_SUMMARIES(X)                                                                         \
     X("standard-key", "kind source auth")                                                          \
     X("standard-key-accepted", "kind source auth")                                                 \
-    X("model-closed-unproven", "model since")
+    X("model-closed-unproven", "model since")                                                      \
+    X("vertex-mode", "")                                                                           \
+    X("model-alias", "")
 
 enum check_result { RES_PENDING, RES_RUNNING, RES_PASS, RES_WARN, RES_FAIL, RES_SKIP };
 

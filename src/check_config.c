@@ -160,10 +160,11 @@ void run_config_env(struct check_run *run)
     if (v && *v) {
         sbuf_addf(&d, "GOOGLE_GENAI_USE_VERTEXAI=%s\n", v);
         vertex = env_true(v);
-        if (vertex)
-            sbuf_adds(&warn, "GOOGLE_GENAI_USE_VERTEXAI is on: Google's SDKs will call Vertex "
-                             "AI with Application Default Credentials, which does not use a "
-                             "Gemini API key; unset it to use the key checked here");
+        if (vertex) {
+            char *text = rules_check_summary(run->t, "vertex-mode", NULL);
+            sbuf_adds(&warn, text ? text : "GOOGLE_GENAI_USE_VERTEXAI is on");
+            free(text);
+        }
     }
     for (size_t i = 0; i < ARRAY_SIZE(gcloud); i++) {
         v = getenv(gcloud[i]);

@@ -381,8 +381,11 @@ static void model_lifecycle(struct check_run *run, const cJSON *m)
     } else {
         run->checks[id].result = RES_PASS;
         sbuf_addf(&sb, "%s is available and supports generateContent", run->model);
-        if (mi && mi->status && strcmp(mi->status, "alias") == 0)
-            sbuf_adds(&sb, " (an alias: it follows Google's current model)");
+        if (mi && mi->status && strcmp(mi->status, "alias") == 0) {
+            char *text = rules_check_summary(run->t, "model-alias", NULL);
+            sbuf_addf(&sb, " (%s)", text ? text : "an alias");
+            free(text);
+        }
     }
     set_summary(run, id, sb.buf);
     set_detail(run, id, d.buf);
