@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keymask.h"
 #include "util.h"
 
 const long long stats_size_edges[STATS_NSIZE - 1] = {
@@ -383,6 +384,20 @@ static int cmp_cause(const void *a, const void *b)
     return (x->count < y->count) - (x->count > y->count);
 }
 
+/* buf (size bytes) as it may be shown: a key in it masked. */
+static void redact_in_place(char *buf, size_t size)
+{
+    char *shown = key_redact(buf);
+    stats_copy(buf, size, shown);
+    free(shown);
+}
+
+static void redact_topk(struct stats_topk *k)
+{
+    for (int i = 0; i < k->n; i++)
+        redact_in_place(k->item[i].key, sizeof(k->item[i].key));
+}
+
 void stats_finish(struct stats *s)
 {
     qsort(s->causes, (size_t)s->ncauses, sizeof(s->causes[0]), cmp_cause);
@@ -393,6 +408,16 @@ void stats_finish(struct stats *s)
         if (k->rpd_end > 0)
             close_rpd(s, k);
     }
+    /* The strings every report shows come from the log: a --by field or
+     * a model column may hold an API key (logs keyed by the key used).
+     * Masked once here, every renderer and the TUI get them safe. */
+    redact_topk(&s->by_req);
+    redact_topk(&s->by_err);
+    redact_topk(&s->by_429);
+    for (int i = 0; i < s->nkeys; i++)
+        redact_in_place(s->keys[i].model, sizeof(s->keys[i].model));
+    redact_in_place(s->worst_storm.model, sizeof(s->worst_storm.model));
+    redact_in_place(s->worst_rpd.model, sizeof(s->worst_rpd.model));
 }
 
 long long stats_lat_count(const long long *hist)
