@@ -97,8 +97,10 @@ const char *key_kind_prefix(enum key_kind kind)
 
 static const struct shape *shape_at(const char *t, size_t n)
 {
+    /* The first byte first: this runs at every byte the tool prints. */
     for (size_t i = 0; i < ARRAY_SIZE(shapes); i++)
-        if (n >= shapes[i].plen && memcmp(t, shapes[i].prefix, shapes[i].plen) == 0)
+        if (n >= shapes[i].plen && t[0] == shapes[i].prefix[0] &&
+            memcmp(t, shapes[i].prefix, shapes[i].plen) == 0)
             return &shapes[i];
     return NULL;
 }
@@ -365,7 +367,7 @@ static size_t token_at(const char *p, size_t left, enum key_kind *kind, size_t *
         return 0;
     }
     /* A JWT: three base64url parts, the first a JSON object ("eyJ"). */
-    if (left >= 3 && memcmp(p, "eyJ", 3) == 0) {
+    if (left >= 3 && p[0] == 'e' && memcmp(p, "eyJ", 3) == 0) {
         size_t n = 0, dots = 0;
         while (n < left && (is_key_char((unsigned char)p[n]))) {
             dots += p[n] == '.';
@@ -384,6 +386,8 @@ enum key_kind key_find(const char *buf, size_t len, size_t *start, size_t *klen)
         size_t partial;
         /* No word-boundary test: a key glued to a word ("…EXHAUSTEDAIza…")
          * is still a key, and masking a look-alike costs nothing. */
+        if (!shape_at(buf + i, len - i))
+            continue; /* only a prefixed token is a kind (a JWT is KEY_OTHER) */
         size_t n = token_at(buf + i, len - i, &kind, &partial);
         if (n && kind != KEY_OTHER) {
             *start = i;
@@ -394,11 +398,13 @@ enum key_kind key_find(const char *buf, size_t len, size_t *start, size_t *klen)
     return KEY_NONE;
 }
 
+#define KEY_PARAM "key="
+
 /* The value of a key= URL parameter at s[0..n) ("key=", "api_key=", any
  * case): its length through *vlen, 0 when s does not start with "key=". */
 static size_t param_at(const char *s, size_t n, size_t *vlen)
 {
-    if (!starts_nocase(s, n, "key="))
+    if (!starts_nocase(s, n, KEY_PARAM))
         return 0;
     size_t v = 4;
     while (v < n && is_key_char((unsigned char)s[v]))
@@ -410,12 +416,13 @@ static size_t param_at(const char *s, size_t n, size_t *vlen)
 /* A header that carries a credential ("x-goog-api-key: VALUE",
  * "Authorization: Bearer VALUE"): the length up to the value, 0 when s does
  * not start with one. */
+static const char *const header_names[] = {"x-goog-api-key:", "bearer "};
+
 static size_t header_at(const char *s, size_t n)
 {
-    static const char *const names[] = {"x-goog-api-key:", "bearer "};
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-        if (starts_nocase(s, n, names[i])) {
-            size_t l = strlen(names[i]);
+    for (size_t i = 0; i < ARRAY_SIZE(header_names); i++) {
+        if (starts_nocase(s, n, header_names[i])) {
+            size_t l = strlen(header_names[i]);
             while (l < n && s[l] == ' ')
                 l++;
             return l;
@@ -468,10 +475,54 @@ static void add_masked(struct sbuf *sb, const char *s, size_t n)
     free(m);
 }
 
+static void set_nocase(unsigned char set[256], char c)
+{
+    set[(unsigned char)c] = 1;
+    if (c >= 'a' && c <= 'z')
+        set[(unsigned char)(c - ('a' - 'A'))] = 1;
+}
+
+/* The bytes at which key_redact_n may do something other than copy the byte:
+ * the first bytes of key prefixes, JWTs, masks (the ellipsis), "key=", the
+ * credential headers and control characters, and for each registered
+ * secret every byte its first character can be shown as. A byte outside
+ * the set is copied as it is, with the run of such bytes after it. Returns
+ * 0 when a secret starts with a separator (any byte can then begin it). */
+static int redact_starts(unsigned char set[256])
+{
+    memset(set, 0, 256);
+    for (size_t i = 0; i < ARRAY_SIZE(shapes); i++)
+        set[(unsigned char)shapes[i].prefix[0]] = 1;
+    set['e'] = 1; /* "eyJ", a JWT (token_at) */
+    set[(unsigned char)ELLIPSIS[0]] = 1;
+    set_nocase(set, KEY_PARAM[0]);
+    for (size_t i = 0; i < ARRAY_SIZE(header_names); i++)
+        set_nocase(set, header_names[i][0]);
+    for (int c = 0; c < 0x20; c++)
+        set[c] = c != '\n' && c != '\t';
+    set[0x7f] = 1;
+    set[0xc2] = 1; /* C1 controls as UTF-8 */
+    for (size_t k = 0; k < nsecrets; k++) {
+        unsigned char c = (unsigned char)secrets[k][0];
+        if (is_space(c))
+            return 0;
+        set[c] = 1;
+        set['\\'] = 1;
+        if (c < 0x20 || c >= 0x7f) {
+            set['?'] = 1;
+            set['.'] = 1;
+            set[' '] = 1;
+        }
+    }
+    return 1;
+}
+
 char *key_redact_n(const char *s, size_t len)
 {
     struct sbuf sb;
     size_t i = 0;
+    unsigned char starts[256];
+    int skip = redact_starts(starts);
 
     sbuf_init(&sb);
     sbuf_grow(&sb, len);
@@ -480,6 +531,19 @@ char *key_redact_n(const char *s, size_t len)
         size_t left = len - i, n = 0, partial = 0, vlen = 0;
         unsigned char c = (unsigned char)*p;
         enum key_kind kind;
+
+        if (skip) {
+            /* A piece of a secret can begin at any run of key characters. */
+            while (n < left && !starts[(unsigned char)p[n]] &&
+                   !(nsecrets && is_key_char((unsigned char)p[n]) &&
+                     (i + n == 0 || !is_key_char((unsigned char)s[i + n - 1]))))
+                n++;
+            if (n) {
+                sbuf_add(&sb, p, n);
+                i += n;
+                continue;
+            }
+        }
 
         for (size_t k = 0; k < nsecrets && !n; k++) {
             n = secret_at(p, left, secrets[k]);

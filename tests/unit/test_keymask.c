@@ -81,6 +81,24 @@ int main(void)
         expect("secret with its space collapsed", strstr(m, "0123456789") == NULL);
         free(m);
     }
+    /* Redaction copies runs that cannot start a key in one go: what can
+     * start one must still be seen, in either case and after such a run. */
+    m = key_redact("plain text X-GOOG-API-KEY: Zx9abcdefghijklmnop1 BEARER Zx9_qrstuvwxyz0123 "
+                   "&KEY=Zx9_abcdefgh end");
+    expect("upper-case credentials masked after a plain run",
+           strstr(m, "abcdefghijklmnop1") == NULL && strstr(m, "qrstuvwxyz0123") == NULL &&
+               strstr(m, "Zx9_abcdefgh") == NULL && strstr(m, " end"));
+    free(m);
+    key_secret_add("\x1b"
+                   "ctl-secret-0123456789");
+    m = key_redact("shown as ?ctl-secret-0123456789 here");
+    expect("a secret starting with a control character, shown as ?",
+           strstr(m, "0123456789") == NULL && strstr(m, "here"));
+    free(m);
+    key_secret_add(" lead-secret-9876543210");
+    m = key_redact("a: lead-secret-9876543210!");
+    expect("a secret starting with a space", strstr(m, "9876543210") == NULL && strchr(m, '!'));
+    free(m);
     m = key_redact("bell\a and ESC\x1b[2J and C1 \xc2\x9b end\n");
     expect_str("controls become ?", m, "bell? and ESC?[2J and C1 ? end\n");
     free(m);
