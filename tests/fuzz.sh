@@ -35,7 +35,7 @@ flags="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover
     -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$out
     $(pkg-config --cflags libcjson libcurl ncursesw)"
 # The libraries: the Makefile's own when it runs us (make fuzz), else these.
-libs=${FUZZ_LIBS:-"$(pkg-config --libs libcjson ncursesw zlib 2>/dev/null) -lm -ldl -lpthread"}
+libs=${FUZZ_LIBS:-"$(pkg-config --libs libcjson ncursesw zlib sqlite3 2>/dev/null) -lm -ldl -lpthread"}
 # Every target takes the whole program but the commands and the TUI (the
 # reader takes its vocabulary from the rules; files move as code is split).
 all_srcs="$(ls src/*.c | grep -Ev '^src/(main|cmd_[a-z_]*|tui[a-z_]*)\.c$') $out/rules_builtin.c"
@@ -63,9 +63,10 @@ for t in $targets; do
     echo "== fuzz_$t: $runs runs (at most $seconds s)"
     rc=0
     ASAN_OPTIONS=detect_leaks=1 "./$out/fuzz_$t" -runs="$runs" -max_total_time="$seconds" \
-        -max_len=65536 -len_control=0 -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$out/$t-" \
+        -max_len=65536 -len_control=0 -timeout=10 -rss_limit_mb=2048 -reload=0 \
+        -artifact_prefix="$out/$t-" \
         -dict="tests/fuzz/$t.dict" -print_final_stats=1 "$corpus" > "$out/$t.log" 2>&1 || rc=$?
-    grep -E "^#[0-9]+ *(INITED|DONE)|stat::|ERROR|SUMMARY|Test unit written" "$out/$t.log" || true
+    grep -E "^#[0-9]+[[:space:]]+(INITED|DONE)|stat::|ERROR|SUMMARY|Test unit written" "$out/$t.log" || true
     if [ $rc -ne 0 ]; then
         echo "fuzz_$t FAILED (exit $rc); see $out/$t.log"
         status=1
