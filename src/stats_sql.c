@@ -52,17 +52,29 @@ struct sqlw {
     int bq; /* BigQuery, else DuckDB */
 };
 
+/* Inside a BigQuery literal or quoted name (which share their escapes):
+ * c, escaped when it must be. */
+static void bq_char(struct sqlw *w, char c, char quote)
+{
+    if (c == quote || c == '\\')
+        sbuf_addc(w->b, '\\');
+    if (c == '\n')
+        sbuf_adds(w->b, "\\n");
+    else if (c == '\r')
+        sbuf_adds(w->b, "\\r");
+    else
+        sbuf_addc(w->b, c);
+}
+
 /* A string literal: DuckDB doubles quotes; BigQuery escapes with '\'. */
 static void lit(struct sqlw *w, const char *s)
 {
     sbuf_addc(w->b, '\'');
     for (; *s; s++) {
-        if (*s == '\'')
-            sbuf_adds(w->b, w->bq ? "\\'" : "''");
-        else if (w->bq && *s == '\\')
-            sbuf_adds(w->b, "\\\\");
-        else if (w->bq && *s == '\n')
-            sbuf_adds(w->b, "\\n");
+        if (w->bq)
+            bq_char(w, *s, '\'');
+        else if (*s == '\'')
+            sbuf_adds(w->b, "''");
         else
             sbuf_addc(w->b, *s);
     }
@@ -84,8 +96,12 @@ static void ident(struct sqlw *w, const char *s, size_t n)
     char q = w->bq ? '`' : '"';
     sbuf_addc(w->b, q);
     for (size_t i = 0; i < n; i++) {
+        if (w->bq) {
+            bq_char(w, s[i], q);
+            continue;
+        }
         if (s[i] == q)
-            sbuf_addc(w->b, w->bq ? '\\' : q);
+            sbuf_addc(w->b, q);
         sbuf_addc(w->b, s[i]);
     }
     sbuf_addc(w->b, q);
