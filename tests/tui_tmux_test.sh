@@ -270,6 +270,7 @@ expect "the reading goes on after the help" "Esc stops reading"
 keys Escape
 expect "Esc stops the reading" "stopped reading"
 keys s
+expect "s opens the prompt after a stopped read" "Log: "
 keys C-u
 keys -l "/nonexistent/app.jsonl"
 expect "the missing path is in the field" "Log: /nonexistent/app.jsonl"
