@@ -82,6 +82,7 @@ demo: deps
 # The whole suite: unit tests, the case files, rules lint, valgrind, then the
 # same again under AddressSanitizer and UBSan.
 test: deps
+	@GD_FUZZ_DEPS=1 sh .ci/install-deps
 	@$(MAKE) --no-print-directory all unit-bins $(BUILD)/failalloc.so
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=gcc \
 		EXTRA_CFLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \

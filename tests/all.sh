@@ -63,6 +63,9 @@ run "stats sql (duckdb, bigquery)" python3 tests/stats_sql_test.py --bin "$bin"
 run "tui golden screens" python3 tests/tui_golden.py --bin "$bin"
 run "tui in tmux" sh tests/tui_tmux_test.sh "$bin"
 run "valgrind" sh tests/valgrind.sh "$bin"
+# The three libFuzzer targets, briefly, from their seeds (make fuzz runs
+# them long): a crash, leak or failed check in any of them fails the suite.
+run "fuzz (short)" env FUZZ_SHORT=1 sh tests/fuzz.sh 2000 300
 if [ -x "$asan_bin" ]; then
     for t in build-asan/test_*; do
         [ -x "$t" ] && run "asan unit $(basename "$t")" "$t"

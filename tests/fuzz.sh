@@ -10,6 +10,9 @@
 # Usage: sh tests/fuzz.sh [RUNS] [SECONDS] [TARGET...]
 #   RUNS executions per target (default 1000000, `make fuzz`), SECONDS a cap
 #   on each run's time (default 1800); TARGET names a subset.
+#   FUZZ_SHORT=1 (the short run of `make test`) starts from the seeds alone
+#   in build-fuzz/corpus-TARGET-short, not from what long runs have grown.
+# Prints `fuzz: N passed, N failed` (one a target) for tests/all.sh.
 set -eu
 
 runs=${1:-1000000}
@@ -20,6 +23,8 @@ cd "$(dirname "$0")/.."
 out=build-fuzz
 mkdir -p "$out"
 status=0
+passed=0
+failed=0
 
 cc=${FUZZ_CC:-clang}
 if ! command -v "$cc" >/dev/null 2>&1; then
@@ -49,7 +54,10 @@ for t in $targets; do
     eval "srcs=\$${t}_srcs"
     # shellcheck disable=SC2086
     $cc $flags -o "$out/fuzz_$t" "tests/fuzz/fuzz_$t.c" $srcs $libs
-    corpus="$out/corpus-$t"
+    corpus="$out/corpus-$t${FUZZ_SHORT:+-short}"
+    if [ -n "${FUZZ_SHORT:-}" ]; then
+        rm -rf "$corpus"
+    fi
     mkdir -p "$corpus"
     case $t in
     reader)
@@ -71,6 +79,10 @@ for t in $targets; do
     if [ $rc -ne 0 ]; then
         echo "fuzz_$t FAILED (exit $rc); see $out/$t.log"
         status=1
+        failed=$((failed + 1))
+    else
+        passed=$((passed + 1))
     fi
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $status
