@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """exit_test.py: the exits the case harness cannot set up. explain with a
-closed stdin (66, and with --format json one object), and any command whose
-stdout is /dev/full (one line on stderr and exit 70, never a silent 70).
+closed stdin (66, and with --format json one object), any command whose
+stdout is /dev/full (one line on stderr and exit 70, never a silent 70), and
+explain on a pipe that never ends or a FIFO with no writer: it waits like
+`cat`, using no CPU, and SIGINT or SIGTERM ends it at once (the bound here is
+loose, 2 s; the 20 ms the tool keeps is a figure, not a test).
 
 Usage: python3 tests/exit_test.py [--bin build/gemini-doctor]
 Prints `exits: N passed, N failed`."""
@@ -9,8 +12,11 @@ Prints `exits: N passed, N failed`."""
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 
 PASTE = b'{"error": {"code": 429, "message": "Resource exhausted.", "status": "RESOURCE_EXHAUSTED"}}\n'
 
@@ -53,6 +59,40 @@ def main():
         expect(p.returncode == 70, "%s > /dev/full: exit %d" % (" ".join(args), p.returncode))
         expect(p.stderr.count(b"\n") == 1 and b"cannot write" in p.stderr,
                "%s > /dev/full: stderr %r" % (" ".join(args), p.stderr))
+    def cpu_ticks(pid):
+        fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fifo = os.path.join(tmp, "paste")
+        os.mkfifo(fifo)
+        for mode in ("fifo", "pipe"):
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                w = None
+                if mode == "fifo":
+                    p = subprocess.Popen([binary, "explain", fifo], stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, env=env)
+                else:
+                    r, w = os.pipe()
+                    p = subprocess.Popen([binary, "explain"], stdin=r, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, env=env)
+                    os.close(r)
+                    os.write(w, PASTE[:40])
+                time.sleep(0.5)
+                ticks = cpu_ticks(p.pid)
+                p.send_signal(sig)
+                try:
+                    p.communicate(timeout=2)
+                    rc = p.returncode
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.communicate()
+                    rc = None
+                if w is not None:
+                    os.close(w)
+                what = "explain waiting on a %s, %s" % (mode, sig.name)
+                expect(ticks <= 5, "%s: %d CPU ticks while waiting" % (what, ticks))
+                expect(rc in (-sig, 128 + sig), "%s: exit %r, not ended by the signal" % (what, rc))
     print("exits: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
