@@ -112,8 +112,11 @@ static void settle_diagnosed(struct vault_key *k, const struct rule_table *t,
     diagnosis_release(&d);
 }
 
-/* A finished call: a 2xx answer holding the API's JSON object means the
- * key works; anything else is evidence for the rules. */
+/* A finished call: a 2xx answer holding models.list's answer (an object
+ * with a models array, as ListModelsResponse is) means the key works; a
+ * 2xx with anything else (an error envelope a relay passed on with 200,
+ * an empty object) is not the API's answer, and the rest is evidence for
+ * the rules. */
 static void judge(struct vault_key *k, const struct rule_table *t,
                   const struct scan_verify_rules *vr)
 {
@@ -129,7 +132,7 @@ static void judge(struct vault_key *k, const struct rule_table *t,
     }
     if (!probe_read_failure(rules_vocab(t), p, &ev)) {
         cJSON *root = p->body.len ? cJSON_ParseWithLength(p->body.buf, p->body.len) : NULL;
-        int ok = cJSON_IsObject(root);
+        int ok = cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "models"));
         cJSON_Delete(root);
         if (ok) {
             struct sbuf sb;

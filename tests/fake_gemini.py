@@ -450,10 +450,11 @@ SCENARIOS = {
     "restricted", "location", "billing", "quota-rpm", "quota-tpm", "quota-rpd",
     "quota-zero", "spend", "overloaded", "internal", "slow", "hung", "reset", "html",
     "truncated", "big", "payment", "prepaid", "bare429", "old404", "newer", "relay-invalid",
+    "relay-200",
 }
 # Scenarios that break every API call made with the key.
 KEY_SCENARIOS = {"invalid", "expired", "leaked", "standard-rejected", "service-disabled",
-                 "restricted", "relay-invalid"}
+                 "restricted", "relay-invalid", "relay-200"}
 # Scenarios that only break generateContent; listing and getting models work.
 GENERATE_SCENARIOS = {"location", "billing", "quota-rpm", "quota-tpm", "quota-rpd",
                       "quota-zero", "spend", "overloaded", "internal", "payment",
@@ -720,6 +721,10 @@ class Handler(BaseHTTPRequestHandler):
                 # body of an invalid key: a gateway failing, no verdict.
                 _, obj = key_invalid("API key not valid. Please pass a valid API key.")
                 code = 502
+            elif scenario == "relay-200":
+                # The same relay, answering 200 around the error body.
+                _, obj = key_invalid("API key not valid. Please pass a valid API key.")
+                code = 200
             else:
                 code, obj = service_blocked(rpc)
             return self.send_json(code, obj)
