@@ -685,7 +685,12 @@ static void choose_region(const struct reader_vocab *v, const char *t, size_t n,
     for (size_t k = chosen; k-- > first;) {
         const struct sig *g = &sigs[k % REGION_OBJECTS];
         if (!g->empty && !same_sig(g, cs)) {
-            start = line_after(t, n, ring[k % REGION_OBJECTS].e);
+            size_t e = ring[k % REGION_OBJECTS].e;
+            start = line_after(t, n, e);
+            /* The chosen object sits on the same line: start right after
+             * the earlier one, so the region still holds the chosen one. */
+            if (start > ring[chosen % REGION_OBJECTS].s)
+                start = e;
             differs = 1;
             break;
         }
@@ -1032,6 +1037,10 @@ static int read_span(const struct reader_vocab *v, const char *w, size_t wlen, i
     t[tn] = '\0';
     size_t rs, re, an;
     choose_region(v, t, tn, &rs, &re);
+    if (re < rs || re > tn) {
+        rs = 0; /* never a region that is not one: read the whole text */
+        re = tn;
+    }
     char *u = textfix_unescape_all(t + rs, re - rs, &un);
     char *all = NULL;
     if (rs > 0 || re < tn)
