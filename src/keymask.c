@@ -595,12 +595,15 @@ char *key_redact_n(const char *s, size_t len)
                 digit |= p[k] >= '0' && p[k] <= '9';
             sbuf_add(&sb, p, n);
             /* A header value long enough and with a digit: "Bearer
-             * authentication" in prose is no credential. */
-            if (v - n >= 16 && digit && mask_at(p + n, v - n) != v - n)
+             * authentication" in prose is no credential. Any other value
+             * goes on through the loop, where a key-shaped token in it is
+             * still masked. */
+            if (v - n >= 16 && digit && mask_at(p + n, v - n) != v - n) {
                 add_masked(&sb, p + n, v - n);
-            else
-                sbuf_add(&sb, p + n, v - n);
-            i += v;
+                i += v;
+            } else {
+                i += n;
+            }
             continue;
         }
         /* Control characters (C0 but newline and tab, DEL, C1 as UTF-8)
