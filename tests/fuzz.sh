@@ -64,6 +64,8 @@ for t in $targets; do
         for f in tests/cases/*/*.case; do
             cp "$f" "$corpus/$(basename "$f")"
         done
+        # Past findings, kept so that every run tries them again.
+        cp tests/fuzz/seeds-reader/* "$corpus/"
         ;;
     *)
         cp tests/fuzz/seeds-"$t"/* "$corpus/"
