@@ -592,14 +592,22 @@ struct probe *probe_from_bytes(const char *bytes, size_t n, size_t max_bytes)
             break;
         }
         if (len >= 12 && memcmp(at, "HTTP/", 5) == 0) {
-            const char *sp = memchr(at, ' ', len);
-            p->http = sp ? strtol(sp + 1, NULL, 10) : 0;
+            /* Digits within the line only: the bytes need not end in NUL. */
+            const char *sp = memchr(at, ' ', len), *le = at + len;
+            p->http = 0;
+            for (const char *d = sp ? sp + 1 : le;
+                 d < le && *d >= '0' && *d <= '9' && p->http < 1000; d++)
+                p->http = p->http * 10 + (*d - '0');
         } else if ((v = header_value(at, len, "Content-Type", &vlen)) != NULL) {
             free(p->content_type);
             p->content_type = xstrndup(v, vlen);
         } else if ((v = header_value(at, len, "Retry-After", &vlen)) != NULL && vlen > 0 &&
                    v[0] >= '0' && v[0] <= '9') {
-            p->retry_after = strtod(v, NULL);
+            char num[32];
+            size_t nl2 = vlen < sizeof num - 1 ? vlen : sizeof num - 1;
+            memcpy(num, v, nl2);
+            num[nl2] = '\0';
+            p->retry_after = strtod(num, NULL);
         }
         at += len;
         if (len <= 2 && (at[-1] == '\n') && !(p->http >= 100 && p->http < 200))
