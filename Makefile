@@ -147,7 +147,7 @@ bench: all
 
 # Each target runs FUZZ_RUNS executions, at most FUZZ_SECONDS each.
 FUZZ_RUNS ?= 1000000
-FUZZ_SECONDS ?= 1800
+FUZZ_SECONDS ?= 5400
 fuzz:
 	@GD_FUZZ_DEPS=1 sh .ci/install-deps
 	@FUZZ_LIBS="$(LIBS)" sh tests/fuzz.sh $(FUZZ_RUNS) $(FUZZ_SECONDS)

@@ -9,14 +9,14 @@
 # reader too). Inputs up to 64 KB: -len_control=0, or libFuzzer keeps them small.
 # Usage: sh tests/fuzz.sh [RUNS] [SECONDS] [TARGET...]
 #   RUNS executions per target (default 1000000, `make fuzz`), SECONDS a cap
-#   on each run's time (default 1800); TARGET names a subset.
+#   on each run's time (default 5400); TARGET names a subset.
 #   FUZZ_SHORT=1 (the short run of `make test`) starts from the seeds alone
 #   in build-fuzz/corpus-TARGET-short, not from what long runs have grown.
 # Prints `fuzz: N passed, N failed` (one a target) for tests/all.sh.
 set -eu
 
 runs=${1:-1000000}
-seconds=${2:-1800}
+seconds=${2:-5400}
 shift 2 2>/dev/null || shift $#
 targets=${*:-reader rules response}
 cd "$(dirname "$0")/.."
