@@ -345,11 +345,15 @@ static int parse_when(const char *s, double *t)
                       : end[0] == 'h' ? 3600
                       : end[0] == 'd' ? 86400
                                       : 0;
-        if (unit > 0) {
+        if (unit > 0 && isfinite(n * unit)) {
             *t = (double)gd_now() - n * unit;
             return 0;
         }
     }
+    /* Only a calendar time: the epoch numbers a log's own field may hold
+     * are no option value, where "24" more likely means 24h than 1970. */
+    if (strlen(s) < 10 || s[4] != '-')
+        return -1;
     return stats_parse_time(s, strlen(s), t);
 }
 
