@@ -64,10 +64,10 @@ static int snapshot_of_listed(const struct check_run *run, const char *name)
 }
 
 /* The up to SUGGEST_MAX live models to use in place of run->model: those
- * the rules let be suggested (text models callable today, never the failing
- * model), best lifecycle rank first, then closest name; as "a, b or c", or
- * NULL when there is none. */
-static char *suggestions(const struct check_run *run)
+ * the rules let be suggested (text models callable today and on the tier
+ * the failure named, never the failing model), best lifecycle rank first,
+ * then closest name; as "a, b or c", or NULL when there is none. */
+static char *suggestions(const struct check_run *run, const char *tier)
 {
     int best[SUGGEST_MAX], bestd[SUGGEST_MAX], bestr[SUGGEST_MAX], nbest = 0;
     const struct model_info *self = rules_model(run->t, run->model);
@@ -85,7 +85,7 @@ static char *suggestions(const struct check_run *run)
          * name says the same and survives the snapshot. */
         if (snapshot_of_listed(run, name))
             continue;
-        rank = rules_suggest_rank(run->t, name);
+        rank = rules_suggest_rank(run->t, name, tier);
         if (!rank)
             continue;
         dist = name_distance(run->model, name);
@@ -127,7 +127,7 @@ static void suggest_models(struct check_run *run, enum check_id id)
 
     if (run->decorated[id] || c->result != RES_FAIL || !c->diag || !c->diag->rule)
         return;
-    names = suggestions(run);
+    names = suggestions(run, c->diag->tier);
     if (!names)
         return;
     run->decorated[id] = 1;

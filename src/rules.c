@@ -503,6 +503,7 @@ static int build_models(struct rule_table *t)
         p->routed_to = get_str(m, "routed_to");
         p->routed_since = get_str(m, "routed_since");
         p->closed_to_new = get_str(m, "closed_to_new");
+        p->paid_only = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "paid_only"));
         p->uncertain = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "uncertain"));
         i++;
     }
@@ -1009,7 +1010,7 @@ static int in_string_list(const cJSON *list, const char *s)
     return 0;
 }
 
-int rules_suggest_rank(const struct rule_table *t, const char *name)
+int rules_suggest_rank(const struct rule_table *t, const char *name, const char *tier)
 {
     const cJSON *sug = t ? cJSON_GetObjectItemCaseSensitive(t->root, "suggest") : NULL;
     const cJSON *statuses = cJSON_GetObjectItemCaseSensitive(sug, "statuses");
@@ -1030,6 +1031,9 @@ int rules_suggest_rank(const struct rule_table *t, const char *name)
         return cJSON_GetArraySize(statuses) + 1;
     }
     if (mi->closed_to_new || mi->routed_to)
+        return 0;
+    if (mi->paid_only && tier &&
+        in_string_list(cJSON_GetObjectItemCaseSensitive(sug, "paid_only_not_on_tiers"), tier))
         return 0;
     cJSON_ArrayForEach(it, statuses)
     {

@@ -100,6 +100,7 @@ struct model_info {
     const char *routed_to;     /* the model that answers calls to this one, or NULL */
     const char *routed_since;  /* YYYY-MM-DD or NULL */
     const char *closed_to_new; /* YYYY-MM when first seen closed to new projects, or NULL */
+    int paid_only;             /* a key on the free tier cannot call it */
     int uncertain;
 };
 
@@ -174,8 +175,10 @@ const struct reader_vocab *rules_vocab(const struct rule_table *t);
  * first of the data's name patterns that matches; NULL when none does. */
 const char *rules_model_kind(const struct rule_table *t, const char *name);
 /* How fit a served model is to be suggested in place of a failing one: 0 for
- * never, else a rank where smaller is better (the data's lifecycle order). */
-int rules_suggest_rank(const struct rule_table *t, const char *name);
+ * never, else a rank where smaller is better (the data's lifecycle order).
+ * tier is the quota tier the failure named ("free"), or NULL: a paid-only
+ * model is never suggested on a tier the data says cannot call it. */
+int rules_suggest_rank(const struct rule_table *t, const char *name, const char *tier);
 
 /* A key kind of keys.json: what a key of that kind looks like. Strings
  * point into the table; NULL (0 for length) where the data says nothing. */

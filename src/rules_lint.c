@@ -465,6 +465,16 @@ static void lint_dimensions(const struct rule_table *t, int *count)
             problem(count, "quota tier '%s' is defined twice", id);
         names_add(&tiers, id, strlen(id));
     }
+    {
+        const cJSON *sug = rules_section(t, "suggest");
+        const cJSON *it;
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(sug, "paid_only_not_on_tiers"))
+        {
+            if (!cJSON_IsString(it) || !names_has(&tiers, it->valuestring))
+                problem(count, "suggest: paid_only_not_on_tiers names '%s', not a quota tier",
+                        cJSON_IsString(it) ? it->valuestring : "(not a string)");
+        }
+    }
     for (int i = 0; i < rules_cause_count(t); i++) {
         const struct cause_info *c = rules_cause_get(t, i);
         if (c->dimension && strcmp(c->dimension, CAUSE_DIMENSION_FROM_QUOTA_ID) != 0 &&
