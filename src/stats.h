@@ -109,6 +109,9 @@ size_t stats_unescape(const char *s, size_t len, char *out, size_t cap);
  * T, an offset or none for UTC) or epoch seconds, milliseconds, microseconds
  * or nanoseconds (told apart by size). Returns 0 and sets *t, or -1. */
 int stats_parse_time(const char *s, size_t len, double *t);
+/* The same for the ISO-8601 forms alone (an option's value, where a bare
+ * number is not a time). */
+int stats_parse_calendar_time(const char *s, size_t len, double *t);
 
 /* A time zone for --tz: "UTC", a fixed offset ("+05:30", "-08"), a POSIX TZ
  * rule ("CET-1CEST,M3.5.0,M10.5.0/3"), or a zone name from the system's

@@ -352,9 +352,7 @@ static int parse_when(const char *s, double *t)
     }
     /* Only a calendar time: the epoch numbers a log's own field may hold
      * are no option value, where "24" more likely means 24h than 1970. */
-    if (strlen(s) < 10 || s[4] != '-')
-        return -1;
-    return stats_parse_time(s, strlen(s), t);
+    return stats_parse_calendar_time(s, strlen(s), t);
 }
 
 static int set_field(struct stats_map *m, const char *spec)

@@ -126,67 +126,89 @@ static int digits(const char *s, size_t len, size_t at, int n, int *out)
     return 0;
 }
 
-int stats_parse_time(const char *s, size_t len, double *t)
+/* s and len without the spaces and quotes around the value. */
+static void trim_value(const char **s, size_t *len)
+{
+    while (*len > 0 && (**s == ' ' || **s == '"'))
+        (*s)++, (*len)--;
+    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '"'))
+        (*len)--;
+}
+
+static int is_calendar(const char *s, size_t len)
+{
+    return len >= 10 && s[4] == '-' && s[7] == '-';
+}
+
+/* An ISO-8601 date or date and time (s trimmed and is_calendar). */
+static int parse_calendar(const char *s, size_t len, double *t)
 {
     int y, mo, d, h = 0, mi = 0, se = 0;
     size_t i;
-    while (len > 0 && (*s == ' ' || *s == '"'))
-        s++, len--;
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '"'))
-        len--;
-    if (len == 0)
+    if (digits(s, len, 0, 4, &y) || digits(s, len, 5, 2, &mo) || digits(s, len, 8, 2, &d))
         return -1;
-    if (len >= 10 && s[4] == '-' && s[7] == '-') {
-        if (digits(s, len, 0, 4, &y) || digits(s, len, 5, 2, &mo) || digits(s, len, 8, 2, &d))
+    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+        return -1;
+    i = 10;
+    double frac = 0;
+    long off = 0;
+    if (i < len && (s[i] == 'T' || s[i] == ' ' || s[i] == 't')) {
+        if (digits(s, len, i + 1, 2, &h) || i + 3 >= len || s[i + 3] != ':' ||
+            digits(s, len, i + 4, 2, &mi))
             return -1;
-        if (mo < 1 || mo > 12 || d < 1 || d > 31)
-            return -1;
-        i = 10;
-        double frac = 0;
-        long off = 0;
-        if (i < len && (s[i] == 'T' || s[i] == ' ' || s[i] == 't')) {
-            if (digits(s, len, i + 1, 2, &h) || i + 3 >= len || s[i + 3] != ':' ||
-                digits(s, len, i + 4, 2, &mi))
+        i += 6;
+        if (i < len && s[i] == ':') {
+            if (digits(s, len, i + 1, 2, &se))
                 return -1;
-            i += 6;
-            if (i < len && s[i] == ':') {
-                if (digits(s, len, i + 1, 2, &se))
-                    return -1;
-                i += 3;
-            }
-            if (i < len && (s[i] == '.' || s[i] == ',')) {
-                double scale = 0.1;
+            i += 3;
+        }
+        if (i < len && (s[i] == '.' || s[i] == ',')) {
+            double scale = 0.1;
+            i++;
+            while (i < len && gd_isdigit((unsigned char)s[i])) {
+                frac += (s[i] - '0') * scale;
+                scale /= 10;
                 i++;
-                while (i < len && gd_isdigit((unsigned char)s[i])) {
-                    frac += (s[i] - '0') * scale;
-                    scale /= 10;
-                    i++;
-                }
-            }
-            while (i < len && s[i] == ' ')
-                i++;
-            if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
-                i++;
-            } else if (i < len && (s[i] == '+' || s[i] == '-')) {
-                int oh = 0, om = 0;
-                int sign = s[i] == '-' ? -1 : 1;
-                if (digits(s, len, i + 1, 2, &oh))
-                    return -1;
-                i += 3;
-                if (i < len && s[i] == ':')
-                    i++;
-                if (i + 2 <= len && !digits(s, len, i, 2, &om))
-                    i += 2;
-                off = sign * (oh * 3600L + om * 60L);
-            } else if (i + 3 <= len && memcmp(s + i, "UTC", 3) == 0) {
-                i += 3;
             }
         }
-        if (i != len || h > 23 || mi > 59 || se > 60)
-            return -1;
-        *t = (double)(days_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off) + frac;
-        return 0;
+        while (i < len && s[i] == ' ')
+            i++;
+        if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
+            i++;
+        } else if (i < len && (s[i] == '+' || s[i] == '-')) {
+            int oh = 0, om = 0;
+            int sign = s[i] == '-' ? -1 : 1;
+            if (digits(s, len, i + 1, 2, &oh))
+                return -1;
+            i += 3;
+            if (i < len && s[i] == ':')
+                i++;
+            if (i + 2 <= len && !digits(s, len, i, 2, &om))
+                i += 2;
+            off = sign * (oh * 3600L + om * 60L);
+        } else if (i + 3 <= len && memcmp(s + i, "UTC", 3) == 0) {
+            i += 3;
+        }
     }
+    if (i != len || h > 23 || mi > 59 || se > 60)
+        return -1;
+    *t = (double)(days_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off) + frac;
+    return 0;
+}
+
+int stats_parse_calendar_time(const char *s, size_t len, double *t)
+{
+    trim_value(&s, &len);
+    return is_calendar(s, len) ? parse_calendar(s, len, t) : -1;
+}
+
+int stats_parse_time(const char *s, size_t len, double *t)
+{
+    trim_value(&s, &len);
+    if (len == 0)
+        return -1;
+    if (is_calendar(s, len))
+        return parse_calendar(s, len, t);
     char buf[40];
     char *end;
     if (len >= sizeof(buf))
